@@ -1,0 +1,271 @@
+"""Read a scraped news page as a careful editor would: the article body and its metadata, nothing else.
+
+Scraped text comes as lines. The page header (outlet, headline, byline, date) stands before the first
+line of prose; page furniture (related stories, donation pleas, author bios, footers, share bars, ad
+markers) is recognised by its shape — line length, punctuation, link-list and navigation patterns,
+timestamps, calls to action, copyright lines — rather than by any one outlet's wording.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .dates import date_find
+from .records import ParsedArticle
+
+HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
+SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*$|[.!?][”\"’]?\s")
+WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+DOMAIN = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|fr|eu|us)$", re.I)
+TLD = re.compile(r"\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|fr|eu|us)$", re.I)
+
+# Headings that open the page's closing furniture: whatever follows them is not the article.
+END_HEADING = re.compile(
+    r"^(?:related|recent|more|latest|top|popular|trending|recommended|most (?:read|popular|viewed|shared)|"
+    r"you (?:may|might) (?:also )?like|see also|further reading|more from|more on this|don'?t miss|editor'?s picks|"
+    r"read (?:more|next)|also read|comments?|leave a (?:reply|comment)|post a comment|about the author|share this|"
+    r"tags?|topics|filed under|follow us|sign up|subscribe|newsletter|explore more|what to read next)\b"
+    r"[\w\s'’&-]{0,40}:?$",
+    re.I,
+)
+# Lines that end the article wherever they stand: pleas, credits, copyright, site footers, bios.
+END_LINE = re.compile(
+    r"^(?:thanks for (?:being here|reading)|we need your help|support (?:our|independent|quality) journalism|"
+    r"become a (?:member|supporter|subscriber|patron)|exit mobile version|back to top|about us\b|contact us\b|"
+    r"privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|"
+    r"©|\(c\)\s*\d{4}|copyright\b|all rights (?:of .{0,40})?reserved)",
+    re.I,
+)
+SOURCE_CREDIT = re.compile(r"^source\s*:\s*(?P<name>[^\n]{2,60}?)\.?$", re.I)
+AUTHOR_BIO = re.compile(
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|has been) (?:a|an|the) (?:[\w-]+ ){0,5}"
+    r"(?:author|writer|journalist|reporter|editor|correspondent|contributor|columnist|freelancer|analyst)\b"
+)
+# Single lines of furniture inside or around the body; they are dropped and the body goes on.
+INLINE_FURNITURE = re.compile(
+    r"^(?:advertisement|advertising|ad|sponsored(?: content)?|story continues below.*|article continues (?:below|after).*|"
+    r"scroll to continue.*|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago|"
+    r"(?:read more|also read|read also|related|see also|watch|listen|more|recommended|must read)\s*[:|–—-].*|"
+    r"(?:image|photo|picture|video|graphic)(?: copyright| credit| source| caption)?\s*:.*|.*\bgetty images\b.*|"
+    r"(?:click|tap) here\b.*|(?:sign up|subscribe|register|log ?in|download)\b.{0,80}|"
+    r"(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram)"
+    r"(?:\W+(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|on|this|article|story))*\W*|"
+    r"skip to (?:main )?content|menu|search|home|close|accept(?: all)?(?: cookies)?|we use cookies\b.*|"
+    r".*\b(?:enable|turn on) javascript\b.*|listen to (?:this )?article.*|\d+\s+min(?:ute)? read)$",
+    re.I,
+)
+PUBLISHED_LINE = re.compile(r"\b(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+)?", re.I)
+BYLINE_BY = re.compile(r"^by\s+(?P<name>[^|•\n]+?)(?:\s*(?:[|•,]|\s-\s|\bpublished\b|\bupdated\b).*)?$", re.I)
+BYLINE_HANDLE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*(?:\(@\w+\)|@\w+|,|\||\s(?=published|updated|posted))", re.I)
+DATELINES = [
+    # "Moscow, (UrduPoint / Pakistan Point News - 30th Dec, 2022 ) :"  "MOSCOW (Reuters) -"
+    re.compile(r"^(?P<place>[A-Z][\w .'’-]{1,40}?),?\s*\((?P<credit>[^()]{1,80})\)\s*[:\-–—]+\s*"),
+    # "Moscow, Dec 30 (AFP) -"
+    re.compile(r"^(?P<place>[A-Z][\w .'’-]{1,40}?),\s*(?P<credit>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?\s*\([^()]{1,40}\))\s*[:\-–—]+\s*"),
+    # "WASHINGTON —"
+    re.compile(r"^(?P<place>[A-Z]{3,}(?:[ ,.][A-Z]{2,})*)\s*[-–—:]\s+(?=[A-Z])"),
+]
+CLOSING_QUOTE_GLUED = re.compile(r"([”»])(?=[^\W\d_])")
+SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+UI_WORDS = {"menu", "search", "home", "close", "share", "login", "log in", "sign in", "subscribe", "navigation"}
+
+
+def text_normalise(text: str) -> str:
+    """Repair what scraping damages before anything reads the text: NFC, spacing, glued closing quotes."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = CLOSING_QUOTE_GLUED.sub(r"\1 ", text)
+    return "\n".join(SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def words(line: str) -> list[str]:
+    return WORD.findall(line)
+
+
+def is_prose(line: str) -> bool:
+    """A sentence-bearing line of running text, as opposed to a heading, a link or a label."""
+    count = len(words(line))
+    if count >= 14:
+        return bool(SENTENCE_END.search(line)) or count >= 25
+    return count >= 6 and bool(SENTENCE_END.search(line)) and not line.endswith("..")
+
+
+def is_link_like(line: str) -> bool:
+    """A teaser or link: short, no sentence end, or cut off with '..'."""
+    if line.endswith(("..", "…")) and not is_prose(line.rstrip(".… ")):
+        return True
+    return len(words(line)) <= 16 and not SENTENCE_END.search(line)
+
+
+def is_navigation(line: str) -> bool:
+    separators = len(re.findall(r"\s[|•·»/-]\s", line))
+    return separators >= 3 or line.strip().lower() in UI_WORDS
+
+
+def is_furniture_line(line: str) -> bool:
+    return bool(INLINE_FURNITURE.match(line)) or is_navigation(line)
+
+
+def is_end_marker(line: str) -> bool:
+    if END_LINE.match(line) or AUTHOR_BIO.match(line) or SOURCE_CREDIT.match(line):
+        return True
+    return len(words(line)) <= 7 and not SENTENCE_END.search(line.rstrip(":")) and bool(END_HEADING.match(line))
+
+
+def is_title_like(line: str) -> bool:
+    count = len(words(line))
+    return 2 <= count <= 25 and not line.endswith(".") and not is_navigation(line)
+
+
+def outlet_name_normalise(name: str) -> str:
+    """'UrduPoint.com' and 'www.urdupoint.com' name the outlet 'UrduPoint'; other names keep their form."""
+    name = name.strip().strip(".,;:|-– ").strip()
+    if DOMAIN.match(name):
+        name = TLD.sub("", re.sub(r"^www\.", "", name, flags=re.I))
+    return name
+
+
+def is_outlet_like(line: str) -> bool:
+    if DOMAIN.match(line):
+        return True
+    tokens = line.split()
+    return 1 <= len(tokens) <= 3 and not SENTENCE_END.search(line) and not is_navigation(line) and line[:1].isupper()
+
+
+@dataclass
+class _Header:
+    outlet: str = ""
+    title: str = ""
+    byline: str = ""
+    published: object = None
+    removed: list[str] = field(default_factory=list)
+
+
+def _byline_from(line: str) -> str:
+    for pattern in (BYLINE_BY, BYLINE_HANDLE):
+        match = pattern.match(line)
+        if match:
+            name = re.sub(r"\s*\(@?\w+\)|\s*@\w+", "", match.group("name")).strip(" ,|-–")
+            if 1 <= len(name.split()) <= 8 and not any(ch.isdigit() for ch in name):
+                return name
+    return ""
+
+
+def _header_read(lines: list[str]) -> _Header:
+    """Outlet, headline, byline and date from the lines above the article's first paragraph."""
+    header = _Header()
+    titles: list[str] = []
+    for position, line in enumerate(lines):
+        byline = _byline_from(line)
+        line_date = date_find(line) if (PUBLISHED_LINE.search(line) or len(words(line)) <= 8) else None
+        if byline and (line.lower().startswith("by ") or PUBLISHED_LINE.search(line) or "@" in line):
+            header.byline = header.byline or byline
+            header.published = header.published or line_date
+        elif line_date and (PUBLISHED_LINE.search(line) or not is_title_like(re.sub(r"\d", "", line))):
+            header.published = header.published or line_date
+        elif is_furniture_line(line) or is_end_marker(line):
+            header.removed.append(line)
+        elif not header.outlet and not titles and is_outlet_like(line) and (
+            DOMAIN.match(line) or any(is_title_like(rest) for rest in lines[position + 1 :])
+        ):
+            header.outlet = outlet_name_normalise(line)
+        elif is_title_like(line):
+            if not any(line.casefold() == seen.casefold() for seen in titles):
+                titles.append(line)
+        else:
+            header.removed.append(line)
+    if titles:
+        header.title = titles[0]
+        header.removed.extend(titles[1:])
+    return header
+
+
+def _dateline_strip(paragraph: str) -> tuple[str, object]:
+    """A dateline opening the body ("Moscow, (AFP - 30th Dec, 2022) :") is metadata, not text."""
+    for pattern in DATELINES:
+        match = pattern.match(paragraph)
+        if match and len(paragraph) > match.end() + 20:
+            credit = match.groupdict().get("credit") or ""
+            return paragraph[match.end() :].lstrip(" :–—-"), date_find(credit)
+    return paragraph, None
+
+
+def _body_end(lines: list[str], start: int) -> int:
+    """Index of the first line after the body: the closing furniture starts there."""
+    for index in range(start + 1, len(lines)):
+        if is_end_marker(lines[index]):
+            return index
+    return len(lines)
+
+
+def _outlet_from_footer(lines: list[str]) -> str:
+    for line in lines:
+        match = SOURCE_CREDIT.match(line)
+        if match and len(match.group("name").split()) <= 5:
+            return outlet_name_normalise(match.group("name"))
+    for line in lines:
+        match = re.search(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<name>[A-Z][\w.&' -]{1,50}?)(?:[.,]|$)", line, re.I)
+        if match:
+            return outlet_name_normalise(match.group("name"))
+        match = re.search(r"reserved by (?P<name>[\w.-]+\.\w+)", line, re.I)
+        if match:
+            return outlet_name_normalise(match.group("name"))
+    return ""
+
+
+def title_derive(body: str) -> str:
+    """A headline from the first sentence, cut at a word boundary."""
+    first = re.split(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z“\"])", body.strip(), maxsplit=1)[0].strip()
+    if len(first) <= 120:
+        return first.rstrip(".")
+    cut = first[:117].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:—– ") + "…"
+
+
+def page_parse(text: str) -> ParsedArticle:
+    """Split a scraped page into the clean article and its metadata, keeping what was removed."""
+    text = text_normalise(text)
+    published = None
+    header_date = HEADER_DATE.match(text)
+    if header_date:
+        published = date_find(header_date.group(1))
+        text = text[header_date.end() :]
+    lines = [line for line in text.split("\n") if line]
+    start = next((i for i, line in enumerate(lines) if is_prose(line) and not is_furniture_line(line)), None)
+    if start is None:
+        body_lines = [line for line in lines if not is_furniture_line(line)]
+        return ParsedArticle(
+            title=title_derive(" ".join(body_lines)) if body_lines else "",
+            title_derived=True,
+            body="\n\n".join(body_lines),
+            outlet="",
+            byline="",
+            published=published,
+            removed=tuple(line for line in lines if line not in body_lines),
+        )
+    header = _header_read(lines[:start])
+    end = _body_end(lines, start)
+    removed = list(header.removed) + lines[end:]
+    body: list[str] = []
+    for line in lines[start:end]:
+        if is_furniture_line(line) or (header.title and line.casefold() == header.title.casefold()):
+            removed.append(line)
+        else:
+            body.append(line)
+    while body and not is_prose(body[-1]) and not body[-1].endswith((".", "!", "?", "”", '"')):
+        removed.append(body.pop())
+    first, dateline_date = _dateline_strip(body[0])
+    if first != body[0]:
+        removed.append(body[0][: len(body[0]) - len(first)].strip())
+        body[0] = first
+    clean = "\n\n".join(body)
+    return ParsedArticle(
+        title=header.title or title_derive(clean),
+        title_derived=not header.title,
+        body=clean,
+        outlet=header.outlet or _outlet_from_footer(lines[end:]),
+        byline=header.byline,
+        published=published or header.published or dateline_date,
+        removed=tuple(removed),
+    )

@@ -1,0 +1,73 @@
+"""Dates as news pages write them: ISO, "December 30, 2022", "30th Dec, 2022", "Updated 14 March 2005", 30/12/2022."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+            ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+            ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+
+_PATTERNS = [
+    re.compile(rf"\b{_YEAR}-(?P<month_n>\d{{1,2}})-{_DAY}\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>(?:19|20)\d{2})\b"),
+]
+
+
+def _numeric_day_month(a: int, b: int) -> tuple[int, int] | None:
+    """Day-first unless only month-first is possible (30/12 is day-first, 12/30 month-first)."""
+    if a > 12 and b <= 12:
+        return a, b
+    if b > 12 and a <= 12:
+        return b, a
+    if a <= 12 and b <= 12:
+        return a, b
+    return None
+
+
+def date_find(text: str) -> dt.date | None:
+    """The first real calendar date written in `text`, or None."""
+    found: list[tuple[int, dt.date]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            year = int(parts["year"])
+            if parts.get("a"):
+                day_month = _numeric_day_month(int(parts["a"]), int(parts["b"]))
+                if day_month is None:
+                    continue
+                day, month = day_month
+            else:
+                day = int(parts["day"])
+                month = int(parts["month_n"]) if parts.get("month_n") else MONTHS[parts["month"].lower().rstrip(".")]
+            try:
+                found.append((match.start(), dt.date(year, month, day)))
+            except ValueError:
+                continue
+    return min(found)[1] if found else None
+
+
+def date_parse_strict(value: str) -> dt.date | None:
+    """A date given as metadata (JSONL, CSV, manifest): ISO first, then the written forms."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return date_find(value)

@@ -1,0 +1,155 @@
+"""Named entities from the clean body: people, organisations and places, one entry per real entity.
+
+spaCy finds the spans; the rules here decide what a span names. Within an article a short form is the
+fullest name that contains it ("Putin" -> "Vladimir Putin", "President Xi" -> "Xi Jinping"); titles,
+a leading "the" and possessives are not part of a name; pronouns, dates, numbers, single letters,
+sentence-initial common words and navigation fragments are never entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+NER_COMPONENTS = {"tok2vec", "ner"}
+TITLES = {
+    "president", "vice", "prime", "minister", "pm", "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame",
+    "lord", "lady", "senator", "sen", "rep", "representative", "gov", "governor", "general", "gen", "chancellor",
+    "secretary", "judge", "justice", "chairman", "chairwoman", "chief", "leader", "ambassador", "premier", "colonel",
+    "col", "captain", "capt", "lt", "sgt", "king", "queen", "prince", "princess", "pope", "rev", "reverend", "mayor",
+    "commissioner", "director", "spokesman", "spokeswoman", "foreign", "defence", "defense", "home", "finance", "state",
+    "former", "chinese", "russian", "ukrainian", "us", "u.s.", "british", "french", "german", "american",
+}
+NEVER = {
+    "i", "me", "he", "she", "it", "we", "they", "him", "her", "us", "them", "his", "hers", "its", "our", "their", "you",
+    "your", "who", "this", "that", "these", "those", "mr", "mrs", "ms", "dr",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+    "tomorrow", "contact us", "about us", "home", "menu", "search", "share", "subscribe", "login", "sign in",
+}
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@dataclass(frozen=True)
+class FoundEntity:
+    name: str
+    type: str
+    count: int
+
+
+@lru_cache(maxsize=4)
+def nlp_load(model_name: str) -> Language | None:
+    """The spaCy pipeline with only what NER needs, loaded once per process; None runs without a model."""
+    if not model_name:
+        return None
+    import spacy
+
+    nlp = spacy.load(model_name)
+    nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in NER_COMPONENTS])
+    return nlp
+
+
+def nlp_default() -> Language | None:
+    return nlp_load(settings.ARCHIVE_SPACY_MODEL)
+
+
+def name_clean(text: str, *, entity_type: str) -> str:
+    """The name a span spells, without a leading "the", a possessive, or (for people) a title."""
+    name = " ".join(text.split()).strip(" ,;:!?\"“”‘’()[]-–—")
+    if not re.search(r"(?:^|[\s.])[A-Z]\.$", name):  # keep the last dot of "U.S."
+        name = name.rstrip(".")
+    name = re.sub(r"^the\s+", "", name, flags=re.I)
+    name = POSSESSIVE.sub("", name).strip()
+    if entity_type == "person":
+        tokens = name.split()
+        while len(tokens) > 1 and tokens[0].lower().rstrip(".") in TITLES:
+            tokens.pop(0)
+        name = " ".join(tokens)
+    return name
+
+
+def name_acceptable(name: str) -> bool:
+    """Whether a cleaned name can be an entity at all."""
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2 or name.lower() in NEVER or not name[:1].isupper():
+        return False
+    if sum(ch.isdigit() for ch in name) > 0 and sum(ch.isdigit() for ch in name) >= len(letters) / 2:
+        return False
+    if re.search(r"\s[-|•/]\s|[|•@#]|\.\.|&\s.*\s-\s", name):  # navigation and link-list fragments
+        return False
+    tokens = name.split()
+    if len(tokens) > 6:
+        return False
+    if len(tokens) > 1 and all(token.isupper() and len(token) > 1 for token in tokens):  # "ABOUT US", shouted labels
+        return False
+    return True
+
+
+def _is_sentence_initial_word(span, lowered_words: set[str]) -> bool:
+    """A lone capitalised word at a sentence start that the text also uses in lower case ("Exit")."""
+    if len(span) != 1:
+        return False
+    token = span[0]
+    at_start = token.i == 0 or token.nbor(-1).text in {".", "!", "?", "\n", "\n\n", "“", '"'} or "\n" in token.nbor(-1).text
+    return at_start and (token.is_stop or token.lower_ in lowered_words)
+
+
+def _short_form_target(short: str, candidates: Iterable[str]) -> str | None:
+    """The longer name whose tokens contain `short`'s tokens in a row; None if none or ambiguous."""
+    short_tokens = short.split()
+    matches = []
+    for long in candidates:
+        long_tokens = long.split()
+        if len(long_tokens) <= len(short_tokens):
+            continue
+        width = len(short_tokens)
+        if any(long_tokens[i : i + width] == short_tokens for i in range(len(long_tokens) - width + 1)):
+            matches.append(long)
+    if not matches:
+        return None
+    longest = max(len(m.split()) for m in matches)
+    best = {m for m in matches if len(m.split()) == longest}
+    return best.pop() if len(best) == 1 else None
+
+
+def entities_from_doc(doc: Doc) -> list[FoundEntity]:
+    """Canonical entities of one article with their mention counts."""
+    lowered_words = {token.text for token in doc if token.is_lower}
+    surfaces: list[tuple[str, str]] = []
+    for span in doc.ents:
+        entity_type = LABEL_TYPES.get(span.label_)
+        if entity_type is None or _is_sentence_initial_word(span, lowered_words):
+            continue
+        name = name_clean(span.text, entity_type=entity_type)
+        if name_acceptable(name):
+            surfaces.append((name, entity_type))
+    # One type per name in an article: the label spaCy gave it most often.
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, entity_type in surfaces:
+        votes[name][entity_type] += 1
+    types = {name: counter.most_common(1)[0][0] for name, counter in votes.items()}
+    people = [name for name, entity_type in types.items() if entity_type == "person"]
+    canonical: dict[str, tuple[str, str]] = {}
+    for name, entity_type in types.items():
+        target = _short_form_target(name, people) if len(name.split()) <= 2 else None
+        canonical[name] = (target, "person") if target else (name, entity_type)
+    counts: Counter[tuple[str, str]] = Counter(canonical[name] for name, _ in surfaces)
+    return [FoundEntity(name=name, type=entity_type, count=count) for (name, entity_type), count in counts.most_common()]
+
+
+def entities_extract(texts: list[str], *, nlp: Language | None, batch_size: int = 32) -> list[list[FoundEntity]]:
+    """Entities for each text, through `nlp.pipe` in batches; no model means no entities."""
+    if nlp is None:
+        return [[] for _ in texts]
+    return [entities_from_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingestion.importer import articles_import
+
+
+class Command(BaseCommand):
+    help = "Import raw article files (.txt pages, .jsonl, .csv) from files or folders; default fixtures/."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="*", type=Path, help="files or folders (recursive); default fixtures/")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+        parser.add_argument("--outlet", default="", help="outlet for files that do not name their own")
+
+    def handle(self, *args, paths: list[Path], dry_run: bool, outlet: str, **options) -> None:
+        paths = paths or [Path(settings.BASE_DIR) / "fixtures"]
+        report = articles_import(paths, outlet=outlet, dry_run=dry_run, progress=self._progress_printer())
+        for location, reason in report.problems:
+            self.stderr.write(f"rejected {location}: {reason}")
+        self.stdout.write(report.summary + (" (dry run: nothing written)" if dry_run else ""))
+        if report.rejected:
+            raise CommandError("some input was rejected; see the lines above", returncode=1)
+
+    def _progress_printer(self):
+        if not sys.stderr.isatty():
+            return None
+
+        def show(done: int, total: int) -> None:
+            if total > 3:
+                width = 30
+                filled = width * done // max(total, 1)
+                sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+                if done >= total:
+                    sys.stderr.write("\n")
+                sys.stderr.flush()
+
+        return show

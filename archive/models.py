@@ -1,0 +1,111 @@
+"""The archive's data: outlets, articles as imported and cleaned, and the entities they mention."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+def unique_slug(model: type[models.Model], base: str, *, suffix: str = "") -> str:
+    """A slug for `base` not yet used by `model`; a readable suffix first, then numbers."""
+    slug = slugify(base)[:180] or "item"
+    candidates = [slug] + ([f"{slug}-{suffix}"] if suffix else [])
+    for candidate in candidates:
+        if not model.objects.filter(slug=candidate).exists():
+            return candidate
+    number = 2
+    while model.objects.filter(slug=f"{candidates[-1]}-{number}").exists():
+        number += 1
+    return f"{candidates[-1]}-{number}"
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    domain = models.CharField(max_length=200, blank=True)
+    homepage = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Outlet, self.name)
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    title = models.CharField(max_length=500)
+    title_derived = models.BooleanField(default=False, help_text="The title was taken from the text, not the page.")
+    byline = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True, db_index=True)
+    body = models.TextField(help_text="The clean article text.")
+    raw_text = models.TextField(help_text="The text exactly as imported.")
+    source = models.CharField(max_length=1000, unique=True, help_text="Where the article came from; its identity.")
+    source_url = models.URLField(max_length=2000, blank=True)
+    raw_hash = models.CharField(max_length=64, db_index=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("article_detail", args=[self.pk])
+
+
+class Entity(models.Model):
+    class Type(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+        PLACE = "place", "Place"
+
+    name = models.CharField(max_length=300)
+    type = models.CharField(max_length=16, choices=Type.choices)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [models.UniqueConstraint(fields=["name", "type"], name="entity_unique_name_type")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.type})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Entity, self.name, suffix=self.type)
+        super().save(*args, **kwargs)
+
+
+class Mention(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-count", "entity__name"]
+        constraints = [models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_article_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.entity.name} in #{self.article_id} ×{self.count}"

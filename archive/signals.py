@@ -1,0 +1,64 @@
+"""How the archive tells the rest of the project that articles changed.
+
+`archive` never imports `search`: it sends `articles_changed` with the ids of changed articles once the
+transaction that changed them has committed, and whoever keeps derived data (the search index) listens.
+Receivers reconcile each id against the database, so announcing an unchanged id is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal, receiver
+
+from .models import Article
+
+articles_changed = Signal()  # keyword argument: article_ids (frozenset[int])
+
+_pending: ContextVar[set[int] | None] = ContextVar("archive_pending_announcements", default=None)
+
+
+def _send(article_ids: frozenset[int]) -> None:
+    articles_changed.send(sender=Article, article_ids=article_ids)
+
+
+def announce_articles_changed(*, article_ids: Iterable[int]) -> None:
+    """Announce `article_ids` after the current transaction commits (at once outside a transaction)."""
+    ids = frozenset(int(pk) for pk in article_ids)
+    if not ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(ids)
+        return
+    transaction.on_commit(lambda: _send(ids))
+
+
+@contextmanager
+def announcements_batched() -> Iterator[set[int]]:
+    """Collect announcements made inside the block and send them as one, for bulk work such as imports.
+
+    Each article is still committed in its own transaction; only the (costly) index update is grouped.
+    """
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+        if pending:
+            announce_articles_changed(article_ids=pending)
+
+
+@receiver(post_save, sender=Article, dispatch_uid="archive_article_saved")
+def _article_saved(sender: type[Article], instance: Article, **kwargs: object) -> None:
+    announce_articles_changed(article_ids=[instance.pk])
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="archive_article_deleted")
+def _article_deleted(sender: type[Article], instance: Article, **kwargs: object) -> None:
+    announce_articles_changed(article_ids=[instance.pk])

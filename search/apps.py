@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import logging
+
+from django.apps import AppConfig
+
+log = logging.getLogger(__name__)
+
+
+def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwargs: object) -> None:
+    """Keep the index in step after a commit; a failure is logged, never raised into the writer's code,
+    because the database (the source of truth) has already committed and `check_index` will see it."""
+    from .engine import index_sync
+
+    try:
+        index_sync(article_ids=article_ids)
+    except Exception:
+        log.exception("Could not update the search index for %d articles; run `manage.py rebuild_index`", len(article_ids))
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = "Search"
+
+    def ready(self) -> None:
+        from archive.signals import articles_changed
+
+        articles_changed.connect(_on_articles_changed, dispatch_uid="search_index_sync")

@@ -1,0 +1,238 @@
+"""The one module that opens the Whoosh index: schema, documents, searchers, writers, rebuilds.
+
+The live index is a symlink (`<data dir>/index`) to a generation folder, so `rebuild_index` builds a fresh
+generation beside it and swaps the link atomically while searches keep answering. Searchers are kept per
+thread and refreshed after commits (opening one per request is the classic Whoosh slowdown). All writes go
+through `writer_open`, which serialises writers in this process and waits for Whoosh's lock across
+processes instead of failing, so no update is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Prefetch
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from archive.models import Article, Mention
+
+log = logging.getLogger(__name__)
+
+NO_OUTLET = "_none"
+ANALYZER = StemmingAnalyzer()
+WRITE_TIMEOUT_S = 120.0
+SYNC_BATCH = 500
+
+
+def schema_build() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=ANALYZER, field_boost=2.0, phrase=True),
+        body=TEXT(analyzer=ANALYZER, phrase=True),
+        byline=TEXT(analyzer=ANALYZER),
+        outlet=KEYWORD(lowercase=True, sortable=True),
+        entity=KEYWORD(lowercase=True, scorable=False),
+        published=DATETIME(sortable=True),
+        status=ID,
+        updated=STORED,
+    )
+
+
+SCHEMA = schema_build()
+
+
+def article_document(article: Article) -> dict:
+    """The index document of an article: ids and slugs for filters and facets, text for matching.
+
+    Expects `article.outlet` and `article.mentions` (with entities) to be loaded.
+    """
+    document = {
+        "id": str(article.pk),
+        "title": article.title,
+        "body": article.body,
+        "byline": article.byline,
+        "outlet": article.outlet.slug if article.outlet else NO_OUTLET,
+        "entity": " ".join(mention.entity.slug for mention in article.mentions.all()),
+        "status": article.status,
+        "updated": article.updated_at.isoformat(),
+    }
+    if article.published:
+        document["published"] = dt.datetime.combine(article.published, dt.time.min)
+    return document
+
+
+def articles_for_index(ids: Iterable[int] | None = None):
+    queryset = Article.objects.published().select_related("outlet").prefetch_related(
+        Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
+    )
+    return queryset if ids is None else queryset.filter(pk__in=list(ids))
+
+
+# -- where the index lives -------------------------------------------------------------------------------
+
+def index_link() -> Path:
+    return Path(settings.ARCHIVE_INDEX_DIR)
+
+
+def _generation_new() -> Path:
+    link = index_link()
+    path = link.parent / f"{link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path.mkdir(parents=True)
+    whoosh_index.create_in(str(path), SCHEMA)
+    return path
+
+
+def _link_to(target: Path) -> None:
+    """Point the live link at `target` atomically (rename over the old link)."""
+    link = index_link()
+    temporary = link.parent / f".{link.name}.swap-{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(target.name)
+    os.replace(temporary, link)
+
+
+def index_exists() -> bool:
+    link = index_link()
+    return link.exists() and whoosh_index.exists_in(str(link))
+
+
+_create_lock = threading.Lock()
+
+
+def index_open() -> whoosh_index.Index:
+    """The live index, created empty on first use."""
+    if not index_exists():
+        with _create_lock:
+            if not index_exists():
+                index_link().parent.mkdir(parents=True, exist_ok=True)
+                if index_link().exists() and not index_link().is_symlink():
+                    shutil.rmtree(index_link())
+                _link_to(_generation_new())
+    return whoosh_index.open_dir(str(index_link()))
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+_local = threading.local()
+
+
+@contextmanager
+def searcher_open() -> Iterator[Searcher]:
+    """A searcher on the latest committed index, reused between requests of this thread."""
+    location = os.path.realpath(index_link()) if index_link().exists() else ""
+    searcher: Searcher | None = getattr(_local, "searcher", None)
+    if searcher is None or getattr(_local, "location", None) != location or location == "":
+        if searcher is not None:
+            searcher.close()
+        searcher = index_open().searcher()
+        _local.location = os.path.realpath(index_link())
+    else:
+        fresh = searcher.refresh()
+        if fresh is not searcher:
+            searcher.close()
+            searcher = fresh
+    _local.searcher = searcher
+    yield searcher
+
+
+def searcher_forget() -> None:
+    """Drop this thread's cached searcher (tests point each test at its own index)."""
+    searcher = getattr(_local, "searcher", None)
+    if searcher is not None:
+        searcher.close()
+    _local.searcher = None
+    _local.location = None
+
+
+# -- writing ---------------------------------------------------------------------------------------------
+
+_write_lock = threading.Lock()
+
+
+@contextmanager
+def writer_open(ix: whoosh_index.Index | None = None, **options) -> Iterator[IndexWriter]:
+    """The single way to write: one writer at a time; others wait rather than fail."""
+    with _write_lock:
+        writer = (ix or index_open()).writer(timeout=WRITE_TIMEOUT_S, delay=0.05, **options)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+
+def index_sync(*, article_ids: Iterable[int]) -> int:
+    """Bring the index in step with the database for these articles; returns how many documents changed.
+
+    Published articles are added or replaced when their update time differs from the indexed one; hidden or
+    deleted ones are removed. Announcing an article that is already in step costs a lookup, not a write.
+    """
+    ids = sorted({int(pk) for pk in article_ids})
+    if not ids:
+        return 0
+    changed = 0
+    for start in range(0, len(ids), SYNC_BATCH):
+        batch = ids[start : start + SYNC_BATCH]
+        with searcher_open() as searcher:
+            indexed = {pk: (searcher.document(id=str(pk)) or {}).get("updated") for pk in batch}
+        articles = {article.pk: article for article in articles_for_index(batch)}
+        stale = [a for pk, a in articles.items() if indexed.get(pk) != a.updated_at.isoformat()]
+        gone = [pk for pk in batch if pk not in articles and indexed.get(pk) is not None]
+        if not stale and not gone:
+            continue
+        with writer_open() as writer:
+            for article in stale:
+                writer.update_document(**article_document(article))
+            for pk in gone:
+                writer.delete_by_term("id", str(pk))
+        changed += len(stale) + len(gone)
+    return changed
+
+
+def index_rebuild(*, procs: int = 1, limitmb: int = 256) -> int:
+    """Build a fresh index from the database beside the live one and swap it in; returns the count."""
+    index_link().parent.mkdir(parents=True, exist_ok=True)
+    target = _generation_new()
+    ix = whoosh_index.open_dir(str(target))
+    count = 0
+    options = {"limitmb": limitmb}
+    if procs > 1:
+        options.update(procs=procs, multisegment=True)
+    with writer_open(ix, **options) as writer:
+        for article in articles_for_index().iterator(chunk_size=SYNC_BATCH):
+            writer.add_document(**article_document(article))
+            count += 1
+    previous = os.path.realpath(index_link()) if index_link().is_symlink() else None
+    if index_link().exists() and not index_link().is_symlink():
+        shutil.rmtree(index_link())
+    _link_to(target)
+    _generations_prune(keep={target, Path(previous)} if previous else {target})
+    return count
+
+
+def _generations_prune(*, keep: set[Path]) -> None:
+    """Remove old generations, keeping the previous one for searchers still reading it."""
+    link = index_link()
+    for path in link.parent.glob(f"{link.name}-*"):
+        if path.resolve() not in {p.resolve() for p in keep}:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def index_document_count() -> int:
+    with searcher_open() as searcher:
+        return searcher.doc_count()
