@@ -136,14 +136,24 @@ class SearchOutcome:
 def _sorted_by(sort: str):
     if sort == "relevance":
         return None
-    return sorting.MultiFacet([sorting.FieldFacet("published", reverse=sort == "newest"), sorting.FieldFacet("id")])
+    # Undated articles come last either way; the id breaks ties so pages never repeat or skip an article.
+    return sorting.MultiFacet(
+        [sorting.FieldFacet("undated"), sorting.FieldFacet("published", reverse=sort == "newest"), sorting.FieldFacet("id")]
+    )
 
 
 def _matched_terms(query: wq.Query, searcher) -> frozenset[str]:
+    """The analysed text terms of the query that exist in the index, wildcards and fuzzy terms expanded.
+
+    Asked leaf by leaf: whoosh-reloaded 2.7.5's `existing_terms` over a whole tree skips every field after
+    the first one it meets.
+    """
+    reader = searcher.reader()
     terms = set()
-    for fieldname, text in query.existing_terms(searcher.reader(), expand=True):
-        if fieldname in {"title", "body"}:
-            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    for leaf in query.leaves():
+        for fieldname, text in leaf.existing_terms(reader, expand=True):
+            if fieldname in {"title", "body"}:
+                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return frozenset(terms)
 
 

@@ -1,0 +1,39 @@
+# The two commands a fresh clone needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-browser-deps migrate import index clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+import: migrate
+	$(BIN)/python manage.py import_articles fixtures/
+
+index: migrate
+	$(BIN)/python manage.py rebuild_index
+
+run: import index
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+test-browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup test-browser-deps
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf var/ test-artifacts/ .pytest_cache

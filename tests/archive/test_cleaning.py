@@ -1,0 +1,126 @@
+"""The seed pages read as a careful editor reads them (tests/data/seeds_truth.json)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from archive.ingestion.cleaning import outlet_name_normalise, page_parse, text_normalise, title_derive
+from tests.conftest import FIXTURES, SEEDS_TRUTH
+
+SEEDS = {item["file"]: item for item in SEEDS_TRUTH["articles"]}
+
+
+def parsed(name: str):
+    return page_parse((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_body_bounds(name):
+    truth, article = SEEDS[name], parsed(name)
+    assert article.body.startswith(truth["body_first"])
+    assert article.body.endswith(truth["body_last"])
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_furniture_is_not_in_the_body(name):
+    article = parsed(name)
+    for phrase in SEEDS[name]["boilerplate"]:
+        assert phrase.lower() not in article.body.lower()
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_date(name):
+    truth, article = SEEDS[name], parsed(name)
+    accepted = truth.get("date_accept", [truth["date"]])
+    assert (article.published.isoformat() if article.published else None) in accepted
+    if truth.get("date_not"):
+        assert article.published != dt.date.fromisoformat(truth["date_not"])
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_outlet(name):
+    truth, article = SEEDS[name], parsed(name)
+    if truth["outlet"] is None:
+        assert article.outlet == ""
+    else:
+        assert article.outlet in truth["outlet_accept"]
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_headline(name):
+    truth, article = SEEDS[name], parsed(name)
+    if truth["title"] is None:
+        assert article.title_derived
+        assert article.title
+    else:
+        assert not article.title_derived
+        assert article.title in truth.get("title_accept", [truth["title"]])
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_byline(name):
+    truth, article = SEEDS[name], parsed(name)
+    assert (article.byline or None) in truth.get("byline_accept", [truth["byline"]])
+
+
+def test_sub_headings_and_quotes_stay_in_the_body():
+    body = parsed("000_5d6324c78be22e1b.txt").body
+    assert "What did Putin say?" in body
+    assert "What did Xi say?" in body
+    assert "“We aim to strengthen cooperation between the armed forces of Russia and China,”" in body
+
+
+def test_headline_printed_twice_is_not_body_text():
+    assert "Putin tells Xi he wants to ramp up military cooperation" not in parsed("004_735fed19aafc4c9a.txt").body
+
+
+def test_dateline_is_metadata_not_body():
+    article = parsed("004_735fed19aafc4c9a.txt")
+    assert "UrduPoint / Pakistan Point News" not in article.body
+    assert any("Pakistan Point News" in line for line in article.removed)
+
+
+def test_removed_lines_are_kept_for_editors():
+    removed = parsed("002_259fda1996e3dcc7.txt").removed
+    assert "Related Links" in removed
+    assert "Exit mobile version" in removed
+
+
+def test_glued_closing_quote_gets_its_space():
+    assert text_normalise("our principled positions”Putin said") == "our principled positions” Putin said"
+    assert text_normalise("Russia’s war") == "Russia’s war"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("UrduPoint.com", "UrduPoint"), ("www.spacewar.com", "spacewar"), ("News Beast", "News Beast"), ("SNN", "SNN")],
+)
+def test_outlet_names_normalise(raw, expected):
+    assert outlet_name_normalise(raw) == expected
+
+
+def test_title_derived_from_first_sentence_is_cut_at_a_word():
+    title = title_derive("Short lede here. Second sentence.")
+    assert title == "Short lede here"
+    long = title_derive("word " * 60)
+    assert long.endswith("…") and len(long) <= 120
+
+
+def test_page_with_byline_and_written_date():
+    page = (
+        "Home | World | Business | Sport\n\nHarbour plan approved after long night\n\nBy Jane Doe | The Coast Herald\n"
+        "Updated 14 March 2005\n\nThe harbour plan was approved by the council after a debate that ran past midnight, "
+        "members said on Tuesday.\n\nAdvertisement\n\nThe mayor said the vote was close.\n\nShare this article\n"
+        "© 2005 The Coast Herald. All rights reserved."
+    )
+    article = page_parse(page)
+    assert article.title == "Harbour plan approved after long night"
+    assert article.byline == "Jane Doe"
+    assert article.published == dt.date(2005, 3, 14)
+    assert article.outlet == "The Coast Herald"
+    assert article.body == (
+        "The harbour plan was approved by the council after a debate that ran past midnight, members said on Tuesday."
+        "\n\nThe mayor said the vote was close."
+    )

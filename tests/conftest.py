@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from archive.ingestion.importer import ImportReport, articles_import
+from archive.models import Article
+from search.engine import searcher_forget
+
+DATA = Path(__file__).parent / "data"
+FIXTURES = Path(django_settings.BASE_DIR) / "fixtures"
+SEEDS_TRUTH = json.loads((DATA / "seeds_truth.json").read_text())
+
+
+@pytest.fixture(autouse=True)
+def index_dir(settings, tmp_path):
+    """Every test gets its own empty index."""
+    settings.ARCHIVE_INDEX_DIR = tmp_path / "var" / "index"
+    searcher_forget()
+    yield settings.ARCHIVE_INDEX_DIR
+    searcher_forget()
+
+
+@pytest.fixture
+def seeds(transactional_db) -> dict[str, Article]:
+    """The five seed pages imported for real (committed, so the index is updated after commit)."""
+    report = articles_import([FIXTURES])
+    assert report.created == 5, report.problems
+    return {article.source: article for article in Article.objects.select_related("outlet")}
+
+
+@pytest.fixture
+def import_paths(transactional_db):
+    def run(*paths: Path, **options) -> ImportReport:
+        return articles_import(list(paths), **options)
+
+    return run

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import pytest
+
+
+def api(client, **params):
+    response = client.get("/api/search", params)
+    return response.status_code, response.json()
+
+
+def test_phrase_finds_all_five(seeds, client):
+    status, data = api(client, q='"armed forces"')
+    assert status == 200
+    assert data["total"] == 5
+
+
+def test_rare_name_finds_one(seeds, client):
+    _, data = api(client, q="Peskov")
+    assert data["total"] == 1
+    assert data["results"][0]["id"] == seeds["001_24224d28d160fde4.txt"].pk
+
+
+@pytest.mark.parametrize("word", ["Marcos", "Pele", "Belcher", "paypal"])
+def test_furniture_words_find_nothing(seeds, client, word):
+    assert api(client, q=word)[1]["total"] == 0
+
+
+def test_api_shape(seeds, client):
+    _, data = api(client, q="putin")
+    assert set(data) >= {"total", "page", "pages", "results", "facets"}
+    assert (data["total"], data["page"], data["pages"]) == (5, 1, 1)
+    result = data["results"][0]
+    assert set(result) == {"id", "url", "title", "outlet", "outlet_slug", "published", "snippet"}
+    assert result["url"].endswith(f"/articles/{result['id']}/")
+    assert set(data["facets"]) >= {"outlet", "entity"}
+    assert set(data["facets"]["outlet"][0]) >= {"value", "label", "count"}
+    assert set(data["facets"]["entity"][0]) >= {"value", "label", "type", "count"}
+
+
+def test_outlet_facet_counts_sum_to_total_with_no_outlet_bucket(seeds, client):
+    _, data = api(client, q="putin")
+    outlets = {item["value"]: (item["label"], item["count"]) for item in data["facets"]["outlet"]}
+    assert outlets == {"_none": ("No outlet", 2), "snn": ("SNN", 1), "urdupoint": ("UrduPoint", 1), "news-beast": ("News Beast", 1)}
+    assert sum(count for _, count in outlets.values()) == data["total"]
+
+
+def test_entity_facet_counts_canonical_people(seeds, client):
+    _, data = api(client)
+    entities = {item["label"]: item for item in data["facets"]["entity"]}
+    assert entities["Vladimir Putin"]["count"] == 5
+    assert entities["Xi Jinping"]["count"] == 5
+    assert entities["Vladimir Putin"]["type"] == "person"
+    assert not {"Putin", "Xi", "Chinese", "Western"} & set(entities)
+    assert len(data["facets"]["entity"]) <= 20
+
+
+def test_outlet_filters_are_any_of(seeds, client):
+    assert api(client, outlet="snn")[1]["total"] == 1
+    assert api(client, outlet=["snn", "urdupoint"])[1]["total"] == 2
+    assert api(client, outlet="_none")[1]["total"] == 2
+
+
+def test_entity_filters_are_all_of(seeds, client):
+    assert api(client, entity="dmitry-peskov")[1]["total"] == 1
+    assert api(client, entity=["vladimir-putin", "xi-jinping"])[1]["total"] == 5
+    assert api(client, entity=["dmitry-peskov", "cctv"])[1]["total"] == 0
+
+
+def test_date_filters_are_inclusive(seeds, client):
+    assert api(client, **{"from": "2022-12-30", "to": "2022-12-30"})[1]["total"] == 3
+    assert api(client, **{"from": "2022-12-31"})[1]["total"] == 0
+
+
+def test_filter_does_not_change_the_meaning_of_or(seeds, client):
+    _, data = api(client, q="Peskov OR CCTV", outlet="snn")
+    assert data["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": '"armed forces'}, {"q": "(putin OR xi"}, {"q": "putin OR"}, {"q": "title:"}, {"from": "30/12/2022"}, {"sort": "random"}, {"page": "x"}, {"page_size": "1000"}],
+)
+def test_bad_input_is_a_400_with_a_message(seeds, client, params):
+    status, data = api(client, **params)
+    assert status == 400
+    assert data["error"]
+
+
+def test_sorting_newest_puts_undated_last_and_is_stable(seeds, client):
+    first = api(client, sort="newest", page_size="2")[1]
+    second = api(client, sort="newest", page_size="2", page="2")[1]
+    third = api(client, sort="newest", page_size="2", page="3")[1]
+    ids = [r["id"] for page in (first, second, third) for r in page["results"]]
+    assert sorted(ids) == sorted(a.pk for a in seeds.values())
+    assert [r["published"] for r in first["results"]] == ["2022-12-30", "2022-12-30"]
+
+
+def test_snippets_mark_stemmed_matches(seeds, client):
+    _, data = api(client, q="Peskov")
+    assert "<mark>Peskov</mark>" in data["results"][0]["snippet"]
+
+
+def test_search_page_renders_results_and_facets(seeds, client):
+    response = client.get("/", {"q": "putin"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="result"') == 5
+    assert '<span data-testid="total">5</span>' in html
+    assert 'data-facet="outlet" data-value="snn"' in html
+
+
+def test_search_page_explains_a_broken_query(seeds, client):
+    response = client.get("/", {"q": '"armed forces'})
+    assert response.status_code == 400
+    assert "Unclosed quote" in response.content.decode()
+
+
+def test_article_page_shows_metadata_and_entities(seeds, client):
+    article = seeds["004_735fed19aafc4c9a.txt"]
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "UrduPoint" in html and "Mohammad Ali" in html and "Vladimir Putin" in html
+    assert "?entity=vladimir-putin" in html
+
+
+def test_hidden_article_page_is_404(seeds, client):
+    article = seeds["001_24224d28d160fde4.txt"]
+    article.status = article.Status.HIDDEN
+    article.save()
+    assert client.get(f"/articles/{article.pk}/").status_code == 404
+    assert api(client, q="Peskov")[1]["total"] == 0

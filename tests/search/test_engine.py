@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import threading
+
+from django.db import connection, transaction
+
+from archive.models import Article
+from search.engine import index_document_count, index_rebuild, index_sync, searcher_open
+from search.searching import SearchParams, search_run
+from tests.factories import ArticleFactory, MentionFactory
+
+
+def total(q: str = "", **kwargs) -> int:
+    return search_run(SearchParams(q=q, **kwargs)).total
+
+
+def test_saving_an_article_indexes_it_after_commit(transactional_db):
+    with transaction.atomic():
+        ArticleFactory(body="A zeppelin landed in the harbour.")
+        assert total("zeppelin") == 0  # not before the commit
+    assert total("zeppelin") == 1
+
+
+def test_rolled_back_save_never_reaches_the_index(transactional_db):
+    try:
+        with transaction.atomic():
+            ArticleFactory(body="A zeppelin landed in the harbour.")
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert total("zeppelin") == 0
+
+
+def test_edit_hide_and_delete_follow_the_database(transactional_db):
+    article = ArticleFactory(body="A zeppelin landed in the harbour.")
+    article.body = "A balloon landed in the harbour."
+    article.save()
+    assert (total("zeppelin"), total("balloon")) == (0, 1)
+    article.status = Article.Status.HIDDEN
+    article.save()
+    assert total("balloon") == 0
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    assert total("balloon") == 1
+    article.delete()
+    assert total("balloon") == 0
+
+
+def test_sync_skips_documents_already_in_step(db):
+    article = ArticleFactory()
+    assert index_sync(article_ids=[article.pk]) == 1
+    assert index_sync(article_ids=[article.pk]) == 0
+
+
+def test_index_holds_entity_slugs_not_names(db):
+    mention = MentionFactory(entity__name="Jane Roe, Jr")
+    index_sync(article_ids=[mention.article_id])
+    assert total(entities=("jane-roe-jr",)) == 1
+
+
+def test_rebuild_swaps_in_a_fresh_index(db, index_dir):
+    articles = ArticleFactory.create_batch(3)
+    index_sync(article_ids=[articles[0].pk])
+    before = index_dir.resolve()
+    assert index_rebuild() == 3
+    assert index_dir.resolve() != before
+    assert index_document_count() == 3
+
+
+def test_searches_keep_answering_while_rebuild_runs(transactional_db):
+    ArticleFactory.create_batch(30, body="The harbour council met.")
+    index_rebuild()
+    errors: list[BaseException] = []
+    totals: list[int] = []
+    stop = threading.Event()
+
+    def searching() -> None:
+        try:
+            while not stop.is_set():
+                totals.append(total("harbour"))
+        except BaseException as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=searching)
+    worker.start()
+    try:
+        for _ in range(3):
+            index_rebuild()
+    finally:
+        stop.set()
+        worker.join()
+    assert not errors
+    assert totals and set(totals) == {30}
+
+
+def test_searcher_is_reused_until_the_index_changes(db):
+    index_sync(article_ids=[ArticleFactory().pk])
+    with searcher_open() as first:
+        pass
+    with searcher_open() as second:
+        pass
+    assert first is second
+    index_sync(article_ids=[ArticleFactory().pk])
+    with searcher_open() as third:
+        pass
+    assert third is not second
