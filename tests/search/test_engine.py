@@ -106,3 +106,16 @@ def test_searcher_is_reused_until_the_index_changes(db):
     with searcher_open() as third:
         pass
     assert third is not second
+
+
+def test_reimport_indexes_skipped_articles_missing_from_the_index(seeds, import_paths, index_dir):
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    shutil.rmtree(index_dir.resolve())
+    index_dir.unlink()
+    assert total('"armed forces"') == 0
+    report = import_paths(FIXTURES)
+    assert report.skipped == 5
+    assert total('"armed forces"') == 5
