@@ -23,11 +23,14 @@ TLD = re.compile(r"\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|
 
 # Headings that open the page's closing furniture: whatever follows them is not the article.
 END_HEADING = re.compile(
-    r"^(?:related|recent|more|latest|top|popular|trending|recommended|most (?:read|popular|viewed|shared)|"
-    r"you (?:may|might) (?:also )?like|see also|further reading|more from|more on this|don'?t miss|editor'?s picks|"
-    r"read (?:more|next)|also read|comments?|leave a (?:reply|comment)|post a comment|about the author|share this|"
-    r"tags?|topics|filed under|follow us|sign up|subscribe|newsletter|explore more|what to read next)\b"
-    r"[\w\s'’&-]{0,40}:?$",
+    r"^(?:related(?: (?:links|topics|stories|articles|news|posts|content|coverage|reading|video))?|"
+    r"recent (?:stories|posts|news|articles)|more (?:stories|news|articles|from|on this|in|like this|to read|coverage)\b.*|"
+    r"latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|"
+    r"most (?:read|popular|viewed|shared|commented)|popular (?:stories|now|articles)|trending(?: now| stories)?|"
+    r"recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|"
+    r"see also|further reading|don'?t miss|editor'?s picks|read (?:more|next)|also read|comments?|"
+    r"leave a (?:reply|comment)|post a comment|about the author|follow us\b.*|sign up|subscribe|newsletters?|"
+    r"explore more|what to read next)\s*:?$",
     re.I,
 )
 # Lines that end the article wherever they stand: pleas, credits, copyright, site footers, bios.
@@ -35,12 +38,12 @@ END_LINE = re.compile(
     r"^(?:thanks for (?:being here|reading)|we need your help|support (?:our|independent|quality) journalism|"
     r"become a (?:member|supporter|subscriber|patron)|exit mobile version|back to top|about us\b|contact us\b|"
     r"privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|"
-    r"©|\(c\)\s*\d{4}|copyright\b|all rights (?:of .{0,40})?reserved)",
+    r"©|\(c\)\s*\d{4}|copyright\b|all rights (?:of .{0,40})?reserved|(?:tags|topics|filed under|categories)\s*:)",
     re.I,
 )
 SOURCE_CREDIT = re.compile(r"^source\s*:\s*(?P<name>[^\n]{2,60}?)\.?$", re.I)
 AUTHOR_BIO = re.compile(
-    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|has been) (?:a|an|the) (?:[\w-]+ ){0,5}"
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3} (?:is|was|has been) (?:a|an|the) (?:[\w-]+ ){0,5}"
     r"(?:author|writer|journalist|reporter|editor|correspondent|contributor|columnist|freelancer|analyst)\b"
 )
 # Single lines of furniture inside or around the body; they are dropped and the body goes on.
@@ -49,7 +52,8 @@ INLINE_FURNITURE = re.compile(
     r"scroll to continue.*|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago|"
     r"(?:read more|also read|read also|related|see also|watch|listen|more|recommended|must read)\s*[:|–—-].*|"
     r"(?:image|photo|picture|video|graphic)(?: copyright| credit| source| caption)?\s*:.*|.*\bgetty images\b.*|"
-    r"(?:click|tap) here\b.*|(?:sign up|subscribe|register|log ?in|download)\b.{0,80}|"
+    r"(?:click|tap) here\b.*|(?:sign up|subscribe|register|log ?in|download|get|join)\b.{0,60}"
+    r"\b(?:newsletters?|app|updates|alerts|account|free|today|now|here|podcasts?|e-?mails?|notifications)\b.{0,30}|"
     r"(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram)"
     r"(?:\W+(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|on|this|article|story))*\W*|"
     r"skip to (?:main )?content|menu|search|home|close|accept(?: all)?(?: cookies)?|we use cookies\b.*|"
@@ -91,16 +95,19 @@ def is_prose(line: str) -> bool:
     return count >= 6 and bool(SENTENCE_END.search(line)) and not line.endswith("..")
 
 
-def is_link_like(line: str) -> bool:
-    """A teaser or link: short, no sentence end, or cut off with '..'."""
-    if line.endswith(("..", "…")) and not is_prose(line.rstrip(".… ")):
-        return True
-    return len(words(line)) <= 16 and not SENTENCE_END.search(line)
+def is_body_start(line: str) -> bool:
+    """The article's first paragraph: prose that is not a headline asking a question."""
+    if not is_prose(line) or is_furniture_line(line):
+        return False
+    return not (line.rstrip("”\"’' ").endswith("?") and len(words(line)) < 12)
 
 
 def is_navigation(line: str) -> bool:
+    """A menu or link list: many separators between short items ("News | Sport | Business")."""
     separators = len(re.findall(r"\s[|•·»/-]\s", line))
-    return separators >= 3 or line.strip().lower() in UI_WORDS
+    if separators >= 3 and len(words(line)) / (separators + 1) <= 4:
+        return True
+    return line.strip().lower() in UI_WORDS
 
 
 def is_furniture_line(line: str) -> bool:
@@ -127,10 +134,17 @@ def outlet_name_normalise(name: str) -> str:
 
 
 def is_outlet_like(line: str) -> bool:
+    """A domain, or a name of one to three capitalised words ("SNN", "Metro Wire", "The Coast Herald")."""
     if DOMAIN.match(line):
         return True
     tokens = line.split()
-    return 1 <= len(tokens) <= 3 and not SENTENCE_END.search(line) and not is_navigation(line) and line[:1].isupper()
+    return (
+        1 <= len(tokens) <= 3
+        and all(token[:1].isupper() and not any(ch.isdigit() for ch in token) for token in tokens)
+        and not SENTENCE_END.search(line)
+        and ":" not in line
+        and not is_navigation(line)
+    )
 
 
 @dataclass
@@ -156,7 +170,7 @@ def _header_read(lines: list[str]) -> _Header:
     """Outlet, headline, byline and date from the lines above the article's first paragraph."""
     header = _Header()
     titles: list[str] = []
-    for position, line in enumerate(lines):
+    for line in lines:
         byline = _byline_from(line)
         line_date = date_find(line) if (PUBLISHED_LINE.search(line) or len(words(line)) <= 8) else None
         if byline and (line.lower().startswith("by ") or PUBLISHED_LINE.search(line) or "@" in line):
@@ -166,9 +180,7 @@ def _header_read(lines: list[str]) -> _Header:
             header.published = header.published or line_date
         elif is_furniture_line(line) or is_end_marker(line):
             header.removed.append(line)
-        elif not header.outlet and not titles and is_outlet_like(line) and (
-            DOMAIN.match(line) or any(is_title_like(rest) for rest in lines[position + 1 :])
-        ):
+        elif not header.outlet and not titles and is_outlet_like(line):
             header.outlet = outlet_name_normalise(line)
         elif is_title_like(line):
             if not any(line.casefold() == seen.casefold() for seen in titles):
@@ -232,7 +244,7 @@ def page_parse(text: str) -> ParsedArticle:
         published = date_find(header_date.group(1))
         text = text[header_date.end() :]
     lines = [line for line in text.split("\n") if line]
-    start = next((i for i, line in enumerate(lines) if is_prose(line) and not is_furniture_line(line)), None)
+    start = next((i for i, line in enumerate(lines) if is_body_start(line)), None)
     if start is None:
         body_lines = [line for line in lines if not is_furniture_line(line)]
         return ParsedArticle(
@@ -253,8 +265,6 @@ def page_parse(text: str) -> ParsedArticle:
             removed.append(line)
         else:
             body.append(line)
-    while body and not is_prose(body[-1]) and not body[-1].endswith((".", "!", "?", "”", '"')):
-        removed.append(body.pop())
     first, dateline_date = _dateline_strip(body[0])
     if first != body[0]:
         removed.append(body[0][: len(body[0]) - len(first)].strip())

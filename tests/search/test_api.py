@@ -128,3 +128,13 @@ def test_hidden_article_page_is_404(seeds, client):
     article.save()
     assert client.get(f"/articles/{article.pk}/").status_code == 404
     assert api(client, q="Peskov")[1]["total"] == 0
+
+
+def test_furniture_phrases_do_not_find_their_article(seeds, client):
+    from tests.conftest import SEEDS_TRUTH
+
+    for truth in SEEDS_TRUTH["articles"]:
+        article_id = seeds[truth["file"]].pk
+        for phrase in truth["boilerplate"]:
+            ids = [r["id"] for r in api(client, q=f'"{phrase}"', page_size="100")[1]["results"]]
+            assert article_id not in ids, phrase
