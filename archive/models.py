@@ -48,6 +48,14 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         HIDDEN = "hidden", "Hidden"
 
+    class RawFormat(models.TextChoices):
+        PAGE = "page", "Scraped page text"
+        HTML = "html", "HTML page"
+        RECORD = "record", "Structured record (JSON)"
+
+    # Metadata fields an editor may correct; a corrected field is "curated" and extraction leaves it alone.
+    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body")
+
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     title = models.CharField(max_length=500)
     title_derived = models.BooleanField(default=False, help_text="The title was taken from the text, not the page.")
@@ -57,7 +65,10 @@ class Article(models.Model):
     raw_text = models.TextField(help_text="The text exactly as imported.")
     source = models.CharField(max_length=1000, unique=True, help_text="Where the article came from; its identity.")
     source_url = models.URLField(max_length=2000, blank=True)
+    raw_format = models.CharField(max_length=8, choices=RawFormat.choices, default=RawFormat.PAGE)
     raw_hash = models.CharField(max_length=64, db_index=True)
+    stated = models.JSONField(default=dict, blank=True, help_text="Metadata a manifest stated for the file; it wins over extraction.")
+    curated_fields = models.JSONField(default=list, blank=True, help_text="Fields an editor corrected; re-extraction keeps them.")
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED, db_index=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .dates import date_find
@@ -38,7 +39,7 @@ END_LINE = re.compile(
     r"^(?:thanks for (?:being here|reading)|we need your help|support (?:our|independent|quality) journalism|"
     r"become a (?:member|supporter|subscriber|patron)|exit mobile version|back to top|about us\b|contact us\b|"
     r"privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|"
-    r"©|\(c\)\s*\d{4}|copyright\b|all rights (?:of .{0,40})?reserved|(?:tags|topics|filed under|categories)\s*:)",
+    r"©\s*(?:\d{4}|.{0,60}all rights)|\(c\)\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|all rights (?:of .{0,40})?reserved|(?:tags|topics|filed under|categories)\s*:)",
     re.I,
 )
 SOURCE_CREDIT = re.compile(r"^source\s*:\s*(?P<name>[^\n]{2,60}?)\.?$", re.I)
@@ -52,7 +53,7 @@ INLINE_FURNITURE = re.compile(
     r"scroll to continue.*|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago|"
     r"(?:read more|also read|read also|related|see also|watch|listen|more|recommended|must read)\s*[:|–—-].*|"
     r"(?:image|photo|picture|video|graphic)(?: copyright| credit| source| caption)?\s*:.*|.*\bgetty images\b.*|"
-    r"(?:click|tap) here\b.*|(?:sign up|subscribe|register|log ?in|download|get|join)\b.{0,60}"
+    r"(?:©|\(c\)|copyright)\s*[^\d\s].{0,60}|(?:click|tap) here\b.*|(?:sign up|subscribe|register|log ?in|download|get|join)\b.{0,60}"
     r"\b(?:newsletters?|app|updates|alerts|account|free|today|now|here|podcasts?|e-?mails?|notifications)\b.{0,30}|"
     r"(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram)"
     r"(?:\W+(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|on|this|article|story))*\W*|"
@@ -203,14 +204,6 @@ def _dateline_strip(paragraph: str) -> tuple[str, object]:
     return paragraph, None
 
 
-def _body_end(lines: list[str], start: int) -> int:
-    """Index of the first line after the body: the closing furniture starts there."""
-    for index in range(start + 1, len(lines)):
-        if is_end_marker(lines[index]):
-            return index
-    return len(lines)
-
-
 def _outlet_from_footer(lines: list[str]) -> str:
     for line in lines:
         match = SOURCE_CREDIT.match(line)
@@ -235,7 +228,34 @@ def title_derive(body: str) -> str:
     return cut.rstrip(",;:—– ") + "…"
 
 
-def page_parse(text: str) -> ParsedArticle:
+def line_key(line: str) -> str:
+    """A line as compared across pages: case, spacing and punctuation do not matter."""
+    return " ".join(re.findall(r"\w+", line.casefold()))
+
+
+@dataclass(frozen=True)
+class BodyCut:
+    body: list[str]
+    inline: list[str]
+    tail: list[str]
+
+
+def body_lines_clean(lines: list[str], *, title: str = "", furniture: frozenset[str] = frozenset()) -> BodyCut:
+    """The body's lines up to the closing furniture, without inline furniture or the headline repeated.
+
+    `furniture` holds line keys known to repeat across the outlet's pages (see `furniture_learn`).
+    """
+    end = next((i for i, line in enumerate(lines) if i and is_end_marker(line)), len(lines))
+    body, inline = [], []
+    for line in lines[:end]:
+        if is_furniture_line(line) or (title and line.casefold() == title.casefold()) or line_key(line) in furniture:
+            inline.append(line)
+        else:
+            body.append(line)
+    return BodyCut(body=body, inline=inline, tail=lines[end:])
+
+
+def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
     """Split a scraped page into the clean article and its metadata, keeping what was removed."""
     text = text_normalise(text)
     published = None
@@ -244,38 +264,68 @@ def page_parse(text: str) -> ParsedArticle:
         published = date_find(header_date.group(1))
         text = text[header_date.end() :]
     lines = [line for line in text.split("\n") if line]
-    start = next((i for i, line in enumerate(lines) if is_body_start(line)), None)
+    start = next((i for i, line in enumerate(lines) if is_body_start(line) and line_key(line) not in furniture), None)
     if start is None:
-        body_lines = [line for line in lines if not is_furniture_line(line)]
+        cut = body_lines_clean(lines, furniture=furniture)
         return ParsedArticle(
-            title=title_derive(" ".join(body_lines)) if body_lines else "",
+            title=title_derive(" ".join(cut.body)) if cut.body else "",
             title_derived=True,
-            body="\n\n".join(body_lines),
-            outlet="",
+            body="\n\n".join(cut.body),
+            outlet=_outlet_from_footer(cut.tail),
             byline="",
             published=published,
-            removed=tuple(line for line in lines if line not in body_lines),
+            removed=tuple(cut.inline + cut.tail),
         )
     header = _header_read(lines[:start])
-    end = _body_end(lines, start)
-    removed = list(header.removed) + lines[end:]
-    body: list[str] = []
-    for line in lines[start:end]:
-        if is_furniture_line(line) or (header.title and line.casefold() == header.title.casefold()):
-            removed.append(line)
-        else:
-            body.append(line)
+    cut = body_lines_clean(lines[start:], title=header.title, furniture=furniture)
+    body = cut.body
     first, dateline_date = _dateline_strip(body[0])
     if first != body[0]:
-        removed.append(body[0][: len(body[0]) - len(first)].strip())
+        header.removed.append(body[0][: len(body[0]) - len(first)].strip())
         body[0] = first
     clean = "\n\n".join(body)
     return ParsedArticle(
         title=header.title or title_derive(clean),
         title_derived=not header.title,
         body=clean,
-        outlet=header.outlet or _outlet_from_footer(lines[end:]),
+        outlet=header.outlet or _outlet_from_footer(cut.tail),
         byline=header.byline,
         published=published or header.published or dateline_date,
-        removed=tuple(removed),
+        removed=tuple(header.removed + cut.inline + cut.tail),
     )
+
+
+FURNITURE_MIN_PAGES = 3
+
+
+def page_group(parsed: ParsedArticle, *, folder: str) -> str:
+    """Pages that share furniture: the same outlet in the same folder of a crawl."""
+    return f"{folder}\x1f{parsed.outlet.casefold()}"
+
+
+def furniture_learn(pages: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Lines that repeat across a site's pages, from (folder, text) pairs; keyed by `page_group`.
+
+    A line counts when it stands at the edge of the body (its first two or last three lines) or is not
+    prose, in at least three pages of the group whose opening paragraphs differ. Updated versions of one
+    story share their text, and outlets reuse background paragraphs inside stories; a site's boilerplate
+    is shared by unrelated stories and sits where the template puts it.
+    """
+    seen: dict[str, dict[str, set[str]]] = {}
+    for folder, text in pages:
+        parsed = page_parse(text)
+        body = parsed.body.split("\n\n")
+        if len(body) < 2:
+            continue
+        lede = line_key(body[0])
+        lines = seen.setdefault(page_group(parsed, folder=folder), {})
+        for position, line in enumerate(body[1:], start=1):
+            at_edge = position <= 2 or position >= len(body) - 3
+            key = line_key(line)
+            if key and (at_edge or not is_prose(line)):
+                lines.setdefault(key, set()).add(lede)
+    learned = {
+        group: frozenset(key for key, ledes in lines.items() if len(ledes) >= FURNITURE_MIN_PAGES)
+        for group, lines in seen.items()
+    }
+    return {group: keys for group, keys in learned.items() if keys}

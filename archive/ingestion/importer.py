@@ -7,22 +7,20 @@ through `nlp.pipe`, which is where the import spends its time.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 
 from ..models import Article, Entity, Mention, Outlet
 from ..signals import announce_articles_changed, announcements_batched
-from .cleaning import outlet_name_normalise, page_parse, text_normalise, title_derive
-from .dates import date_parse_strict
+from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, entities_extract, nlp_default
-from .readers import RawRecord, Rejection, files_find, records_read
+from .parsing import raw_parse
+from .readers import MANIFEST_NAMES, RawRecord, Rejection, files_find, manifest_read, records_read, source_name, text_decode
 from .records import ParsedArticle, RejectedInput
 
 CHUNK_SIZE = 64
@@ -45,45 +43,8 @@ class ImportReport:
         return f"{self.created} created, {self.updated} updated, {self.skipped} skipped, {self.rejected} rejected"
 
 
-def record_parse(record: RawRecord, *, outlet: str = "") -> ParsedArticle:
-    """The clean article for one record: structured fields win over what the text says."""
-    if record.structured:
-        fields = record.fields
-        body = text_normalise(fields["body"]).strip()
-        parsed = ParsedArticle(
-            title=fields["title"] or title_derive(body),
-            title_derived=not fields["title"],
-            body="\n\n".join(part.strip() for part in body.split("\n\n") if part.strip()),
-            outlet=outlet_name_normalise(fields["outlet"]),
-            byline=fields["byline"],
-            published=_field_date(fields["published"], location=record.location),
-            source_url=fields["source_url"],
-        )
-    else:
-        parsed = page_parse(record.raw_text)
-    if not parsed.body.strip():
-        raise RejectedInput(f"{record.location}: no article text found; the file holds only page furniture or headings")
-    if parsed.source_url:
-        try:
-            URLValidator()(parsed.source_url)
-        except ValidationError:
-            raise RejectedInput(f"{record.location}: field 'source_url' is not a URL ({parsed.source_url[:80]!r})") from None
-    if not parsed.outlet and outlet:
-        parsed = replace(parsed, outlet=outlet_name_normalise(outlet))
-    return parsed
-
-
-def _field_date(value: str, *, location: str) -> dt.date | None:
-    if not value:
-        return None
-    parsed = date_parse_strict(value)
-    if parsed is None:
-        raise RejectedInput(f"{location}: field 'published' is not a date ({value!r}); write it as YYYY-MM-DD")
-    return parsed
-
-
-class _EntityCache:
-    """Entities by (name, type) for the length of one import, so each is looked up once."""
+class EntityCache:
+    """Entities by (name, type) for the length of one run, so each is looked up once."""
 
     def __init__(self) -> None:
         self._entities: dict[tuple[str, str], Entity] = {}
@@ -106,32 +67,46 @@ def outlet_for(name: str) -> Outlet | None:
     if not name:
         return None
     name = outlet_name_normalise(name)
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    if outlet is None:
-        outlet, _ = Outlet.objects.get_or_create(name=name)
-    return outlet
+    return Outlet.objects.filter(name__iexact=name).first() or Outlet.objects.get_or_create(name=name)[0]
 
 
-def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: _EntityCache) -> tuple[Article, bool]:
-    """Write one article and its mentions; the caller holds the transaction."""
+def article_fields_apply(article: Article, parsed: ParsedArticle) -> None:
+    """Copy extracted values onto the article, except the fields an editor corrected."""
+    values = {
+        "outlet": outlet_for(parsed.outlet),
+        "title": parsed.title[:500],
+        "byline": parsed.byline[:300],
+        "published": parsed.published,
+        "source_url": parsed.source_url,
+    }
+    for name, value in values.items():
+        if name not in article.curated_fields:
+            setattr(article, name, value)
+    if "title" not in article.curated_fields:
+        article.title_derived = parsed.title_derived
+    article.body = parsed.body
+
+
+def mentions_replace(article: Article, found: list[FoundEntity], *, entities: EntityCache) -> None:
+    article.mentions.all().delete()
+    Mention.objects.bulk_create(Mention(article=article, entity=entities.get(item), count=item.count) for item in found)
+
+
+def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityCache) -> bool:
+    """Write one article and its mentions (the caller holds the transaction); True when created."""
     article = Article.objects.filter(source=record.source).first()
     created = article is None
     if created:
         article = Article(source=record.source)
-    article.outlet = outlet_for(parsed.outlet)
-    article.title = parsed.title[:500]
-    article.title_derived = parsed.title_derived
-    article.byline = parsed.byline[:300]
-    article.published = parsed.published
-    article.body = parsed.body
+    article_fields_apply(article, parsed)
     article.raw_text = record.raw_text
     article.raw_hash = record.raw_hash
-    article.source_url = parsed.source_url
+    article.raw_format = record.raw_format
+    article.stated = record.stated
     article.full_clean(exclude=["outlet", "source", "raw_text", "body"])
     article.save()
-    article.mentions.all().delete()
-    Mention.objects.bulk_create(Mention(article=article, entity=entities.get(item), count=item.count) for item in found)
-    return article, created
+    mentions_replace(article, found, entities=entities)
+    return created
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -140,63 +115,108 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
+def _folder(source: str) -> str:
+    return str(PurePosixPath(source).parent)
+
+
+def _manifests(roots: list[Path], extra: Path | None, report: ImportReport) -> dict[Path, dict[str, dict[str, str]]]:
+    """Per root, the manifest entries that apply: its own manifest file, then --manifest on top."""
+    given: dict[str, dict[str, str]] = {}
+    if extra is not None:
+        given, problems = manifest_read(extra)
+        for problem in problems:
+            report.reject(problem.location, problem.reason)
+    result = {}
+    for root in roots:
+        entries: dict[str, dict[str, str]] = {}
+        for name in MANIFEST_NAMES:
+            if root.is_dir() and (root / name).is_file():
+                found, problems = manifest_read(root / name)
+                entries.update(found)
+                for problem in problems:
+                    report.reject(problem.location, problem.reason)
+        entries.update(given)
+        result[root] = entries
+    return result
+
+
+def _page_texts(files: list[tuple[Path, Path]]) -> Iterator[tuple[str, str]]:
+    """(folder, text) of every readable scraped page, for learning the furniture the pages share."""
+    for file, root in files:
+        if file.suffix.lower() != ".txt":
+            continue
+        try:
+            text = text_decode(file.read_bytes(), location=file.name)
+        except (OSError, RejectedInput):
+            continue
+        yield _folder(source_name(file, root)), text
+
+
 def articles_import(
     paths: list[Path],
     *,
     outlet: str = "",
+    manifest: Path | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import every supported file under `paths`; see the README for what the importer recognises."""
     report = ImportReport()
-    files = [(file, root) for root in paths for file in files_find(root)]
     for root in paths:
         if not root.exists():
             report.reject(str(root), "no such file or folder")
-    records = (item for file, root in files for item in records_read(file, root=root))
-    entities = _EntityCache()
-    done_files = set()
+    roots = [root for root in paths if root.exists()]
+    manifests = _manifests(roots, manifest, report)
+    files = [(file, root) for root in roots for file in files_find(root)]
+    furniture = furniture_learn(_page_texts(files)) if sum(f.suffix.lower() == ".txt" for f, _ in files) >= 3 else {}
+    records = (item for file, root in files for item in records_read(file, root=root, manifest=manifests[root]))
+    entities = EntityCache()
+    done: set[str] = set()
     with announcements_batched():
         for chunk in _chunks(records, CHUNK_SIZE):
-            _chunk_import(chunk, report=report, outlet=outlet, dry_run=dry_run, entities=entities)
+            _chunk_import(chunk, report=report, outlet=outlet, dry_run=dry_run, entities=entities, furniture=furniture)
             if progress:
-                done_files.update(item.location.split(":")[0] for item in chunk)
-                progress(len(done_files), len(files))
+                done.update(item.location.split(":")[0] for item in chunk)
+                progress(len(done), len(files))
     return report
 
 
-def _chunk_import(chunk: list[RawRecord | Rejection], *, report: ImportReport, outlet: str, dry_run: bool, entities: _EntityCache) -> None:
-    existing = dict(
-        Article.objects.filter(source__in=[item.source for item in chunk if isinstance(item, RawRecord)]).values_list("source", "raw_hash")
-    )
+def _furniture_of(record: RawRecord, furniture: dict[str, frozenset[str]]) -> frozenset[str]:
+    if not furniture or record.raw_format != "page":
+        return frozenset()
+    return furniture.get(page_group(page_parse(record.raw_text), folder=_folder(record.source)), frozenset())
+
+
+def _chunk_import(chunk: list[RawRecord | Rejection], *, report: ImportReport, outlet: str, dry_run: bool, entities: EntityCache, furniture: dict[str, frozenset[str]]) -> None:
+    records = [item for item in chunk if isinstance(item, RawRecord)]
+    existing = dict(Article.objects.filter(source__in=[r.source for r in records]).values_list("source", "raw_hash"))
     todo: list[tuple[RawRecord, ParsedArticle]] = []
-    skipped_sources = []
+    skipped = []
     for item in chunk:
         if isinstance(item, Rejection):
             report.reject(item.location, item.reason)
         elif existing.get(item.source) == item.raw_hash:
             report.skipped += 1
-            skipped_sources.append(item.source)
+            skipped.append(item.source)
         else:
             try:
-                todo.append((item, record_parse(item, outlet=outlet)))
+                parsed = raw_parse(item.raw_text, item.raw_format, stated=item.stated, outlet=outlet, furniture=_furniture_of(item, furniture))
             except RejectedInput as error:
-                report.reject(item.location, str(error).removeprefix(f"{item.location}: "))
-    if skipped_sources and not dry_run:
-        # Announced so that an article imported before a crash, but never indexed, is indexed now.
-        announce_articles_changed(article_ids=Article.objects.filter(source__in=skipped_sources).values_list("pk", flat=True))
+                report.reject(item.location, str(error))
+                continue
+            todo.append((item, parsed))
     if dry_run:
-        for record, _ in todo:
-            if record.source in existing:
-                report.updated += 1
-            else:
-                report.created += 1
+        report.created += sum(record.source not in existing for record, _ in todo)
+        report.updated += sum(record.source in existing for record, _ in todo)
         return
+    if skipped:
+        # Announced so that an article imported before a crash, but never indexed, is indexed now.
+        announce_articles_changed(article_ids=Article.objects.filter(source__in=skipped).values_list("pk", flat=True))
     found_lists = entities_extract([parsed.body for _, parsed in todo], nlp=nlp_default())
     for (record, parsed), found in zip(todo, found_lists):
         try:
             with transaction.atomic():
-                _, created = article_save(record, parsed, found, entities=entities)
+                created = article_save(record, parsed, found, entities=entities)
         except (ValidationError, DatabaseError) as error:
             entities.forget()
             report.reject(record.location, _error_text(error))
@@ -211,3 +231,58 @@ def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
         return "; ".join(f"field '{name}': {' '.join(messages)}" for name, messages in error.message_dict.items())
     return f"could not be saved ({error})"
+
+
+@dataclass
+class ReprocessReport:
+    changed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return f"{self.changed} changed, {self.unchanged} unchanged, {len(self.failed)} failed"
+
+
+def _article_state(article: Article) -> tuple:
+    mentions = tuple(sorted(article.mentions.values_list("entity_id", "count")))
+    return (article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url, mentions)
+
+
+def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
+    """Re-run cleaning, metadata and entities from the stored raw text, keeping editors' corrections.
+
+    Furniture shared by an outlet's pages is learned again from the articles being reprocessed.
+    """
+    articles = list(articles)
+    report = ReprocessReport()
+    pages = [(_folder(a.source), a.raw_text) for a in articles if a.raw_format == "page"]
+    furniture = furniture_learn(pages) if len(pages) >= 3 else {}
+    entities = EntityCache()
+    with announcements_batched():
+        for chunk in _chunks(articles, CHUNK_SIZE):
+            parsed_chunk = []
+            for article in chunk:
+                record = RawRecord(source=article.source, location=str(article.pk), raw_text=article.raw_text, raw_hash=article.raw_hash, raw_format=article.raw_format, stated=article.stated)
+                try:
+                    parsed = raw_parse(article.raw_text, article.raw_format, stated=article.stated, furniture=_furniture_of(record, furniture))
+                except RejectedInput as error:
+                    report.failed.append((article.pk, str(error)))
+                    continue
+                if "body" in article.curated_fields:
+                    parsed = replace(parsed, body=article.body)
+                parsed_chunk.append((article, parsed))
+            found_lists = entities_extract([parsed.body for _, parsed in parsed_chunk], nlp=nlp_default())
+            for (article, parsed), found in zip(parsed_chunk, found_lists):
+                before = _article_state(article)
+                with transaction.atomic():
+                    article_fields_apply(article, parsed)
+                    mentions_replace(article, found, entities=entities)
+                    if _article_state(article) == before:
+                        transaction.set_rollback(True)
+                        entities.forget()
+                        report.unchanged += 1
+                        continue
+                    article.save()
+                report.changed += 1
+    return report

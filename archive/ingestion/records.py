@@ -14,16 +14,17 @@ class RejectedInput(Exception):
 class RawRecord:
     """One article as read from a file, before cleaning.
 
-    `fields` holds metadata a structured format (JSONL, CSV, a manifest) states outright; it wins over
-    what is extracted from the text.
+    `raw_format` says how `raw_text` is read: a scraped page ("page"), an HTML page ("html") or a
+    structured record stored as a JSON object ("record"). `stated` holds metadata a manifest states for
+    the file (`url`, `outlet`, `published`, `title`); it wins over what is extracted from the text.
     """
 
     source: str
     location: str
     raw_text: str
     raw_hash: str
-    fields: dict[str, str] = field(default_factory=dict)
-    structured: bool = False
+    raw_format: str = "page"
+    stated: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
