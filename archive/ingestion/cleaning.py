@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .dates import date_find
+from .dates import date_find, date_strip
 from .records import ParsedArticle
 
 HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
@@ -29,7 +29,7 @@ END_HEADING = re.compile(
     r"latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|"
     r"most (?:read|popular|viewed|shared|commented)|popular (?:stories|now|articles)|trending(?: now| stories)?|"
     r"recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|"
-    r"see also|further reading|don'?t miss|editor'?s picks|read (?:more|next)|also read|comments?|"
+    r"see also|further reading|don'?t miss|editor'?s picks|read (?:more|next)|also read|comments?(?: \(\d+\))?|"
     r"leave a (?:reply|comment)|post a comment|about the author|follow us\b.*|sign up|subscribe|newsletters?|"
     r"explore more|what to read next)\s*:?$",
     re.I,
@@ -38,7 +38,8 @@ END_HEADING = re.compile(
 END_LINE = re.compile(
     r"^(?:thanks for (?:being here|reading)|we need your help|support (?:our|independent|quality) journalism|"
     r"become a (?:member|supporter|subscriber|patron)|exit mobile version|back to top|about us\b|contact us\b|"
-    r"privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|"
+    r"privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|our standards:|"
+    r"(?:additional )?(?:reporting|writing|editing) by\b|"
     r"©\s*(?:\d{4}|.{0,60}all rights)|\(c\)\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|all rights (?:of .{0,40})?reserved|(?:tags|topics|filed under|categories)\s*:)",
     re.I,
 )
@@ -63,6 +64,8 @@ INLINE_FURNITURE = re.compile(
 )
 PUBLISHED_LINE = re.compile(r"\b(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+)?", re.I)
 BYLINE_BY = re.compile(r"^by\s+(?P<name>[^|•\n]+?)(?:\s*(?:[|•,]|\s-\s|\bpublished\b|\bupdated\b).*)?$", re.I)
+BYLINE_POSTED = re.compile(r"^(?:posted|published|written)\b.*?\bby\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
+BYLINE_ROLE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}),\s*(?:[\w-]+ ){0,3}(?:reporter|correspondent|editor|writer|journalist|contributor|columnist)\b", re.I)
 BYLINE_HANDLE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*(?:\(@\w+\)|@\w+|,|\||\s(?=published|updated|posted))", re.I)
 DATELINES = [
     # "Moscow, (UrduPoint / Pakistan Point News - 30th Dec, 2022 ) :"  "MOSCOW (Reuters) -"
@@ -105,8 +108,10 @@ def is_body_start(line: str) -> bool:
 
 def is_navigation(line: str) -> bool:
     """A menu or link list: many separators between short items ("News | Sport | Business")."""
-    separators = len(re.findall(r"\s[|•·»/-]\s", line))
+    separators = len(re.findall(r"\s[|•·»›>/-]\s", line))
     if separators >= 3 and len(words(line)) / (separators + 1) <= 4:
+        return True
+    if separators >= 1 and re.match(r"^home\s*[|•·»›>/-]", line, re.I):  # breadcrumbs: "Home > News > Local"
         return True
     return line.strip().lower() in UI_WORDS
 
@@ -157,14 +162,27 @@ class _Header:
     removed: list[str] = field(default_factory=list)
 
 
+NOT_NAMES = {"admin", "staff", "editor", "editors", "newsdesk", "news desk", "web desk", "reuters", "afp", "ap"}
+
+
 def _byline_from(line: str) -> str:
-    for pattern in (BYLINE_BY, BYLINE_HANDLE):
+    """The author's name in a byline line, without handles, roles or the shouting of all-caps pages."""
+    for pattern in (BYLINE_POSTED, BYLINE_BY, BYLINE_ROLE, BYLINE_HANDLE):
         match = pattern.match(line)
         if match:
             name = re.sub(r"\s*\(@?\w+\)|\s*@\w+", "", match.group("name")).strip(" ,|-–")
-            if 1 <= len(name.split()) <= 8 and not any(ch.isdigit() for ch in name):
+            if name.isupper():
+                name = name.title()
+            if 1 <= len(name.split()) <= 8 and not any(ch.isdigit() for ch in name) and name.lower() not in NOT_NAMES:
                 return name
     return ""
+
+
+def _is_byline_line(line: str) -> bool:
+    return bool(
+        line.lower().startswith("by ") or PUBLISHED_LINE.search(line) or "@" in line
+        or BYLINE_POSTED.match(line) or BYLINE_ROLE.match(line)
+    )
 
 
 def _header_read(lines: list[str]) -> _Header:
@@ -172,13 +190,19 @@ def _header_read(lines: list[str]) -> _Header:
     header = _Header()
     titles: list[str] = []
     for line in lines:
-        byline = _byline_from(line)
-        line_date = date_find(line) if (PUBLISHED_LINE.search(line) or len(words(line)) <= 8) else None
-        if byline and (line.lower().startswith("by ") or PUBLISHED_LINE.search(line) or "@" in line):
+        byline = _byline_from(line) if _is_byline_line(line) else ""
+        line_date = date_find(line) if (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
+        rest = PUBLISHED_LINE.sub(" ", date_strip(line)).strip(" ,;:|–—-")
+        if byline:
             header.byline = header.byline or byline
             header.published = header.published or line_date
-        elif line_date and (PUBLISHED_LINE.search(line) or not is_title_like(re.sub(r"\d", "", line))):
+        elif line_date and (PUBLISHED_LINE.search(line) or len(words(rest)) <= 3):
+            # A date line, perhaps with the outlet beside it: "Coast Herald — March 3, 2023".
             header.published = header.published or line_date
+            if rest and not header.outlet and is_outlet_like(rest):
+                header.outlet = outlet_name_normalise(rest)
+        elif PUBLISHED_LINE.match(line) and not is_title_like(rest):
+            header.removed.append(line)
         elif is_furniture_line(line) or is_end_marker(line):
             header.removed.append(line)
         elif not header.outlet and not titles and is_outlet_like(line):

@@ -22,7 +22,7 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
 _PATTERNS = [
-    re.compile(rf"\b{_YEAR}-(?P<month_n>\d{{1,2}})-{_DAY}\b"),
+    re.compile(rf"\b{_YEAR}-(?P<month_n>\d{{1,2}})-(?P<day>\d{{1,2}})(?!\d)"),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
     re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>(?:19|20)\d{2})\b"),
@@ -71,3 +71,14 @@ def date_parse_strict(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return date_find(value)
+
+
+
+TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*(?:utc|gmt|[A-Z]{2,4}T))?\b|T\d{2}:\d{2}\S*", re.IGNORECASE)
+
+
+def date_strip(text: str) -> str:
+    """`text` without the dates and clock times written in it ("Coast Herald — March 3, 2023" -> "Coast Herald —")."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(" ", text)
+    return TIME.sub(" ", text)

@@ -81,3 +81,35 @@ def test_page_with_byline_and_written_date():
         "The harbour plan was approved by the council after a debate that ran past midnight, members said on Tuesday."
         "\n\nThe mayor said the vote was close."
     )
+
+
+B1 = "The council approved the harbour plan on Tuesday after a long debate in the town hall, officials said."
+B2 = "The mayor said the vote was close and that construction would begin in the spring, weather permitting."
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (f"Harbour plan approved\n\nBy JANE DOE, Associated Press\n\nWASHINGTON (AP) — {B1}\n\n{B2}\n\nCopyright 2023 The Associated Press. All rights reserved.",
+         {"byline": "Jane Doe", "published": None, "outlet": "The Associated Press"}),
+        (f"Harbour plan approved\nPosted on March 3, 2023 by Jane Doe\n{B1}\n{B2}\nFollow us on Twitter\nClick to share on Facebook (Opens in new window)",
+         {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)}),
+        (f"Home > News > Local\nHarbour plan approved\nJane Doe, Staff Reporter\nLast updated: 14:05, 3 March 2023\n{B1}\nPhoto: Jane Doe/Coast Herald\n{B2}\nRelated Articles\nStorm warning issued for the coast",
+         {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)}),
+        (f"Published: 2023-03-03T10:00:00Z\nHarbour plan approved\n{B1}\n{B2}\nComments (12)\nJoe: great news for the town!",
+         {"published": dt.date(2023, 3, 3)}),
+        (f"Coast Herald — March 3, 2023\nHarbour plan approved\n{B1}\n{B2}\nAdvertisement\nYou might also like\nStorm warning issued",
+         {"published": dt.date(2023, 3, 3), "outlet": "Coast Herald"}),
+        (f"Harbour plan approved\nMarch 3, 2023 8:15 AM UTC\nLONDON, March 3 (Reuters) - {B1}\n{B2}\nReporting by Jane Doe; Editing by Tom Baker\nOur Standards: The Thomson Reuters Trust Principles.",
+         {"published": dt.date(2023, 3, 3)}),
+        (f"Harbour plan approved\n03/14/2023\n{B1}\n{B2}", {"published": dt.date(2023, 3, 14)}),
+        (f"Harbour plan approved\n{B1}\nGetty Images\n{B2}\nImage source, Getty Images\nMore on this story", {}),
+    ],
+    ids=["ap-wire", "posted-by", "breadcrumbs-staff-reporter", "iso-timestamp", "outlet-and-date-line", "reuters", "us-numeric", "photo-credits"],
+)
+def test_common_page_shapes(page, expected):
+    article = page_parse(page)
+    assert article.title == "Harbour plan approved"
+    assert article.body == f"{B1}\n\n{B2}"
+    for name, value in expected.items():
+        assert getattr(article, name) == value
