@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.html import format_html, format_html_join
 
 from .ingestion.parsing import raw_parse
 from .ingestion.records import RejectedInput
-from .models import Article, Entity, Mention, Outlet
+from .curation import CurationError, entities_block, entities_merge, entity_rename, entity_type_change
+from .models import Article, Entity, EntityAlias, Mention, Outlet
 
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without a scheme is https
@@ -88,15 +91,101 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class EntityAliasInline(admin.TabularInline):
+    model = EntityAlias
+    extra = 0
+    fields = ["name", "origin"]
+    readonly_fields = ["origin"]
+
+
+def _confirmation(modeladmin, request, queryset, *, action: str, title: str, template: str, extra: dict | None = None) -> TemplateResponse:
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "queryset": queryset,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        **(extra or {}),
+    }
+    return TemplateResponse(request, template, context)
+
+
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "slug", "article_count"]
+    list_display = ["name", "type", "mention_count", "article_count", "alias_list"]
     list_filter = ["type"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "slug", "aliases__name"]
+    readonly_fields = ["slug"]
+    inlines = [EntityAliasInline]
+    actions = ["merge_entities", "change_entity_type", "block_entities"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("mentions"))
+        return (
+            super().get_queryset(request)
+            .annotate(mention_total=Sum("mentions__count"), article_total=Count("mentions", distinct=True))
+            .prefetch_related("aliases")
+        )
+
+    @admin.display(ordering="mention_total", description="mentions")
+    def mention_count(self, entity: Entity) -> int:
+        return entity.mention_total or 0
 
     @admin.display(ordering="article_total", description="articles")
     def article_count(self, entity: Entity) -> int:
         return entity.article_total
+
+    @admin.display(description="aliases")
+    def alias_list(self, entity: Entity) -> str:
+        return ", ".join(alias.name for alias in entity.aliases.all())
+
+    def save_model(self, request, obj: Entity, form, change: bool) -> None:
+        old_name = Entity.objects.get(pk=obj.pk).name if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            entity_rename(entity=obj, old_name=old_name)
+
+    @admin.action(description="Merge selected entities…", permissions=["change"])
+    def merge_entities(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            keep = queryset.filter(pk=request.POST.get("keep")).first()
+            if keep is None:
+                self.message_user(request, "Choose the entity to keep (one of those selected).", messages.ERROR)
+                return None
+            changed = entities_merge(keep=keep, others=queryset.exclude(pk=keep.pk))
+            self.message_user(request, f"Merged into “{keep.name}”; {changed} articles updated.", messages.SUCCESS)
+            return None
+        if queryset.count() < 2:
+            self.message_user(request, "Select two or more entities to merge.", messages.WARNING)
+            return None
+        return _confirmation(self, request, queryset, action="merge_entities", title="Merge entities", template="admin/archive/entity/merge_entities.html")
+
+    @admin.action(description="Change the type of selected entities…", permissions=["change"])
+    def change_entity_type(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            try:
+                changed = entity_type_change(entities=queryset, entity_type=request.POST.get("type", ""))
+            except CurationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(request, f"Type changed; {changed} articles updated.", messages.SUCCESS)
+            return None
+        return _confirmation(
+            self, request, queryset, action="change_entity_type", title="Change entity type",
+            template="admin/archive/entity/change_entity_type.html", extra={"types": Entity.Type.choices},
+        )
+
+    @admin.action(description="Block selected names (never entities again)", permissions=["delete"])
+    def block_entities(self, request, queryset):
+        names = ", ".join(entity.name for entity in queryset)
+        changed = entities_block(entities=queryset)
+        self.message_user(request, f"Blocked {names}; {changed} articles updated.", messages.SUCCESS)
+
+
+@admin.register(EntityAlias)
+class EntityAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "entity", "blocked", "origin"]
+    list_filter = ["blocked", "origin", "entity__type"]
+    search_fields = ["name", "entity__name"]
+    autocomplete_fields = ["entity"]
+    readonly_fields = ["origin"]

@@ -108,6 +108,52 @@ class Entity(models.Model):
             self.slug = unique_slug(Entity, self.name, suffix=self.type)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("entity_detail", args=[self.slug])
+
+
+def alias_key(name: str) -> str:
+    """How surface forms are compared: case, dots, a leading "the" and possessives do not matter."""
+    key = " ".join(name.replace(".", "").replace("’", "'").split()).casefold()
+    key = key.removeprefix("the ")
+    return key.removesuffix("'s").removesuffix("'")
+
+
+class EntityAlias(models.Model):
+    """A surface form and what it names: an entity, or nothing (a blocked form that is never an entity).
+
+    Editors' decisions (merges, renames, type changes, blocks) are aliases too, so later imports and
+    re-extraction follow them.
+    """
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        BUILTIN = "builtin", "Built in"
+        LEARNED = "learned", "Learned from an article"
+
+    name = models.CharField(max_length=300, help_text="The surface form as written.")
+    key = models.CharField(max_length=300, unique=True, editable=False)
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
+    blocked = models.BooleanField(default=False, help_text="This form is not an entity, whatever its type.")
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "entity aliases"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(blocked=True, entity__isnull=True) | models.Q(blocked=False, entity__isnull=False),
+                name="alias_names_entity_or_is_blocked",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {'blocked' if self.blocked else self.entity.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = alias_key(self.name)
+        super().save(*args, **kwargs)
+
 
 class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")

@@ -2,4 +2,7 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("articles/<int:pk>/", views.article_detail, name="article_detail")]
+urlpatterns = [
+    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
+    path("entities/<slug:slug>/", views.entity_detail, name="entity_detail"),
+]

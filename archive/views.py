@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Article
+from .models import Article, Entity, Mention
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -11,3 +13,35 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.published().select_related("outlet"), pk=pk)
     mentions = article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name")
     return render(request, "archive/article_detail.html", {"article": article, "mentions": mentions})
+
+
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An entity across the archive: coverage over time, who mentions it, who appears with it."""
+    entity = get_object_or_404(Entity, slug=slug)
+    articles = Article.objects.published().filter(mentions__entity=entity)
+    context = {
+        "entity": entity,
+        "article_count": articles.count(),
+        "timeline": bars(articles.exclude(published=None).annotate(month=TruncMonth("published")).values("month").annotate(n=Count("id")).order_by("month"), key="month"),
+        "outlets": articles.values("outlet__name", "outlet__slug").annotate(n=Count("id")).order_by("-n", "outlet__name")[:15],
+        "cooccurring": entity_cooccurring(entity),
+        "latest": articles.select_related("outlet").order_by(F("published").desc(nulls_last=True), "-id")[:20],
+        "aliases": entity.aliases.filter(blocked=False).order_by("name"),
+    }
+    return render(request, "archive/entity_detail.html", context)
+
+
+def entity_cooccurring(entity: Entity, *, limit: int = 15):
+    """The entities mentioned in the most published articles together with `entity`."""
+    article_ids = Mention.objects.filter(entity=entity, article__status=Article.Status.PUBLISHED).values("article_id")
+    return (
+        Mention.objects.filter(article_id__in=article_ids).exclude(entity=entity)
+        .values("entity__name", "entity__slug", "entity__type").annotate(n=Count("article_id")).order_by("-n", "entity__name")[:limit]
+    )
+
+
+def bars(rows, *, key: str) -> list[dict]:
+    """Rows of (key, n) with each row's share of the largest, for a server-drawn bar chart."""
+    rows = list(rows)
+    peak = max((row["n"] for row in rows), default=0) or 1
+    return [{"label": row[key], "n": row["n"], "percent": round(100 * row["n"] / peak)} for row in rows]

@@ -41,11 +41,24 @@ NEVER = {
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
+ORGANIZATION_WORDS = {
+    "united", "city", "fc", "rovers", "athletic", "wanderers", "party", "council", "ministry", "bank", "group", "inc",
+    "ltd", "corp", "corporation", "plc", "association", "union", "federation", "agency", "commission", "office",
+    "department", "university", "college", "committee", "club", "institute", "foundation", "company", "airlines",
+    "airways", "parliament", "assembly", "court", "police", "army", "navy", "news", "times", "post", "network",
+}
+ZONES_AND_NOISE = {"gmt", "bst", "utc", "est", "pst", "cet", "am", "pm", "tv", "ceo", "cctv footage"}
+
+
 @dataclass(frozen=True)
 class FoundEntity:
+    """An entity of one article: its fullest name, type, mention count, and the other forms it was
+    written as in that article ("Putin", "President Xi"), from which aliases are learned."""
+
     name: str
     type: str
     count: int
+    surfaces: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -82,7 +95,7 @@ def name_clean(text: str, *, entity_type: str) -> str:
 def name_acceptable(name: str) -> bool:
     """Whether a cleaned name can be an entity at all."""
     letters = [ch for ch in name if ch.isalpha()]
-    if len(letters) < 2 or name.lower() in NEVER or not name[:1].isupper():
+    if len(letters) < 2 or name.lower() in NEVER or name.lower() in ZONES_AND_NOISE or not name[:1].isupper():
         return False
     if sum(ch.isdigit() for ch in name) > 0 and sum(ch.isdigit() for ch in name) >= len(letters) / 2:
         return False
@@ -138,18 +151,50 @@ def entities_from_doc(doc: Doc) -> list[FoundEntity]:
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for name, entity_type in surfaces:
         votes[name][entity_type] += 1
-    types = {name: counter.most_common(1)[0][0] for name, counter in votes.items()}
+    types = {name: type_correct(name, counter.most_common(1)[0][0]) for name, counter in votes.items()}
     people = [name for name, entity_type in types.items() if entity_type == "person"]
     canonical: dict[str, tuple[str, str]] = {}
     for name, entity_type in types.items():
         target = _short_form_target(name, people) if len(name.split()) <= 2 else None
         canonical[name] = (target, "person") if target else (name, entity_type)
     counts: Counter[tuple[str, str]] = Counter(canonical[name] for name, _ in surfaces)
+    forms: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for name, target in canonical.items():
+        if name != target[0]:
+            forms[target].add(name)
+    return [
+        FoundEntity(name=name, type=entity_type, count=count, surfaces=tuple(sorted(forms[(name, entity_type)])))
+        for (name, entity_type), count in counts.most_common()
+    ]
+
+
+def type_correct(name: str, entity_type: str) -> str:
+    """A name ending in an organisation word ("Manchester United", "Home Office") names an organisation."""
+    if entity_type == "person" and name.split()[-1].lower() in ORGANIZATION_WORDS and len(name.split()) > 1:
+        return "organization"
+    return entity_type
+
+
+def entities_extract(texts: list[str], *, nlp: Language | None, gazetteer: dict[str, tuple[str, str]] | None = None, batch_size: int = 32) -> list[list[FoundEntity]]:
+    """Entities for each text, through `nlp.pipe` in batches.
+
+    Without a model (ARCHIVE_SPACY_MODEL empty) the archive's known names and aliases (`gazetteer`:
+    surface form -> (name, type)) are matched in the text instead, for very small installs.
+    """
+    if nlp is None:
+        return [entities_match(text, gazetteer or {}) for text in texts]
+    return [entities_from_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def entities_match(text: str, gazetteer: dict[str, tuple[str, str]]) -> list[FoundEntity]:
+    """Known names found in `text` as whole words, longest first, each span counted once."""
+    if not gazetteer:
+        return []
+    pattern = _gazetteer_pattern(tuple(sorted(gazetteer, key=len, reverse=True)))
+    counts: Counter[tuple[str, str]] = Counter(gazetteer[match.group(0)] for match in pattern.finditer(text))
     return [FoundEntity(name=name, type=entity_type, count=count) for (name, entity_type), count in counts.most_common()]
 
 
-def entities_extract(texts: list[str], *, nlp: Language | None, batch_size: int = 32) -> list[list[FoundEntity]]:
-    """Entities for each text, through `nlp.pipe` in batches; no model means no entities."""
-    if nlp is None:
-        return [[] for _ in texts]
-    return [entities_from_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+@lru_cache(maxsize=8)
+def _gazetteer_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)")

@@ -15,11 +15,12 @@ from pathlib import Path, PurePosixPath
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from ..models import Article, Entity, Mention, Outlet
+from ..models import Article, Mention, Outlet
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, entities_extract, nlp_default
 from .parsing import raw_parse
+from .resolver import EntityResolver, gazetteer_from_archive
 from .readers import MANIFEST_NAMES, RawRecord, Rejection, files_find, manifest_read, records_read, source_name, text_decode
 from .records import ParsedArticle, RejectedInput
 
@@ -41,25 +42,6 @@ class ImportReport:
     @property
     def summary(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.skipped} skipped, {self.rejected} rejected"
-
-
-class EntityCache:
-    """Entities by (name, type) for the length of one run, so each is looked up once."""
-
-    def __init__(self) -> None:
-        self._entities: dict[tuple[str, str], Entity] = {}
-
-    def get(self, found: FoundEntity) -> Entity:
-        key = (found.name, found.type)
-        entity = self._entities.get(key)
-        if entity is None:
-            entity, _ = Entity.objects.get_or_create(name=found.name, type=found.type)
-            self._entities[key] = entity
-        return entity
-
-    def forget(self) -> None:
-        """After a rolled-back transaction, cached rows may not exist."""
-        self._entities.clear()
 
 
 def outlet_for(name: str) -> Outlet | None:
@@ -87,12 +69,18 @@ def article_fields_apply(article: Article, parsed: ParsedArticle) -> None:
     article.body = parsed.body
 
 
-def mentions_replace(article: Article, found: list[FoundEntity], *, entities: EntityCache) -> None:
+def mentions_replace(article: Article, found: list[FoundEntity], *, entities: EntityResolver) -> None:
     article.mentions.all().delete()
-    Mention.objects.bulk_create(Mention(article=article, entity=entities.get(item), count=item.count) for item in found)
+    Mention.objects.bulk_create(Mention(article=article, entity=entity, count=count) for entity, count in entities.mentions(found).items())
 
 
-def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityCache) -> bool:
+def entities_for(texts: list[str]) -> list[list[FoundEntity]]:
+    """Extraction with the configured model, or matching the archive's known names when there is none."""
+    nlp = nlp_default()
+    return entities_extract(texts, nlp=nlp, gazetteer=None if nlp is not None else gazetteer_from_archive())
+
+
+def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityResolver) -> bool:
     """Write one article and its mentions (the caller holds the transaction); True when created."""
     article = Article.objects.filter(source=record.source).first()
     created = article is None
@@ -170,7 +158,7 @@ def articles_import(
     files = [(file, root) for root in roots for file in files_find(root)]
     furniture = furniture_learn(_page_texts(files)) if sum(f.suffix.lower() == ".txt" for f, _ in files) >= 3 else {}
     records = (item for file, root in files for item in records_read(file, root=root, manifest=manifests[root]))
-    entities = EntityCache()
+    entities = EntityResolver()
     done: set[str] = set()
     with announcements_batched():
         for chunk in _chunks(records, CHUNK_SIZE):
@@ -187,7 +175,7 @@ def _furniture_of(record: RawRecord, furniture: dict[str, frozenset[str]]) -> fr
     return furniture.get(page_group(page_parse(record.raw_text), folder=_folder(record.source)), frozenset())
 
 
-def _chunk_import(chunk: list[RawRecord | Rejection], *, report: ImportReport, outlet: str, dry_run: bool, entities: EntityCache, furniture: dict[str, frozenset[str]]) -> None:
+def _chunk_import(chunk: list[RawRecord | Rejection], *, report: ImportReport, outlet: str, dry_run: bool, entities: EntityResolver, furniture: dict[str, frozenset[str]]) -> None:
     records = [item for item in chunk if isinstance(item, RawRecord)]
     existing = dict(Article.objects.filter(source__in=[r.source for r in records]).values_list("source", "raw_hash"))
     todo: list[tuple[RawRecord, ParsedArticle]] = []
@@ -212,7 +200,7 @@ def _chunk_import(chunk: list[RawRecord | Rejection], *, report: ImportReport, o
     if skipped:
         # Announced so that an article imported before a crash, but never indexed, is indexed now.
         announce_articles_changed(article_ids=Article.objects.filter(source__in=skipped).values_list("pk", flat=True))
-    found_lists = entities_extract([parsed.body for _, parsed in todo], nlp=nlp_default())
+    found_lists = entities_for([parsed.body for _, parsed in todo])
     for (record, parsed), found in zip(todo, found_lists):
         try:
             with transaction.atomic():
@@ -258,7 +246,7 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
     report = ReprocessReport()
     pages = [(_folder(a.source), a.raw_text) for a in articles if a.raw_format == "page"]
     furniture = furniture_learn(pages) if len(pages) >= 3 else {}
-    entities = EntityCache()
+    entities = EntityResolver()
     with announcements_batched():
         for chunk in _chunks(articles, CHUNK_SIZE):
             parsed_chunk = []
@@ -272,17 +260,20 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
                 if "body" in article.curated_fields:
                     parsed = replace(parsed, body=article.body)
                 parsed_chunk.append((article, parsed))
-            found_lists = entities_extract([parsed.body for _, parsed in parsed_chunk], nlp=nlp_default())
+            found_lists = entities_for([parsed.body for _, parsed in parsed_chunk])
             for (article, parsed), found in zip(parsed_chunk, found_lists):
                 before = _article_state(article)
                 with transaction.atomic():
                     article_fields_apply(article, parsed)
                     mentions_replace(article, found, entities=entities)
-                    if _article_state(article) == before:
+                    unchanged = _article_state(article) == before
+                    if unchanged:
                         transaction.set_rollback(True)
-                        entities.forget()
-                        report.unchanged += 1
-                        continue
-                    article.save()
-                report.changed += 1
+                    else:
+                        article.save()
+                if unchanged:
+                    entities.forget()  # what the rolled-back transaction created is gone
+                    report.unchanged += 1
+                else:
+                    report.changed += 1
     return report

@@ -36,6 +36,8 @@ def test_query_facet_chip_article_and_entity_link(page, live_server, seeds):
     page.wait_for_url("**/articles/*/")
     assert "Dmitry Peskov" in page.content()
     page.get_by_test_id("entity-link").filter(has_text="Xi Jinping").click()
+    page.wait_for_url("**/entities/xi-jinping/")
+    page.get_by_test_id("entity-search").click()
     page.wait_for_url("**entity=xi-jinping*")
     assert total(page) == 5
 

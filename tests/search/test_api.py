@@ -119,7 +119,7 @@ def test_article_page_shows_metadata_and_entities(seeds, client):
     article = seeds["004_735fed19aafc4c9a.txt"]
     html = client.get(f"/articles/{article.pk}/").content.decode()
     assert "UrduPoint" in html and "Mohammad Ali" in html and "Vladimir Putin" in html
-    assert "?entity=vladimir-putin" in html
+    assert 'href="/entities/vladimir-putin/"' in html
 
 
 def test_hidden_article_page_is_404(seeds, client):

@@ -1,0 +1,105 @@
+"""Editors' decisions about entities, as plain functions the admin (or a script) calls.
+
+Each decision is also written into the alias table, so later imports and re-extraction follow it, and
+each touches the affected articles (their update time moves) and announces them, so the index and its
+facet counts change as soon as the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Article, Entity, EntityAlias, Mention, alias_key
+from .signals import announce_articles_changed
+
+
+class CurationError(ValueError):
+    """A decision that cannot be carried out as asked; the message says why."""
+
+
+def alias_set(name: str, *, entity: Entity | None = None) -> EntityAlias:
+    """Record an editor's word on a surface form: it names `entity`, or (None) is never an entity."""
+    alias, _ = EntityAlias.objects.update_or_create(
+        key=alias_key(name),
+        defaults={"name": name, "entity": entity, "blocked": entity is None, "origin": EntityAlias.Origin.EDITOR},
+    )
+    return alias
+
+
+def articles_touch(article_ids: Iterable[int]) -> None:
+    ids = set(article_ids)
+    if ids:
+        Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+        announce_articles_changed(article_ids=ids)
+
+
+def _articles_of(entities: Iterable[Entity]) -> set[int]:
+    return set(Mention.objects.filter(entity__in=list(entities)).values_list("article_id", flat=True))
+
+
+@transaction.atomic
+def entities_merge(*, keep: Entity, others: Iterable[Entity]) -> int:
+    """Fold `others` into `keep`: mentions move (counts add up in shared articles), their names and
+    aliases become aliases of `keep`. Returns how many articles changed."""
+    others = [entity for entity in others if entity.pk != keep.pk]
+    affected = _articles_of(others)
+    for mention in Mention.objects.filter(entity__in=others).select_for_update():
+        updated = Mention.objects.filter(article_id=mention.article_id, entity=keep).update(count=F("count") + mention.count)
+        if updated:
+            mention.delete()
+        else:
+            mention.entity = keep
+            mention.save(update_fields=["entity"])
+    for other in others:
+        EntityAlias.objects.filter(entity=other).update(entity=keep)
+        name = other.name
+        other.delete()
+        alias_set(name, entity=keep)
+    articles_touch(affected)
+    return len(affected)
+
+
+@transaction.atomic
+def entity_type_change(*, entities: Iterable[Entity], entity_type: str) -> int:
+    """Give entities another type; their names keep resolving to them whatever the model says."""
+    if entity_type not in Entity.Type.values:
+        raise CurationError(f"'{entity_type}' is not a type; choose one of {', '.join(Entity.Type.values)}")
+    entities = list(entities)
+    for entity in entities:
+        clash = Entity.objects.filter(name=entity.name, type=entity_type).exclude(pk=entity.pk).first()
+        if clash is not None:
+            raise CurationError(f"there is already a {entity_type} called “{entity.name}”; merge the two instead")
+        entity.type = entity_type
+        entity.save(update_fields=["type"])
+        alias_set(entity.name, entity=entity)
+    affected = _articles_of(entities)
+    articles_touch(affected)
+    return len(affected)
+
+
+@transaction.atomic
+def entities_block(*, entities: Iterable[Entity]) -> int:
+    """The entities' names (and the aliases that named them) are not entities: mentions go, and the
+    forms never come back on re-extraction."""
+    entities = list(entities)
+    affected = _articles_of(entities)
+    for entity in entities:
+        forms = [entity.name, *entity.aliases.values_list("name", flat=True)]
+        entity.delete()
+        for form in forms:
+            alias_set(form, entity=None)
+    articles_touch(affected)
+    return len(affected)
+
+
+@transaction.atomic
+def entity_rename(*, entity: Entity, old_name: str) -> None:
+    """After an editor renamed an entity: the old name stays an alias of it. The index holds slugs, which
+    do not change, so no article needs re-indexing."""
+    if alias_key(old_name) != alias_key(entity.name):
+        alias_set(old_name, entity=entity)
+    EntityAlias.objects.filter(key=alias_key(entity.name)).exclude(entity=entity).delete()
