@@ -25,7 +25,13 @@ def index_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def seeds(transactional_db) -> dict[str, Article]:
+def committed_db(django_db_serialized_rollback, transactional_db):
+    """A database whose transactions really commit (the index is updated after commit), with the rows
+    that data migrations create (built-in aliases, groups) restored for every test."""
+
+
+@pytest.fixture
+def seeds(committed_db) -> dict[str, Article]:
     """The five seed pages imported for real (committed, so the index is updated after commit)."""
     report = articles_import([FIXTURES])
     assert report.created == 5, report.problems
@@ -33,7 +39,7 @@ def seeds(transactional_db) -> dict[str, Article]:
 
 
 @pytest.fixture
-def import_paths(transactional_db):
+def import_paths(committed_db):
     def run(*paths: Path, **options) -> ImportReport:
         return articles_import(list(paths), **options)
 

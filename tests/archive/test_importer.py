@@ -113,7 +113,7 @@ def test_dry_run_writes_nothing(import_paths):
     assert Article.objects.count() == 0
 
 
-def test_command_prints_summary_and_exits_1_on_rejection(tmp_path, transactional_db, capsys):
+def test_command_prints_summary_and_exits_1_on_rejection(tmp_path, committed_db, capsys):
     folder = tmp_path / "batch"
     folder.mkdir()
     (folder / "ok.txt").write_text("The council approved the harbour plan on Tuesday after a long debate in the town hall.")

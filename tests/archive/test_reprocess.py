@@ -11,7 +11,7 @@ from archive.models import Article
 
 
 @pytest.fixture
-def admin_client(client, transactional_db):
+def admin_client(client, committed_db):
     client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
     return client
 
@@ -46,7 +46,7 @@ def test_reprocess_all_leaves_clean_articles_unchanged(seeds, capsys):
     assert Article.objects.get(source="001_24224d28d160fde4.txt").published == dt.date(2022, 12, 30)
 
 
-def test_reprocess_needs_ids_or_all(transactional_db):
+def test_reprocess_needs_ids_or_all(committed_db):
     with pytest.raises(CommandError, match="ids or --all"):
         call_command("reprocess_articles")
     with pytest.raises(CommandError, match="no article with id 999"):

@@ -14,14 +14,14 @@ def total(q: str = "", **kwargs) -> int:
     return search_run(SearchParams(q=q, **kwargs)).total
 
 
-def test_saving_an_article_indexes_it_after_commit(transactional_db):
+def test_saving_an_article_indexes_it_after_commit(committed_db):
     with transaction.atomic():
         ArticleFactory(body="A zeppelin landed in the harbour.")
         assert total("zeppelin") == 0  # not before the commit
     assert total("zeppelin") == 1
 
 
-def test_rolled_back_save_never_reaches_the_index(transactional_db):
+def test_rolled_back_save_never_reaches_the_index(committed_db):
     try:
         with transaction.atomic():
             ArticleFactory(body="A zeppelin landed in the harbour.")
@@ -31,7 +31,7 @@ def test_rolled_back_save_never_reaches_the_index(transactional_db):
     assert total("zeppelin") == 0
 
 
-def test_edit_hide_and_delete_follow_the_database(transactional_db):
+def test_edit_hide_and_delete_follow_the_database(committed_db):
     article = ArticleFactory(body="A zeppelin landed in the harbour.")
     article.body = "A balloon landed in the harbour."
     article.save()
@@ -67,7 +67,7 @@ def test_rebuild_swaps_in_a_fresh_index(db, index_dir):
     assert index_document_count() == 3
 
 
-def test_searches_keep_answering_while_rebuild_runs(transactional_db):
+def test_searches_keep_answering_while_rebuild_runs(committed_db):
     ArticleFactory.create_batch(30, body="The harbour council met.")
     index_rebuild()
     errors: list[BaseException] = []
