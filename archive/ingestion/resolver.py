@@ -10,6 +10,7 @@ forgotten rather than guessed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from django.db import IntegrityError, transaction
@@ -70,9 +71,18 @@ class EntityResolver:
                 self._ambiguous.add(key)
 
 
+def written_forms(name: str) -> list[str]:
+    """The ways a name is written in text: an acronym with and without dots ("US", "U.S."), as alias
+    keys treat them alike."""
+    letters = name.replace(".", "")
+    if re.fullmatch(r"[A-Z]{2,5}", letters):
+        return [letters, ".".join(letters) + "."]
+    return [name]
+
+
 def gazetteer_from_archive() -> dict[str, tuple[str, str]]:
     """Every known name and alias (surface form -> canonical name and type), for model-less extraction."""
-    names = {entity.name: (entity.name, entity.type) for entity in Entity.objects.all()}
+    names = {form: (entity.name, entity.type) for entity in Entity.objects.all() for form in written_forms(entity.name)}
     for alias in EntityAlias.objects.filter(blocked=False).select_related("entity"):
-        names[alias.name] = (alias.entity.name, alias.entity.type)
+        names.update({form: (alias.entity.name, alias.entity.type) for form in written_forms(alias.name)})
     return names

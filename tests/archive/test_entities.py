@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from archive.ingestion.entities import _short_form_target, name_acceptable, name_clean
-from archive.models import Mention
+from archive.models import Article, Entity, EntityAlias, Mention
 from tests.conftest import SEEDS_TRUTH
 
 SEEDS = {item["file"]: item for item in SEEDS_TRUTH["articles"]}
@@ -60,3 +60,39 @@ def test_seed_entities(seeds, name):
 def test_seed_entities_have_no_bare_short_forms(seeds):
     names = set(Mention.objects.values_list("entity__name", flat=True))
     assert not {"Putin", "Xi", "Chinese", "Western"} & names
+
+
+def test_short_form_learned_in_one_article_resolves_another(tmp_path, import_paths):
+    (tmp_path / "a.txt").write_text("Russian President Vladimir Putin spoke on Friday. Putin said the talks had gone well for both sides.")
+    (tmp_path / "b.txt").write_text("In Moscow on Saturday, Putin met the governor to discuss the regional budget for next year.")
+    import_paths(tmp_path / "a.txt")
+    import_paths(tmp_path / "b.txt")
+    assert entity_names(Article.objects.get(source="b.txt")) >= {"Vladimir Putin"}
+    assert not Entity.objects.filter(name="Putin").exists()
+
+
+def test_a_learned_form_naming_two_people_is_forgotten(committed_db):
+    from archive.ingestion.entities import FoundEntity
+    from archive.ingestion.resolver import EntityResolver
+
+    resolver = EntityResolver()
+    resolver.mentions([FoundEntity("John Smith", "person", 2, surfaces=("Smith",))])
+    assert EntityAlias.objects.get(key="smith").entity.name == "John Smith"
+    resolver.mentions([FoundEntity("Mary Smith", "person", 2, surfaces=("Smith",))])
+    assert not EntityAlias.objects.filter(key="smith").exists()
+
+
+def test_without_a_model_known_names_and_aliases_are_matched(settings, tmp_path, import_paths):
+    settings.ARCHIVE_SPACY_MODEL = ""
+    page = tmp_path / "a.txt"
+    page.write_text("Officials in the U.S. and the EU said NATO would meet on Friday to discuss the plan in detail.")
+    import_paths(page)
+    assert entity_names(Article.objects.get()) == {"United States", "European Union", "NATO"}
+
+
+def test_organisation_shaped_names_are_organisations():
+    from archive.ingestion.entities import type_correct
+
+    assert type_correct("Manchester United", "person") == "organization"
+    assert type_correct("Home Office", "person") == "organization"
+    assert type_correct("Tony Blair", "person") == "person"
