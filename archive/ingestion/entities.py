@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+T = TypeVar("T")
 LABEL_TYPES = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
 NER_COMPONENTS = {"tok2vec", "ner"}
 TITLES = {
@@ -61,15 +62,30 @@ class FoundEntity:
     surfaces: tuple[str, ...] = ()
 
 
+COMPONENT = "archive_entities"
+
+
+def _entities_component(doc: Doc) -> Doc:
+    """Canonical entities computed inside the pipeline, so worker processes do this work too; stored as
+    plain tuples because docs travel between processes as msgpack."""
+    doc.user_data[COMPONENT] = [(e.name, e.type, e.count, list(e.surfaces)) for e in entities_from_doc(doc)]
+    return doc
+
+
 @lru_cache(maxsize=4)
 def nlp_load(model_name: str) -> Language | None:
-    """The spaCy pipeline with only what NER needs, loaded once per process; None runs without a model."""
+    """The spaCy pipeline with only what NER needs plus the archive's canonicalisation, loaded once per
+    process; None runs without a model."""
     if not model_name:
         return None
     import spacy
+    from spacy.language import Language
 
+    if not Language.has_factory(COMPONENT):
+        Language.component(COMPONENT, func=_entities_component)
     nlp = spacy.load(model_name)
     nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in NER_COMPONENTS])
+    nlp.add_pipe(COMPONENT, last=True)
     return nlp
 
 
@@ -175,15 +191,32 @@ def type_correct(name: str, entity_type: str) -> str:
     return entity_type
 
 
-def entities_extract(texts: list[str], *, nlp: Language | None, gazetteer: dict[str, tuple[str, str]] | None = None, batch_size: int = 32) -> list[list[FoundEntity]]:
-    """Entities for each text, through `nlp.pipe` in batches.
+def entities_stream(
+    items: Iterable[tuple[str, T]],
+    *,
+    nlp: Language | None,
+    gazetteer: dict[str, tuple[str, str]] | None = None,
+    n_process: int = 1,
+    batch_size: int = 32,
+) -> Iterator[tuple[list[FoundEntity], T]]:
+    """Entities for a stream of (text, context) pairs, in order, through one `nlp.pipe`.
 
-    Without a model (ARCHIVE_SPACY_MODEL empty) the archive's known names and aliases (`gazetteer`:
-    surface form -> (name, type)) are matched in the text instead, for very small installs.
+    With `n_process` > 1 spaCy runs the model and the canonicalisation in worker processes while the
+    caller writes results; the contexts stay in this process. Without a model (ARCHIVE_SPACY_MODEL
+    empty) the archive's known names and aliases (`gazetteer`: surface form -> (name, type)) are matched
+    in the text instead, for very small installs.
     """
     if nlp is None:
-        return [entities_match(text, gazetteer or {}) for text in texts]
-    return [entities_from_doc(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+        for text, context in items:
+            yield entities_match(text, gazetteer or {}), context
+        return
+    for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield [FoundEntity(name, kind, count, tuple(surfaces)) for name, kind, count, surfaces in doc.user_data[COMPONENT]], context
+
+
+def entities_extract(texts: list[str], *, nlp: Language | None, gazetteer: dict[str, tuple[str, str]] | None = None, n_process: int = 1) -> list[list[FoundEntity]]:
+    """Entities for each of `texts`."""
+    return [found for found, _ in entities_stream(((text, None) for text in texts), nlp=nlp, gazetteer=gazetteer, n_process=n_process)]
 
 
 def entities_match(text: str, gazetteer: dict[str, tuple[str, str]]) -> list[FoundEntity]:

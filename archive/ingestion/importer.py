@@ -7,24 +7,27 @@ through `nlp.pipe`, which is where the import spends its time.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from ..models import Article, Mention, Outlet
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
-from .entities import FoundEntity, entities_extract, nlp_default
+from .entities import FoundEntity, T, entities_stream, nlp_default
 from .parsing import raw_parse
 from .resolver import EntityResolver, gazetteer_from_archive
 from .readers import MANIFEST_NAMES, RawRecord, Rejection, files_find, manifest_read, records_read, source_name, text_decode
 from .records import ParsedArticle, RejectedInput
 
 CHUNK_SIZE = 64
+PARALLEL_FROM = 200  # below this many files, starting worker processes costs more than it saves
 
 
 @dataclass
@@ -72,12 +75,6 @@ def article_fields_apply(article: Article, parsed: ParsedArticle) -> None:
 def mentions_replace(article: Article, found: list[FoundEntity], *, entities: EntityResolver) -> None:
     article.mentions.all().delete()
     Mention.objects.bulk_create(Mention(article=article, entity=entity, count=count) for entity, count in entities.mentions(found).items())
-
-
-def entities_for(texts: list[str]) -> list[list[FoundEntity]]:
-    """Extraction with the configured model, or matching the archive's known names when there is none."""
-    nlp = nlp_default()
-    return entities_extract(texts, nlp=nlp, gazetteer=None if nlp is not None else gazetteer_from_archive())
 
 
 def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityResolver) -> bool:
@@ -140,6 +137,18 @@ def _page_texts(files: list[tuple[Path, Path]]) -> Iterator[tuple[str, str]]:
         yield _folder(source_name(file, root)), text
 
 
+def nlp_processes(work_items: int) -> int:
+    """Worker processes for the model: both cores for real batches, none for a handful of files."""
+    return max(1, min(settings.ARCHIVE_NLP_PROCESSES, os.cpu_count() or 1)) if work_items >= PARALLEL_FROM else 1
+
+
+def entities_for(items: Iterable[tuple[str, T]], *, n_process: int = 1) -> Iterator[tuple[list[FoundEntity], T]]:
+    """Extraction with the configured model, or matching the archive's known names when there is none."""
+    nlp = nlp_default()
+    gazetteer = None if nlp is not None else gazetteer_from_archive()
+    return entities_stream(items, nlp=nlp, gazetteer=gazetteer, n_process=n_process)
+
+
 def articles_import(
     paths: list[Path],
     *,
@@ -158,14 +167,32 @@ def articles_import(
     files = [(file, root) for root in roots for file in files_find(root)]
     furniture = furniture_learn(_page_texts(files)) if sum(f.suffix.lower() == ".txt" for f, _ in files) >= 3 else {}
     records = (item for file, root in files for item in records_read(file, root=root, manifest=manifests[root]))
-    entities = EntityResolver()
     done: set[str] = set()
+
+    def tick(record: RawRecord | Rejection) -> None:
+        if progress:
+            done.add(record.location.split(":")[0])
+            progress(len(done), len(files))
+
     with announcements_batched():
-        for chunk in _chunks(records, CHUNK_SIZE):
-            _chunk_import(chunk, report=report, outlet=outlet, dry_run=dry_run, entities=entities, furniture=furniture)
-            if progress:
-                done.update(item.location.split(":")[0] for item in chunk)
-                progress(len(done), len(files))
+        todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, dry_run=dry_run, tick=tick)
+        if dry_run:
+            for record, _ in todo:
+                report.created += 1
+            return report
+        entities = EntityResolver()
+        for found, (record, parsed) in entities_for(((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))):
+            try:
+                with transaction.atomic():
+                    created = article_save(record, parsed, found, entities=entities)
+            except (ValidationError, DatabaseError) as error:
+                entities.forget()
+                report.reject(record.location, _error_text(error))
+                continue
+            if created:
+                report.created += 1
+            else:
+                report.updated += 1
     return report
 
 
@@ -175,44 +202,45 @@ def _furniture_of(record: RawRecord, furniture: dict[str, frozenset[str]]) -> fr
     return furniture.get(page_group(page_parse(record.raw_text), folder=_folder(record.source)), frozenset())
 
 
-def _chunk_import(chunk: list[RawRecord | Rejection], *, report: ImportReport, outlet: str, dry_run: bool, entities: EntityResolver, furniture: dict[str, frozenset[str]]) -> None:
-    records = [item for item in chunk if isinstance(item, RawRecord)]
-    existing = dict(Article.objects.filter(source__in=[r.source for r in records]).values_list("source", "raw_hash"))
-    todo: list[tuple[RawRecord, ParsedArticle]] = []
-    skipped = []
-    for item in chunk:
-        if isinstance(item, Rejection):
-            report.reject(item.location, item.reason)
-        elif existing.get(item.source) == item.raw_hash:
-            report.skipped += 1
-            skipped.append(item.source)
-        else:
+def _records_to_write(
+    records: Iterable[RawRecord | Rejection],
+    *,
+    report: ImportReport,
+    outlet: str,
+    furniture: dict[str, frozenset[str]],
+    dry_run: bool,
+    tick: Callable[[RawRecord | Rejection], None],
+) -> Iterator[tuple[RawRecord, ParsedArticle]]:
+    """New and changed records, parsed; rejections and unchanged sources are counted on the way.
+
+    Looks up a chunk of sources at a time. In a dry run a changed source counts as updated here and the
+    caller counts what is yielded as created.
+    """
+    for chunk in _chunks(records, CHUNK_SIZE):
+        sources = [item.source for item in chunk if isinstance(item, RawRecord)]
+        existing = dict(Article.objects.filter(source__in=sources).values_list("source", "raw_hash"))
+        skipped = []
+        for item in chunk:
+            tick(item)
+            if isinstance(item, Rejection):
+                report.reject(item.location, item.reason)
+                continue
+            if existing.get(item.source) == item.raw_hash:
+                report.skipped += 1
+                skipped.append(item.source)
+                continue
             try:
                 parsed = raw_parse(item.raw_text, item.raw_format, stated=item.stated, outlet=outlet, furniture=_furniture_of(item, furniture))
             except RejectedInput as error:
                 report.reject(item.location, str(error))
                 continue
-            todo.append((item, parsed))
-    if dry_run:
-        report.created += sum(record.source not in existing for record, _ in todo)
-        report.updated += sum(record.source in existing for record, _ in todo)
-        return
-    if skipped:
-        # Announced so that an article imported before a crash, but never indexed, is indexed now.
-        announce_articles_changed(article_ids=Article.objects.filter(source__in=skipped).values_list("pk", flat=True))
-    found_lists = entities_for([parsed.body for _, parsed in todo])
-    for (record, parsed), found in zip(todo, found_lists):
-        try:
-            with transaction.atomic():
-                created = article_save(record, parsed, found, entities=entities)
-        except (ValidationError, DatabaseError) as error:
-            entities.forget()
-            report.reject(record.location, _error_text(error))
-            continue
-        if created:
-            report.created += 1
-        else:
-            report.updated += 1
+            if dry_run and item.source in existing:
+                report.updated += 1
+                continue
+            yield item, parsed
+        if skipped and not dry_run:
+            # Announced so that an article imported before a crash, but never indexed, is indexed now.
+            announce_articles_changed(article_ids=Article.objects.filter(source__in=skipped).values_list("pk", flat=True))
 
 
 def _error_text(error: Exception) -> str:
@@ -248,32 +276,35 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
     furniture = furniture_learn(pages) if len(pages) >= 3 else {}
     entities = EntityResolver()
     with announcements_batched():
-        for chunk in _chunks(articles, CHUNK_SIZE):
-            parsed_chunk = []
-            for article in chunk:
-                record = RawRecord(source=article.source, location=str(article.pk), raw_text=article.raw_text, raw_hash=article.raw_hash, raw_format=article.raw_format, stated=article.stated)
-                try:
-                    parsed = raw_parse(article.raw_text, article.raw_format, stated=article.stated, furniture=_furniture_of(record, furniture))
-                except RejectedInput as error:
-                    report.failed.append((article.pk, str(error)))
-                    continue
-                if "body" in article.curated_fields:
-                    parsed = replace(parsed, body=article.body)
-                parsed_chunk.append((article, parsed))
-            found_lists = entities_for([parsed.body for _, parsed in parsed_chunk])
-            for (article, parsed), found in zip(parsed_chunk, found_lists):
-                before = _article_state(article)
-                with transaction.atomic():
-                    article_fields_apply(article, parsed)
-                    mentions_replace(article, found, entities=entities)
-                    unchanged = _article_state(article) == before
-                    if unchanged:
-                        transaction.set_rollback(True)
-                    else:
-                        article.save()
+        for found, (article, parsed) in entities_for(
+            ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, report=report)),
+            n_process=nlp_processes(len(articles)),
+        ):
+            before = _article_state(article)
+            with transaction.atomic():
+                article_fields_apply(article, parsed)
+                mentions_replace(article, found, entities=entities)
+                unchanged = _article_state(article) == before
                 if unchanged:
-                    entities.forget()  # what the rolled-back transaction created is gone
-                    report.unchanged += 1
+                    transaction.set_rollback(True)
                 else:
-                    report.changed += 1
+                    article.save()
+            if unchanged:
+                entities.forget()  # what the rolled-back transaction created is gone
+                report.unchanged += 1
+            else:
+                report.changed += 1
     return report
+
+
+def _reparsed(articles: list[Article], *, furniture: dict[str, frozenset[str]], report: ReprocessReport) -> Iterator[tuple[Article, ParsedArticle]]:
+    for article in articles:
+        record = RawRecord(source=article.source, location=str(article.pk), raw_text=article.raw_text, raw_hash=article.raw_hash, raw_format=article.raw_format, stated=article.stated)
+        try:
+            parsed = raw_parse(article.raw_text, article.raw_format, stated=article.stated, furniture=_furniture_of(record, furniture))
+        except RejectedInput as error:
+            report.failed.append((article.pk, str(error)))
+            continue
+        if "body" in article.curated_fields:
+            parsed = replace(parsed, body=article.body)
+        yield article, parsed

