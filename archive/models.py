@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
 
-def unique_slug(model: type[models.Model], base: str, *, suffix: str = "") -> str:
-    """A slug for `base` not yet used by `model`; a readable suffix first, then numbers."""
+def unique_slug(model: type[models.Model], base: str, *, suffix: str = "", taken: Callable[[str], bool] | None = None) -> str:
+    """A slug for `base` not yet used by `model` (or not `taken`); a readable suffix first, then numbers."""
+    taken = taken or (lambda candidate: model.objects.filter(slug=candidate).exists())
     slug = slugify(base)[:180] or "item"
     candidates = [slug] + ([f"{slug}-{suffix}"] if suffix else [])
     for candidate in candidates:
-        if not model.objects.filter(slug=candidate).exists():
+        if not taken(candidate):
             return candidate
     number = 2
-    while model.objects.filter(slug=f"{candidates[-1]}-{number}").exists():
+    while taken(f"{candidates[-1]}-{number}"):
         number += 1
     return f"{candidates[-1]}-{number}"
 

@@ -22,17 +22,19 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Prefetch
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from archive.models import Article, Mention
 
+from .analysis import ANALYZER
+
 log = logging.getLogger(__name__)
 
 NO_OUTLET = "_none"
-ANALYZER = StemmingAnalyzer()
+EPOCH = dt.date(1970, 1, 1)
+NO_DAY = -1  # the `day` of an undated article
 WRITE_TIMEOUT_S = 120.0
 SYNC_BATCH = 500
 
@@ -45,7 +47,9 @@ def schema_build() -> Schema:
         byline=TEXT(analyzer=ANALYZER),
         outlet=KEYWORD(lowercase=True, sortable=True),
         entity=KEYWORD(lowercase=True, scorable=False),
+        entity_type=KEYWORD(lowercase=True, scorable=False),
         published=DATETIME(sortable=True),
+        day=NUMERIC(int, bits=32, signed=True, sortable=True),
         undated=NUMERIC(int, bits=8, sortable=True),
         status=ID,
         updated=STORED,
@@ -67,6 +71,8 @@ def article_document(article: Article) -> dict:
         "byline": article.byline,
         "outlet": article.outlet.slug if article.outlet else NO_OUTLET,
         "entity": " ".join(mention.entity.slug for mention in article.mentions.all()),
+        "entity_type": " ".join(sorted({mention.entity.type for mention in article.mentions.all()})),
+        "day": (article.published - EPOCH).days if article.published else NO_DAY,
         "status": article.status,
         "updated": article.updated_at.isoformat(),
         "undated": 0 if article.published else 1,

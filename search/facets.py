@@ -1,12 +1,15 @@
 """Facet counts over the whole result set, as plain data (value, label, count, selected, toggle URL).
 
-Counting walks arrays built once per searcher (doc number -> outlet code, and the (doc, entity) pairs of
-the entity postings) with NumPy, instead of asking Whoosh for each document's values.
+Counting walks arrays built once per searcher — document number -> outlet code, document number -> day,
+and the (document, value) pairs of the multi-valued fields — with NumPy, instead of asking Whoosh for
+each document's values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +17,9 @@ from whoosh.searching import Searcher
 
 from archive.models import Entity, Outlet
 
-from .engine import NO_OUTLET
+from .engine import EPOCH, NO_DAY, NO_OUTLET
+
+Toggle = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -33,38 +38,53 @@ class FacetValue:
         return data
 
 
+class _Pairs:
+    """The (document, value code) pairs of a multi-valued field, from its postings."""
+
+    def __init__(self, reader, field: str) -> None:
+        self.values: list[str] = []
+        docs, codes = [], []
+        for code, term in enumerate(reader.field_terms(field)):
+            self.values.append(term)
+            ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+            docs.append(ids)
+            codes.append(np.full(len(ids), code, dtype=np.int32))
+        self.doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
+        self.code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        counts = np.bincount(self.code[mask[self.doc]], minlength=len(self.values))
+        return {self.values[code]: int(counts[code]) for code in np.nonzero(counts)[0]}
+
+
 class FacetColumns:
     """Per-searcher arrays of each document's facet values."""
 
     def __init__(self, searcher: Searcher) -> None:
         reader = searcher.reader()
-        size = reader.doc_count_all()
+        self.size = reader.doc_count_all()
         self.outlets: list[str] = []
-        self.doc_outlet = np.full(size, -1, dtype=np.int32)
+        self.doc_outlet = np.full(self.size, -1, dtype=np.int32)
         for code, term in enumerate(reader.field_terms("outlet")):
             self.outlets.append(term)
             self.doc_outlet[list(reader.postings("outlet", term).all_ids())] = code
-        self.entities: list[str] = []
-        docs: list[np.ndarray] = []
-        codes: list[np.ndarray] = []
-        for code, term in enumerate(reader.field_terms("entity")):
-            self.entities.append(term)
-            ids = np.fromiter(reader.postings("entity", term).all_ids(), dtype=np.int32)
-            docs.append(ids)
-            codes.append(np.full(len(ids), code, dtype=np.int32))
-        self.pair_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
-        self.pair_entity = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
-        self.size = size
+        days = reader.column_reader("day") if self.size else []
+        self.doc_day = np.fromiter((days[doc] for doc in range(self.size)), dtype=np.int32, count=self.size)
+        self.entity = _Pairs(reader, "entity")
+        self.entity_type = _Pairs(reader, "entity_type")
+
+    def mask(self, matched: np.ndarray) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[matched] = True
+        return mask
 
     def outlet_counts(self, matched: np.ndarray) -> dict[str, int]:
         counts = np.bincount(self.doc_outlet[matched] + 1, minlength=len(self.outlets) + 1)
         return {self.outlets[code - 1]: int(n) for code, n in enumerate(counts) if code and n}
 
-    def entity_counts(self, matched: np.ndarray) -> dict[str, int]:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[matched] = True
-        counts = np.bincount(self.pair_entity[mask[self.pair_doc]], minlength=len(self.entities))
-        return {self.entities[code]: int(counts[code]) for code in np.nonzero(counts)[0]}
+    def days(self, matched: np.ndarray) -> np.ndarray:
+        days = self.doc_day[matched]
+        return days[days != NO_DAY]
 
 
 _columns: weakref.WeakKeyDictionary[Searcher, FacetColumns] = weakref.WeakKeyDictionary()
@@ -77,38 +97,111 @@ def facet_columns(searcher: Searcher) -> FacetColumns:
     return columns
 
 
-def outlet_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle) -> list[FacetValue]:
-    """Every outlet with a count; articles without one count under `_none` so the counts sum to the total."""
-    names = dict(Outlet.objects.filter(slug__in=counts).values_list("slug", "name"))
-    values = [
-        FacetValue(
-            value=slug,
-            label="No outlet" if slug == NO_OUTLET else names.get(slug, slug),
-            count=count,
-            selected=slug in selected,
-            toggle_url=toggle("outlet", slug),
-        )
-        for slug, count in counts.items()
-    ]
+def _ranked(values: list[FacetValue]) -> list[FacetValue]:
     return sorted(values, key=lambda item: (-item.count, item.label.lower()))
 
 
-def entity_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle, limit: int = 20) -> list[FacetValue]:
-    """The `limit` most mentioned entities in the results, with their type; selected ones always shown."""
+def outlet_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle) -> list[FacetValue]:
+    """Every outlet with a count; articles without one count under `_none` so the counts sum to the total."""
+    names = dict(Outlet.objects.filter(slug__in=counts).values_list("slug", "name"))
+    return _ranked([
+        FacetValue(value=slug, label="No outlet" if slug == NO_OUTLET else names.get(slug, slug), count=count,
+                   selected=slug in selected, toggle_url=toggle("outlet", slug))
+        for slug, count in counts.items()
+    ])
+
+
+def entity_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle, limit: int = 20) -> list[FacetValue]:
+    """The `limit` most mentioned entities in the results, with their type; chosen ones always shown."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     chosen = dict(ranked[:limit])
     chosen.update({slug: counts.get(slug, 0) for slug in selected})
     entities = {entity.slug: entity for entity in Entity.objects.filter(slug__in=chosen)}
-    values = [
-        FacetValue(
-            value=slug,
-            label=entities[slug].name,
-            type=entities[slug].type,
-            count=count,
-            selected=slug in selected,
-            toggle_url=toggle("entity", slug),
-        )
+    return _ranked([
+        FacetValue(value=slug, label=entities[slug].name, type=entities[slug].type, count=count,
+                   selected=slug in selected, toggle_url=toggle("entity", slug))
         for slug, count in chosen.items()
         if slug in entities
+    ])
+
+
+def entity_type_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle) -> list[FacetValue]:
+    """Articles that mention at least one entity of each type."""
+    labels = dict(Entity.Type.choices)
+    return [
+        FacetValue(value=value, label=labels[value], count=counts.get(value, 0), selected=value in selected, toggle_url=toggle("entity_type", value))
+        for value in labels
+        if counts.get(value) or value in selected
     ]
-    return sorted(values, key=lambda item: (-item.count, item.label.lower()))
+
+
+# -- the date histogram --------------------------------------------------------------------------------
+
+BUCKETS = ("day", "week", "month", "year")
+
+
+def bucket_for_span(first: dt.date, last: dt.date) -> str:
+    """Days for two months or less, weeks up to a year and a half, months up to fifteen years, then years."""
+    span = (last - first).days
+    if span <= 62:
+        return "day"
+    if span <= 550:
+        return "week"
+    if span <= 15 * 366:
+        return "month"
+    return "year"
+
+
+def bucket_start(day: dt.date, bucket: str) -> dt.date:
+    if bucket == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if bucket == "month":
+        return day.replace(day=1)
+    if bucket == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def bucket_next(start: dt.date, bucket: str) -> dt.date:
+    if bucket == "day":
+        return start + dt.timedelta(days=1)
+    if bucket == "week":
+        return start + dt.timedelta(days=7)
+    if bucket == "month":
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start.replace(year=start.year + 1)
+
+
+def bucket_label(start: dt.date, bucket: str) -> str:
+    if bucket == "week":
+        return f"Week of {start.day} {start:%b %Y}"
+    if bucket == "month":
+        return f"{start:%b %Y}"
+    if bucket == "year":
+        return f"{start.year}"
+    return f"{start.day} {start:%b %Y}"
+
+
+def date_facet(days: np.ndarray, *, date_from: dt.date | None, date_to: dt.date | None, toggle_range: Callable[[dt.date | None, dt.date | None], str]) -> tuple[str, list[FacetValue]]:
+    """Matching articles per bucket, in time order, empty buckets kept; each value narrows the dates to
+    its bucket (or, when it is the chosen range, widens them again)."""
+    if not len(days):
+        return "day", []
+    first, last = EPOCH + dt.timedelta(days=int(days.min())), EPOCH + dt.timedelta(days=int(days.max()))
+    bucket = bucket_for_span(first, last)
+    starts: list[dt.date] = []
+    start = bucket_start(first, bucket)
+    while start <= last:
+        starts.append(start)
+        start = bucket_next(start, bucket)
+    edges = np.array([(start - EPOCH).days for start in starts] + [(bucket_next(starts[-1], bucket) - EPOCH).days])
+    counts, _ = np.histogram(days, bins=edges)
+    values = []
+    for start, count in zip(starts, counts):
+        end = bucket_next(start, bucket) - dt.timedelta(days=1)
+        selected = date_from == start and date_to == end
+        values.append(FacetValue(
+            value=start.isoformat(), label=bucket_label(start, bucket), count=int(count), selected=selected,
+            toggle_url=toggle_range(None, None) if selected else toggle_range(start, end),
+        ))
+    return bucket, values

@@ -2,7 +2,7 @@
 
 Whoosh's highlighter re-tokenises every hit through its fragmenters and costs tens of milliseconds a page;
 this one runs the index analyzer once over the text and marks every token whose analysed form (stem,
-variant) is one of the query's matched terms, so what is marked is exactly what matched.
+spelling variant) is one of the query's matched terms, so what is marked is exactly what matched.
 """
 
 from __future__ import annotations
@@ -10,16 +10,24 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .engine import ANALYZER
+from .analysis import ANALYZER
 
 SNIPPET_CHARS = 240
+Span = tuple[int, int, str]
+
+
+def _spans(text: str, terms: frozenset[str]) -> list[Span]:
+    if not terms:
+        return []
+    return [(token.startchar, token.endchar, token.text) for token in ANALYZER(text, chars=True, mode="index") if token.text in terms]
 
 
 def snippet_html(text: str, terms: frozenset[str], *, width: int = SNIPPET_CHARS) -> str:
     """The window of `text` with the most distinct matched terms, escaped, matches in <mark>."""
-    spans = [(token.startchar, token.endchar, token.text) for token in ANALYZER(text, chars=True, mode="index") if token.text in terms] if terms else []
+    spans = _spans(text, terms)
     if not spans:
-        return _escape_window(text, 0, min(len(text), width), [])
+        end = len(text) if len(text) <= width else max(text.rfind(" ", 0, width), width // 2)
+        return _marked(text, 0, end, [])
     best_start, best_score = 0, -1
     for index, (start, _, _) in enumerate(spans):
         window = [span for span in spans[index:] if span[1] <= start + width]
@@ -35,11 +43,15 @@ def snippet_html(text: str, terms: frozenset[str], *, width: int = SNIPPET_CHARS
     if end < len(text):
         space = text.rfind(" ", begin, end)
         end = space if space > spans[best_start][1] else end
-    inside = [span for span in spans if span[0] >= begin and span[1] <= end]
-    return _escape_window(text, begin, end, inside)
+    return _marked(text, begin, end, [span for span in spans if span[0] >= begin and span[1] <= end])
 
 
-def _escape_window(text: str, begin: int, end: int, spans: list[tuple[int, int, str]]) -> str:
+def title_html(title: str, terms: frozenset[str]) -> str:
+    """The whole title, escaped, with matched words in <mark>."""
+    return _marked(title, 0, len(title), _spans(title, terms))
+
+
+def _marked(text: str, begin: int, end: int, spans: list[Span]) -> str:
     parts = ["…" if begin > 0 else ""]
     cursor = begin
     for start, stop, _ in spans:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from .engine import SCHEMA
@@ -25,12 +25,17 @@ class QuerySyntaxError(ValueError):
 def _parser() -> MultifieldParser:
     parser = MultifieldParser(["title", "body"], SCHEMA, group=AndGroup)
     parser.add_plugin(FuzzyTermPlugin())
+    # `-word` only at the start of a word: "Henin-Hardenne" and "17-12" are words, not NOTs. Every word is
+    # already required, so `+` means nothing (Whoosh would make the other words optional).
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=r"(?:^|(?<=[\s(]))-(?=\w)"))
     parser.add_plugin(GtLtPlugin())
     parser.add_plugin(DateParserPlugin(free=False))
     return parser
 
 
 PARSER = _parser()
+# A question mark ending a word is punctuation ("Who do you think you are?"), not a one-letter wildcard.
+QUESTION_MARK = re.compile(r"(?<=\w)\?(?=[\s)\"]|$)")
 OPERATOR_END = re.compile(r"(?:^|\s)(AND|OR|NOT)\s*$")
 OPERATOR_START = re.compile(r"^\s*(AND|OR)\b")
 EMPTY_FIELD = re.compile(rf"\b({'|'.join(FIELDS)}):(?=\s|$|\))")
@@ -76,6 +81,7 @@ def query_parse(text: str) -> wq.Query:
     problem = syntax_problem(text)
     if problem:
         raise QuerySyntaxError(problem)
+    text = QUESTION_MARK.sub(" ", text)
     try:
         parsed = PARSER.parse(text)
     except Exception as error:  # Whoosh's parser raises assorted errors on odd input
@@ -91,14 +97,19 @@ def _has_error_node(node: wq.Query) -> bool:
     return any(_has_error_node(child) for child in node.children()) if hasattr(node, "children") else False
 
 
-def filters_build(*, outlets: tuple[str, ...], entities: tuple[str, ...], date_from: dt.date | None, date_to: dt.date | None) -> wq.Query:
-    """The interface's filters as separate clauses: any of the outlets, all of the entities, within dates."""
-    clauses: list[wq.Query] = [wq.Term("status", "published")]
+def filters_build(
+    *, outlets: tuple[str, ...], entities: tuple[str, ...], entity_types: tuple[str, ...] = (), date_from: dt.date | None, date_to: dt.date | None
+) -> wq.Query | None:
+    """The interface's filters as separate clauses: any of the outlets, all of the entities and entity
+    types, within the dates; None when there are none. (Only published articles are ever indexed, so
+    no clause for the status is needed: one would cost a pass over the whole index per search.)"""
+    clauses: list[wq.Query] = []
     if outlets:
         clauses.append(wq.Or([wq.Term("outlet", slug) for slug in outlets]))
     clauses.extend(wq.Term("entity", slug) for slug in entities)
+    clauses.extend(wq.Term("entity_type", value) for value in entity_types)
     if date_from or date_to:
         start = dt.datetime.combine(date_from, dt.time.min) if date_from else None
         end = dt.datetime.combine(date_to, dt.time.max) if date_to else None
         clauses.append(wq.DateRange("published", start, end))
-    return wq.And(clauses)
+    return wq.And(clauses) if clauses else None

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import numpy as np
@@ -18,16 +18,18 @@ from django.urls import reverse
 from whoosh import query as wq
 from whoosh import sorting
 
-from archive.models import Article
+from archive.models import Article, Entity
 
 from .engine import searcher_open
-from .facets import FacetValue, entity_facet, facet_columns, outlet_facet
-from .highlight import snippet_html
+from .facets import FacetValue, date_facet, entity_facet, entity_type_facet, facet_columns, outlet_facet
+from .highlight import snippet_html, title_html
 from .query import filters_build, query_parse
 
 SORTS = ("relevance", "newest", "oldest")
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
+ENTITY_LIMIT = 20
+MULTI_VALUED = {"outlet": "outlets", "entity": "entities", "entity_type": "entity_types"}
 
 
 class ParameterError(ValueError):
@@ -39,16 +41,19 @@ class SearchParams:
     q: str = ""
     outlets: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     sort: str = "relevance"
     page: int = 1
     page_size: int = PAGE_SIZE
+    entity_limit: int = ENTITY_LIMIT
 
     def query_items(self) -> list[tuple[str, str]]:
+        """The parameters as a query string would carry them, defaults left out."""
         items = [("q", self.q)] if self.q else []
-        items += [("outlet", slug) for slug in self.outlets]
-        items += [("entity", slug) for slug in self.entities]
+        for name, attribute in MULTI_VALUED.items():
+            items += [(name, value) for value in getattr(self, attribute)]
         if self.date_from:
             items.append(("from", self.date_from.isoformat()))
         if self.date_to:
@@ -57,18 +62,25 @@ class SearchParams:
             items.append(("sort", self.sort))
         if self.page_size != PAGE_SIZE:
             items.append(("page_size", str(self.page_size)))
+        if self.entity_limit != ENTITY_LIMIT:
+            items.append(("entity_limit", str(self.entity_limit)))
         return items
 
-    def url(self, *, page: int = 1) -> str:
+    def url(self, *, page: int = 1, path: str = "") -> str:
         items = self.query_items() + ([("page", str(page))] if page > 1 else [])
-        return "?" + urlencode(items) if items else "?"
+        return (path or reverse("search")) + ("?" + urlencode(items) if items else "")
 
     def toggled(self, facet: str, value: str) -> SearchParams:
         """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
-        field = {"outlet": "outlets", "entity": "entities"}[facet]
-        chosen: tuple[str, ...] = getattr(self, field)
+        attribute = MULTI_VALUED[facet]
+        chosen: tuple[str, ...] = getattr(self, attribute)
         chosen = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
-        return replace(self, **{field: chosen, "page": 1})
+        return replace(self, **{attribute: chosen, "page": 1})
+
+    def filters(self) -> wq.Query | None:
+        return filters_build(
+            outlets=self.outlets, entities=self.entities, entity_types=self.entity_types, date_from=self.date_from, date_to=self.date_to
+        )
 
 
 def _date_param(data: Mapping, name: str) -> dt.date | None:
@@ -94,20 +106,30 @@ def _int_param(data: Mapping, name: str, default: int, *, low: int, high: int) -
     return number
 
 
+def _list_param(data, name: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip().lower() for v in data.getlist(name) if v.strip()))
+
+
 def params_from_query(data) -> SearchParams:
     """Search parameters from a query string (a QueryDict or any mapping with getlist)."""
     sort = (data.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise ParameterError(f"'sort' must be one of {', '.join(SORTS)} (got {sort[:40]!r})")
+    entity_types = _list_param(data, "entity_type")
+    unknown = set(entity_types) - set(Entity.Type.values)
+    if unknown:
+        raise ParameterError(f"'entity_type' must be one of {', '.join(Entity.Type.values)} (got {sorted(unknown)[0][:40]!r})")
     params = SearchParams(
         q=(data.get("q") or "").strip(),
-        outlets=tuple(dict.fromkeys(v.strip().lower() for v in data.getlist("outlet") if v.strip())),
-        entities=tuple(dict.fromkeys(v.strip().lower() for v in data.getlist("entity") if v.strip())),
+        outlets=_list_param(data, "outlet"),
+        entities=_list_param(data, "entity"),
+        entity_types=entity_types,
         date_from=_date_param(data, "from"),
         date_to=_date_param(data, "to"),
         sort=sort,
         page=_int_param(data, "page", 1, low=1, high=100_000),
         page_size=_int_param(data, "page_size", PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
+        entity_limit=_int_param(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000),
     )
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise ParameterError("'from' is after 'to'; swap the dates")
@@ -118,6 +140,7 @@ def params_from_query(data) -> SearchParams:
 class Hit:
     article: Article
     snippet: str
+    title_html: str
 
 
 @dataclass(frozen=True)
@@ -126,14 +149,16 @@ class SearchOutcome:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
+    date_bucket: str
     took_ms: float
+    terms: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.params.page_size)) if self.total else 0
+        return math.ceil(self.total / self.params.page_size)
 
 
-def _sorted_by(sort: str):
+def sorted_by(sort: str):
     if sort == "relevance":
         return None
     # Undated articles come last either way; the id breaks ties so pages never repeat or skip an article.
@@ -142,7 +167,7 @@ def _sorted_by(sort: str):
     )
 
 
-def _matched_terms(query: wq.Query, searcher) -> frozenset[str]:
+def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     """The analysed text terms of the query that exist in the index, wildcards and fuzzy terms expanded.
 
     Asked leaf by leaf: whoosh-reloaded 2.7.5's `existing_terms` over a whole tree skips every field after
@@ -151,44 +176,60 @@ def _matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     reader = searcher.reader()
     terms = set()
     for leaf in query.leaves():
+        if isinstance(leaf, wq.Not):
+            continue
         for fieldname, text in leaf.existing_terms(reader, expand=True):
             if fieldname in {"title", "body"}:
                 terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return frozenset(terms)
 
 
-def search_run(params: SearchParams, *, entity_limit: int = 20) -> SearchOutcome:
+def search_run(params: SearchParams) -> SearchOutcome:
     """One page of results with snippets, and facet counts over the whole result set."""
     started = time.perf_counter()
     user_query = query_parse(params.q)
-    filters = filters_build(outlets=params.outlets, entities=params.entities, date_from=params.date_from, date_to=params.date_to)
+    filters = params.filters()
     with searcher_open() as searcher:
-        matched = np.fromiter(searcher.docs_for_query(wq.And([user_query, filters])), dtype=np.int64)
+        matched = np.fromiter(searcher.docs_for_query(wq.And([user_query, filters]) if filters else user_query), dtype=np.int64)
         limit = params.page * params.page_size
-        results = searcher.search(user_query, filter=filters, limit=limit, sortedby=_sorted_by(params.sort))
+        results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort))
         page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
-        terms = _matched_terms(user_query, searcher)
+        terms = matched_terms(user_query, searcher)
         columns = facet_columns(searcher)
+        mask = columns.mask(matched)
         outlet_counts = columns.outlet_counts(matched)
-        entity_counts = columns.entity_counts(matched)
+        entity_counts = columns.entity.counts(mask)
+        type_counts = columns.entity_type.counts(mask)
+        days = columns.days(matched)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
-    hits = [Hit(article=articles[pk], snippet=snippet_html(articles[pk].body, terms)) for pk in page_ids if pk in articles]
+    hits = [
+        Hit(article=articles[pk], snippet=snippet_html(articles[pk].body, terms), title_html=title_html(articles[pk].title, terms))
+        for pk in page_ids
+        if pk in articles
+    ]
 
     def toggle(facet: str, value: str) -> str:
-        return reverse("search") + params.toggled(facet, value).url()
+        return params.toggled(facet, value).url()
 
+    def toggle_range(start: dt.date | None, end: dt.date | None) -> str:
+        return replace(params, date_from=start, date_to=end, page=1).url()
+
+    bucket, date_values = date_facet(days, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range)
     facets = {
         "outlet": outlet_facet(outlet_counts, selected=params.outlets, toggle=toggle),
-        "entity": entity_facet(entity_counts, selected=params.entities, toggle=toggle, limit=entity_limit),
+        "entity": entity_facet(entity_counts, selected=params.entities, toggle=toggle, limit=params.entity_limit),
+        "entity_type": entity_type_facet(type_counts, selected=params.entity_types, toggle=toggle),
+        "date": date_values,
     }
-    return SearchOutcome(params=params, total=len(matched), hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000)
+    return SearchOutcome(
+        params=params, total=len(matched), hits=hits, facets=facets, date_bucket=bucket,
+        took_ms=(time.perf_counter() - started) * 1000, terms=terms,
+    )
 
 
-def article_ids_matching(params: SearchParams) -> Iterator[int]:
-    """Every matching article id in the requested order, for exports that stream the whole result set."""
+def article_ids_matching(params: SearchParams) -> tuple[list[int], frozenset[str]]:
+    """Every matching article id in the requested order, and the matched terms, for exports."""
     user_query = query_parse(params.q)
-    filters = filters_build(outlets=params.outlets, entities=params.entities, date_from=params.date_from, date_to=params.date_to)
     with searcher_open() as searcher:
-        results = searcher.search(user_query, filter=filters, limit=None, sortedby=_sorted_by(params.sort))
-        ids = [int(hit["id"]) for hit in results]
-    yield from ids
+        results = searcher.search(user_query, filter=params.filters(), limit=None, sortedby=sorted_by(params.sort))
+        return [int(hit["id"]) for hit in results], matched_terms(user_query, searcher)

@@ -1,29 +1,36 @@
-"""Thin views over `search.searching`: the search page and the JSON API."""
+"""Thin views over `search.searching`: the search page, the JSON API, exports and the query guide."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 
+from archive.models import Article
+from archive.serializers import article_row
+
+from .exports import csv_lines, export_rows, jsonl_lines
 from .forms import SearchForm
 from .query import QuerySyntaxError
 from .searching import ParameterError, SearchOutcome, params_from_query, search_run
+
+
+FACET_TITLES = [("outlet", "Outlets"), ("entity_type", "Entity types"), ("entity", "Entities"), ("date", "Dates")]
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
     error = ""
     outcome: SearchOutcome | None = None
     try:
-        params = params_from_query(request.GET)
-        outcome = search_run(params)
+        outcome = search_run(params_from_query(request.GET))
     except (ParameterError, QuerySyntaxError) as problem:
         error = str(problem)
     hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort"}]
-    form = SearchForm(request.GET or None, hidden=hidden)
-    context = {"form": form, "outcome": outcome, "error": error, "q": request.GET.get("q", "")}
+    context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", "")}
     if outcome:
         context["prev_url"] = outcome.params.url(page=outcome.params.page - 1)
         context["next_url"] = outcome.params.url(page=outcome.params.page + 1)
+        context["export_query"] = outcome.params.url(path="?").removeprefix("?")
+        context["facet_groups"] = [(key, title, outcome.facets[key]) for key, title in FACET_TITLES]
     return render(request, "search/search.html", context, status=400 if error else 200)
 
 
@@ -33,6 +40,7 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
         "id": article.pk,
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "title": article.title,
+        "title_html": hit.title_html,
         "outlet": article.outlet.name if article.outlet else None,
         "outlet_slug": article.outlet.slug if article.outlet else None,
         "published": article.published.isoformat() if article.published else None,
@@ -40,18 +48,77 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
     }
 
 
+def _bad_request(problem: Exception) -> JsonResponse:
+    return JsonResponse({"error": str(problem)}, status=400)
+
+
 def api_search(request: HttpRequest) -> JsonResponse:
     try:
         outcome = search_run(params_from_query(request.GET))
     except (ParameterError, QuerySyntaxError) as problem:
-        return JsonResponse({"error": str(problem)}, status=400)
+        return _bad_request(problem)
     return JsonResponse(
         {
             "total": outcome.total,
             "page": outcome.params.page,
             "pages": outcome.pages,
             "took_ms": round(outcome.took_ms, 2),
+            "facets_date_bucket": outcome.date_bucket,
             "results": [hit_json(hit, request=request) for hit in outcome.hits],
             "facets": {name: [value.as_json() for value in values] for name, values in outcome.facets.items()},
         }
     )
+
+
+def api_article(request: HttpRequest, pk: int) -> JsonResponse:
+    article = get_object_or_404(Article.objects.published().select_related("outlet").prefetch_related("mentions__entity"), pk=pk)
+    return JsonResponse(article_row(article, base_url=request.build_absolute_uri("/").rstrip("/")))
+
+
+def export_jsonl(request: HttpRequest) -> HttpResponse:
+    try:
+        params = params_from_query(request.GET)
+        lines = jsonl_lines(params, base_url=request.build_absolute_uri("/").rstrip("/"))
+        first = next(lines)  # runs the query now, so a bad one is a 400 rather than a broken stream
+    except (ParameterError, QuerySyntaxError) as problem:
+        return _bad_request(problem)
+    response = StreamingHttpResponse(_chain(first, lines), content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="archive-export.jsonl"'
+    return response
+
+
+def export_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        params = params_from_query(request.GET)
+        total, rows = export_rows(params, base_url=request.build_absolute_uri("/").rstrip("/"))
+    except (ParameterError, QuerySyntaxError) as problem:
+        return _bad_request(problem)
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="archive-export.csv"'
+    response["X-Archive-Query"] = params.q.encode("unicode_escape").decode("ascii")
+    response["X-Archive-Total"] = str(total)
+    return response
+
+
+def _chain(first: str, rest):
+    yield first
+    yield from rest
+
+
+QUERY_EXAMPLES = [
+    ("putin xi", "articles with both words (every word must match)"),
+    ('"armed forces"', "the exact phrase"),
+    ("peskov OR cctv", "either word"),
+    ("putin NOT xi", "the first without the second; -xi works too"),
+    ("(putin OR xi) sanctions", "grouping with parentheses"),
+    ("title:cooperation", "a word in the headline (also body:, byline:)"),
+    ("outlet:snn", "an outlet, by the slug in its facet link"),
+    ("entity:vladimir-putin", "an entity, by the slug in its facet link"),
+    ("published:[2022-12-01 TO 2022-12-31]", "a date range"),
+    ("sanction*", "words starting with sanction"),
+    ("geopolitcal~", "words spelled nearly like this (fuzzy)"),
+]
+
+
+def help_search(request: HttpRequest) -> HttpResponse:
+    return render(request, "search/help.html", {"examples": QUERY_EXAMPLES})

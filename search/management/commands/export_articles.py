@@ -23,7 +23,7 @@ class Command(BaseCommand):
         articles = Article.objects.order_by("id")
         if query:
             try:
-                ids = list(article_ids_matching(SearchParams(q=query)))
+                ids, _ = article_ids_matching(SearchParams(q=query))
             except QuerySyntaxError as error:
                 raise CommandError(f"--query: {error}") from None
             articles = articles.filter(pk__in=ids)
