@@ -119,3 +119,58 @@ def test_reimport_indexes_skipped_articles_missing_from_the_index(seeds, import_
     report = import_paths(FIXTURES)
     assert report.skipped == 5
     assert total('"armed forces"') == 5
+
+
+def test_admin_edit_reaches_the_index(seeds, client):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
+    article = seeds["003_11a5f76fff9e7341.txt"]
+    form = client.get(f"/admin/archive/article/{article.pk}/change/").context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update({"title": "Zeppelin diplomacy over the steppe", "outlet": article.outlet_id, "status": "published",
+                 "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0", "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000"})
+    assert client.post(f"/admin/archive/article/{article.pk}/change/", data).status_code == 302
+    assert [r["id"] for r in client.get("/api/search", {"q": "zeppelin"}).json()["results"]] == [article.pk]
+
+
+def _write_documents(first: int, count: int) -> None:
+    from search.engine import writer_open
+
+    for number in range(first, first + count):
+        with writer_open() as writer:
+            writer.update_document(id=str(number), title="zeppelin", body="zeppelin", outlet="_none", status="published", day=-1, undated=1)
+
+
+def test_writers_in_other_processes_wait_and_lose_nothing(db):
+    import multiprocessing
+
+    from search.engine import index_open
+
+    index_open()
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_write_documents, args=(start, 15)) for start in (0, 100, 200)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0]
+    assert total("zeppelin") == 45
+
+
+def test_one_transaction_is_one_announcement(committed_db):
+    from archive.signals import articles_changed
+
+    ids = [a.pk for a in ArticleFactory.create_batch(5)]
+    calls = []
+
+    def record(sender, article_ids, **kwargs):
+        calls.append(article_ids)
+
+    articles_changed.connect(record)
+    try:
+        with transaction.atomic():
+            Article.objects.filter(pk__in=ids).delete()
+    finally:
+        articles_changed.disconnect(record)
+    assert calls == [frozenset(ids)]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from search.facets import bucket_for_span, bucket_start
+
+
+def api(client, **params):
+    return client.get("/api/search", params).json()
+
+
+def test_entity_type_facet_and_filter(seeds, client):
+    data = api(client)
+    types = {item["value"]: item for item in data["facets"]["entity_type"]}
+    assert types["person"]["label"] == "Person" and types["person"]["count"] == 5
+    assert types["place"]["count"] == 5 and types["organization"]["count"] == 5
+    assert api(client, entity_type="person")["total"] == 5
+    assert api(client, entity_type="planet").get("error")
+
+
+def test_date_facet_with_empty_buckets_and_toggle(seeds, client):
+    data = api(client)
+    assert data["facets_date_bucket"] == "day"
+    assert data["facets"]["date"] == [
+        {"value": "2022-12-30", "label": "30 Dec 2022", "count": 3, "selected": False, "toggle_url": "/?from=2022-12-30&to=2022-12-30"}
+    ]
+    chosen = api(client, **{"from": "2022-12-30", "to": "2022-12-30"})
+    assert chosen["facets"]["date"][0]["selected"] is True
+    assert chosen["facets"]["date"][0]["toggle_url"] == "/"
+
+
+def test_every_facet_value_carries_selected_and_toggle_url(seeds, client):
+    data = api(client, outlet="snn", entity="vladimir-putin")
+    outlets = {item["value"]: item for item in data["facets"]["outlet"]}
+    assert outlets["snn"]["selected"] is True
+    assert outlets["snn"]["toggle_url"] == "/?entity=vladimir-putin"
+    entity = next(item for item in data["facets"]["entity"] if item["value"] == "vladimir-putin")
+    assert entity["selected"] is True and entity["toggle_url"] == "/?outlet=snn"
+    kremlin = next(item for item in data["facets"]["entity"] if item["value"] == "kremlin")
+    assert kremlin["toggle_url"] == "/?outlet=snn&entity=vladimir-putin&entity=kremlin"
+
+
+def test_entity_limit(seeds, client):
+    assert len(api(client, entity_limit="3")["facets"]["entity"]) == 3
+    assert len(api(client, entity_limit="100")["facets"]["entity"]) > 20
+
+
+def test_took_ms_is_reported(seeds, client):
+    assert api(client, q="putin")["took_ms"] > 0
+
+
+def test_bucket_follows_the_span():
+    day = dt.date(2022, 12, 30)
+    assert bucket_for_span(day, day + dt.timedelta(days=40)) == "day"
+    assert bucket_for_span(day, day + dt.timedelta(days=300)) == "week"
+    assert bucket_for_span(day, day + dt.timedelta(days=3000)) == "month"
+    assert bucket_for_span(day, day + dt.timedelta(days=9000)) == "year"
+    assert bucket_start(day, "week") == dt.date(2022, 12, 26)
+    assert bucket_start(day, "month") == dt.date(2022, 12, 1)
