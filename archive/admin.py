@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.db import models
@@ -9,8 +14,12 @@ from django.utils.html import format_html, format_html_join
 
 from .ingestion.parsing import raw_parse
 from .ingestion.records import RejectedInput
-from .curation import CurationError, entities_block, entities_merge, entity_rename, entity_type_change
-from .models import Article, Entity, EntityAlias, Mention, Outlet
+from .curation import (
+    CurationError, articles_set_status, articles_touch, entities_block, entities_merge, entity_rename, entity_type_change, outlets_merge,
+)
+from .ingestion.importer import articles_reprocess
+from .ingestion.uploads import uploads_import
+from .models import Article, Entity, EntityAlias, Mention, Outlet, OutletAlias
 
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without a scheme is https
@@ -22,19 +31,47 @@ class MentionInline(admin.TabularInline):
     autocomplete_fields = ["entity"]
 
 
+class OutletAliasInline(admin.TabularInline):
+    model = OutletAlias
+    extra = 0
+    fields = ["name"]
+
+
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "domain", "article_count"]
-    search_fields = ["name", "slug", "domain"]
+class OutletAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "domain", "article_count", "alias_list"]
+    search_fields = ["name", "slug", "domain", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = HTTPS_URLS
+    inlines = [OutletAliasInline]
+    actions = ["merge_outlets"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("articles"))
+        return super().get_queryset(request).annotate(article_total=Count("articles")).prefetch_related("aliases")
 
     @admin.display(ordering="article_total", description="articles")
     def article_count(self, outlet: Outlet) -> int:
         return outlet.article_total
+
+    @admin.display(description="aliases")
+    def alias_list(self, outlet: Outlet) -> str:
+        return ", ".join(alias.name for alias in outlet.aliases.all())
+
+    @admin.action(description="Merge selected outlets…", permissions=["change"])
+    def merge_outlets(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            keep = queryset.filter(pk=request.POST.get("keep")).first()
+            if keep is None:
+                self.message_user(request, "Choose the outlet to keep (one of those selected).", messages.ERROR)
+                return None
+            moved = outlets_merge(keep=keep, others=queryset.exclude(pk=keep.pk))
+            self.message_user(request, f"Merged into “{keep.name}”; {moved} articles moved.", messages.SUCCESS)
+            return None
+        if queryset.count() < 2:
+            self.message_user(request, "Select two or more outlets to merge.", messages.WARNING)
+            return None
+        return _confirmation(self, request, queryset, action="merge_outlets", title="Merge outlets", template="admin/archive/merge_confirmation.html",
+                             extra={"what": "outlets", "explanation": "Their articles move to the one you keep, and the other names become its aliases, so later imports land on it too."})
 
 
 def removed_lines(article: Article) -> set[str]:
@@ -47,21 +84,72 @@ def removed_lines(article: Article) -> set[str]:
         return set()
 
 
+class _EmptyFilter(admin.SimpleListFilter):
+    """Articles where a field was left empty by the importer (no date, no outlet): the ones to fix."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "yes"})
+        return queryset
+
+
+class NoDateFilter(_EmptyFilter):
+    title = "no date"
+    parameter_name = "no_date"
+    field = "published"
+
+
+class NoOutletFilter(_EmptyFilter):
+    title = "no outlet"
+    parameter_name = "no_outlet"
+    field = "outlet"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="Text pages (.txt), HTML pages, JSONL or CSV files, or a .zip of them.")
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "outlet", "published", "status", "title_derived", "imported_at"]
-    list_filter = ["status", "outlet", "title_derived", "published"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "outlet", "published", "status", "entity_count", "imported_at"]
+    list_filter = ["status", "outlet", "published", "title_derived", NoDateFilter, NoOutletFilter]
     search_fields = ["title", "body", "source"]
     date_hierarchy = "published"
     list_select_related = ["outlet"]
     readonly_fields = ["raw_format", "raw_hash", "stated", "curated_fields", "imported_at", "updated_at", "clean_and_raw"]
     inlines = [MentionInline]
     formfield_overrides = HTTPS_URLS
+    actions = ["hide_articles", "publish_articles", "reprocess_articles", "reindex_articles"]
+    change_list_template = "admin/archive/article/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "title_derived", "outlet", "byline", "published", "status", "curated_fields"]}),
         ("Where it came from", {"fields": ["source", "source_url", "raw_format", "stated", "raw_hash", "imported_at", "updated_at"]}),
         ("Text", {"fields": ["body", "clean_and_raw"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entity_total=Count("mentions"))
+
+    @admin.display(ordering="entity_total", description="entities")
+    def entity_count(self, article: Article) -> int:
+        return article.entity_total
 
     @admin.display(description="Clean body beside the raw text (struck-through lines were removed as furniture)")
     def clean_and_raw(self, article: Article) -> str:
@@ -90,6 +178,43 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.curated_fields = sorted(set(obj.curated_fields) | set(corrected))
         super().save_model(request, obj, form, change)
 
+    @admin.action(description="Hide selected articles (from every public page)", permissions=["change"])
+    def hide_articles(self, request, queryset):
+        changed = articles_set_status(articles=queryset, status=Article.Status.HIDDEN)
+        self.message_user(request, f"{changed} articles hidden.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish_articles(self, request, queryset):
+        changed = articles_set_status(articles=queryset, status=Article.Status.PUBLISHED)
+        self.message_user(request, f"{changed} articles published.", messages.SUCCESS)
+
+    @admin.action(description="Re-run extraction on selected articles (keeps editors' corrections)", permissions=["change"])
+    def reprocess_articles(self, request, queryset):
+        report = articles_reprocess(queryset.order_by("pk"))
+        level = messages.WARNING if report.failed else messages.SUCCESS
+        self.message_user(request, f"Reprocessed: {report.summary}.", level)
+
+    @admin.action(description="Re-index selected articles", permissions=["change"])
+    def reindex_articles(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        with transaction.atomic():
+            articles_touch(ids)
+        self.message_user(request, f"{len(ids)} articles re-indexed.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="archive_article_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload files; the same importer runs and the page reports what it did."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = uploads_import(request.FILES.getlist("files"))
+        context = {**self.admin_site.each_context(request), "title": "Import articles", "opts": self.model._meta, "form": form, "report": report}
+        return TemplateResponse(request, "admin/archive/article/import.html", context)
+
 
 class EntityAliasInline(admin.TabularInline):
     model = EntityAlias
@@ -112,7 +237,7 @@ def _confirmation(modeladmin, request, queryset, *, action: str, title: str, tem
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "type", "mention_count", "article_count", "alias_list"]
     list_filter = ["type"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -158,7 +283,8 @@ class EntityAdmin(admin.ModelAdmin):
         if queryset.count() < 2:
             self.message_user(request, "Select two or more entities to merge.", messages.WARNING)
             return None
-        return _confirmation(self, request, queryset, action="merge_entities", title="Merge entities", template="admin/archive/entity/merge_entities.html")
+        return _confirmation(self, request, queryset, action="merge_entities", title="Merge entities", template="admin/archive/merge_confirmation.html",
+                             extra={"what": "entities", "explanation": "Their mentions move to the one you keep, and the other names become its aliases, so later imports use it too."})
 
     @admin.action(description="Change the type of selected entities…", permissions=["change"])
     def change_entity_type(self, request, queryset):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Article, Entity, EntityAlias, Mention, alias_key
+from .models import Article, Entity, EntityAlias, Mention, Outlet, OutletAlias, alias_key
 from .signals import announce_articles_changed
 
 
@@ -103,3 +103,35 @@ def entity_rename(*, entity: Entity, old_name: str) -> None:
     if alias_key(old_name) != alias_key(entity.name):
         alias_set(old_name, entity=entity)
     EntityAlias.objects.filter(key=alias_key(entity.name)).exclude(entity=entity).delete()
+
+
+# -- articles and outlets ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def articles_set_status(*, articles: Iterable[Article], status: str) -> int:
+    """Hide or publish; each article is saved, so its history records who did it."""
+    changed = 0
+    for article in articles:
+        if article.status != status:
+            article.status = status
+            article.save(update_fields=["status", "updated_at"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
+def outlets_merge(*, keep: Outlet, others: Iterable[Outlet]) -> int:
+    """Move the others' articles to `keep`; their names and aliases become aliases of `keep`, so later
+    imports that name them land on it. Returns how many articles moved."""
+    others = [outlet for outlet in others if outlet.pk != keep.pk]
+    moved = 0
+    for other in others:
+        for article in other.articles.all():
+            article.outlet = keep
+            article.save(update_fields=["outlet", "updated_at"])
+            moved += 1
+        names = [other.name, *other.aliases.values_list("name", flat=True)]
+        other.delete()
+        for name in names:
+            OutletAlias.objects.update_or_create(key=alias_key(name), defaults={"name": name, "outlet": keep})
+    return moved

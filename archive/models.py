@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 
 def unique_slug(model: type[models.Model], base: str, *, suffix: str = "", taken: Callable[[str], bool] | None = None) -> str:
@@ -28,6 +29,8 @@ class Outlet(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     domain = models.CharField(max_length=200, blank=True)
     homepage = models.URLField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -77,6 +80,8 @@ class Article(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
 
     objects = ArticleQuerySet.as_manager()
+    # Every change is kept (who, when, old and new values); the raw text never changes after import.
+    history = HistoricalRecords(excluded_fields=["raw_text"])
 
     class Meta:
         ordering = ["-published", "id"]
@@ -86,6 +91,10 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article_detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class Entity(models.Model):
@@ -97,6 +106,8 @@ class Entity(models.Model):
     name = models.CharField(max_length=300)
     type = models.CharField(max_length=16, choices=Type.choices)
     slug = models.SlugField(max_length=200, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +124,25 @@ class Entity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("entity_detail", args=[self.slug])
+
+
+class OutletAlias(models.Model):
+    """Another name of an outlet (a merged outlet, a domain); imports that name it land on the outlet."""
+
+    name = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "outlet aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.outlet.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = alias_key(self.name)
+        super().save(*args, **kwargs)
 
 
 def alias_key(name: str) -> str:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from ..models import Article, Mention, Outlet
+from ..models import Article, Mention, Outlet, OutletAlias, alias_key
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, T, entities_stream, nlp_default
@@ -52,6 +52,9 @@ def outlet_for(name: str) -> Outlet | None:
     if not name:
         return None
     name = outlet_name_normalise(name)
+    alias = OutletAlias.objects.select_related("outlet").filter(key=alias_key(name)).first()
+    if alias is not None:
+        return alias.outlet
     return Outlet.objects.filter(name__iexact=name).first() or Outlet.objects.get_or_create(name=name)[0]
 
 

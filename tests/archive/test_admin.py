@@ -1,0 +1,147 @@
+"""Editors curate through the admin's own URLs; every action reaches search at once and is kept in history."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from archive.models import Article, Outlet
+
+CHANGELIST = "/admin/archive/article/"
+PESKOV = "001_24224d28d160fde4.txt"
+
+
+@pytest.fixture
+def editor(client, committed_db):
+    user = User.objects.create_user("ed", "ed@example.org", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def search(client, **params) -> dict:
+    return client.get("/api/search", params).json()
+
+
+def test_hide_then_publish_through_the_changelist(seeds, editor, client):
+    article = seeds[PESKOV]
+    assert search(client, q="Peskov")["total"] == 1
+    response = editor.post(CHANGELIST, {"action": "hide_articles", "_selected_action": [article.pk]})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == "hidden"
+    editor.logout()
+    assert search(client, q="Peskov")["total"] == 0
+    assert search(client)["total"] == 4
+    assert sum(v["count"] for v in search(client)["facets"]["outlet"]) == 4
+    assert "Dmitry Peskov" not in {v["label"] for v in search(client, entity_limit="100")["facets"]["entity"]}
+    assert client.get(f"/articles/{article.pk}/").status_code == 404
+    assert client.get(f"/api/articles/{article.pk}").status_code == 404
+    assert all(json.loads(line).get("id") != article.pk for line in b"".join(client.get("/export.jsonl").streaming_content).decode().splitlines())
+    assert "Mentioned in 0 published articles" in client.get("/entities/dmitry-peskov/").content.decode()
+
+    user = User.objects.get(username="ed")
+    client.force_login(user)
+    assert client.get(f"/admin/archive/article/{article.pk}/change/").status_code == 200  # editors still see it
+    client.post(CHANGELIST, {"action": "publish_articles", "_selected_action": [article.pk]})
+    assert search(client, q="Peskov")["total"] == 1
+
+
+def test_reprocess_action_keeps_corrections(seeds, editor):
+    article = seeds[PESKOV]
+    Article.objects.filter(pk=article.pk).update(body=article.body + "\n\nAdvertisement", curated_fields=["title"], title="Editor's title")
+    editor.post(CHANGELIST, {"action": "reprocess_articles", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert not article.body.endswith("Advertisement")
+    assert article.title == "Editor's title"
+
+
+def test_reindex_action_puts_a_lost_document_back(seeds, editor, client):
+    from search.engine import writer_open
+
+    article = seeds[PESKOV]
+    with writer_open() as writer:
+        writer.delete_by_term("id", str(article.pk))
+    assert search(client, q="Peskov")["total"] == 0
+    editor.post(CHANGELIST, {"action": "reindex_articles", "_selected_action": [article.pk]})
+    assert search(client, q="Peskov")["total"] == 1
+
+
+def test_merge_outlets_with_confirmation_and_later_imports_follow(seeds, editor, client, tmp_path):
+    snn, urdu = Outlet.objects.get(slug="snn"), Outlet.objects.get(slug="urdupoint")
+    page = editor.post("/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk]})
+    assert 'name="keep"' in page.content.decode()
+    editor.post("/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk], "post": "yes", "keep": urdu.pk})
+    outlets = {v["value"]: v["count"] for v in search(client)["facets"]["outlet"]}
+    assert outlets["urdupoint"] == 2 and "snn" not in outlets
+    (tmp_path / "new.txt").write_text("SNN\n\nA new headline here\n\nThe council approved the harbour plan on Tuesday after a long debate in the town hall.")
+    call_command("import_articles", str(tmp_path))
+    assert Article.objects.get(source="new.txt").outlet == urdu
+
+
+def test_history_records_who_changed_what(seeds, editor):
+    article = seeds[PESKOV]
+    url = f"/admin/archive/article/{article.pk}/change/"
+    form = editor.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data.update({"title": "A corrected headline", "status": "published", "outlet": "",
+                 "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0", "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000"})
+    assert editor.post(url, data).status_code == 302
+    latest = article.history.latest()
+    assert latest.history_user.username == "ed"
+    delta = latest.diff_against(latest.prev_record)
+    assert [(c.field, c.new) for c in delta.changes if c.field == "title"] == [("title", "A corrected headline")]
+    history_page = editor.get(f"{url.removesuffix('change/')}history/").content.decode()
+    changes = history_page[history_page.find('id="change-history"'):]
+    assert "Title:" in changes and "&rarr;&nbsp;&nbsp;A corrected headline" in changes and ">ed<" in changes
+    earlier = editor.get(f"{url.removesuffix('change/')}history/{latest.prev_record.history_id}/")
+    assert earlier.status_code == 200
+
+
+def test_reprocess_is_recorded_in_history(seeds):
+    article = seeds[PESKOV]
+    Article.objects.filter(pk=article.pk).update(title="Stale title")
+    call_command("reprocess_articles", str(article.pk))
+    assert article.history.latest().title != "Stale title"
+
+
+def test_editors_cannot_manage_users(editor):
+    assert editor.get("/admin/auth/user/").status_code == 403
+    assert editor.get("/admin/auth/group/").status_code == 403
+    assert editor.get("/admin/archive/entity/").status_code == 200
+
+
+def test_anonymous_gets_the_login_page(client, committed_db):
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_require_login_setting(client, committed_db, settings):
+    assert client.get("/").status_code == 200
+    settings.ARCHIVE_REQUIRE_LOGIN = True
+    for url in ("/", "/api/search", "/export.csv"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_import_files_from_admin(editor):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("pages/a.txt", "The council approved the harbour plan on Tuesday after a long debate in the town hall.")
+        bundle.writestr("../evil.txt", "The council approved the harbour plan on Tuesday after a long debate in the town hall.")
+    files = [
+        SimpleUploadedFile("bundle.zip", archive.getvalue()),
+        SimpleUploadedFile("b.jsonl", b'{"title": "Vote held", "body": "The vote was held and it passed."}\n{broken'),
+    ]
+    response = editor.post("/admin/archive/article/import/", {"files": files})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 created, 0 updated, 0 skipped, 2 rejected" in html
+    assert "b.jsonl:2" in html and "outside the zip" in html
+    assert Article.objects.filter(source="bundle/pages/a.txt").exists()
