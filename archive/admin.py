@@ -12,14 +12,13 @@ from django.db import models
 from django.db.models import Count, Sum
 from django.utils.html import format_html, format_html_join
 
-from .ingestion.parsing import raw_parse
-from .ingestion.records import RejectedInput
 from .curation import (
     CurationError, articles_set_status, articles_touch, entities_block, entities_merge, entity_rename, entity_type_change, outlets_merge,
 )
 from .ingestion.importer import articles_reprocess
 from .ingestion.uploads import uploads_import
 from .models import Article, Entity, EntityAlias, Mention, Outlet, OutletAlias
+from .presentation import raw_lines
 
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without a scheme is https
@@ -72,16 +71,6 @@ class OutletAdmin(SimpleHistoryAdmin):
             return None
         return _confirmation(self, request, queryset, action="merge_outlets", title="Merge outlets", template="admin/archive/merge_confirmation.html",
                              extra={"what": "outlets", "explanation": "Their articles move to the one you keep, and the other names become its aliases, so later imports land on it too."})
-
-
-def removed_lines(article: Article) -> set[str]:
-    """What cleaning took out of the raw text, re-read so editors see exactly what the rules do now."""
-    if article.raw_format == Article.RawFormat.RECORD:
-        return set()
-    try:
-        return set(raw_parse(article.raw_text, article.raw_format, stated=article.stated).removed)
-    except RejectedInput:
-        return set()
 
 
 class _EmptyFilter(admin.SimpleListFilter):
@@ -153,14 +142,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Clean body beside the raw text (struck-through lines were removed as furniture)")
     def clean_and_raw(self, article: Article) -> str:
-        removed = removed_lines(article)
         raw = format_html_join(
             "",
             '<div style="{}">{}</div>',
-            (
-                ("text-decoration: line-through; color: #a33; background: #fff3f3;" if line.strip() in removed else "", line or "\u00a0")
-                for line in article.raw_text.split("\n")
-            ),
+            (("text-decoration: line-through; color: #a33; background: #fff3f3;" if removed else "", line or "\u00a0") for line, removed in raw_lines(article)),
         )
         return format_html(
             '<div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem;max-width:100%">'

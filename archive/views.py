@@ -5,14 +5,33 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Article, Entity, Mention
+from .models import Article, Entity, Mention, Outlet
+from .presentation import body_html, raw_lines
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A published article; hidden ones do not exist outside admin."""
     article = get_object_or_404(Article.objects.published().select_related("outlet"), pk=pk)
-    mentions = article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name")
-    return render(request, "archive/article_detail.html", {"article": article, "mentions": mentions})
+    mentions = list(article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name"))
+    context = {"article": article, "mentions": mentions, "body_html": body_html(article, mentions), "raw_lines": raw_lines(article)}
+    return render(request, "archive/article_detail.html", context)
+
+
+def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An outlet's coverage: its articles over time, the entities it mentions most, its latest articles."""
+    outlet = get_object_or_404(Outlet, slug=slug)
+    articles = Article.objects.published().filter(outlet=outlet)
+    context = {
+        "outlet": outlet,
+        "article_count": articles.count(),
+        "timeline": bars(articles.exclude(published=None).annotate(month=TruncMonth("published")).values("month").annotate(n=Count("id")).order_by("month"), key="month"),
+        "top_entities": (
+            Mention.objects.filter(article__in=articles).values("entity__name", "entity__slug", "entity__type")
+            .annotate(n=Count("article_id")).order_by("-n", "entity__name")[:20]
+        ),
+        "latest": articles.order_by(F("published").desc(nulls_last=True), "-id")[:20],
+    }
+    return render(request, "archive/outlet_detail.html", context)
 
 
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:

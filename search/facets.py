@@ -182,20 +182,59 @@ def bucket_label(start: dt.date, bucket: str) -> str:
     return f"{start.day} {start:%b %Y}"
 
 
-def date_facet(days: np.ndarray, *, date_from: dt.date | None, date_to: dt.date | None, toggle_range: Callable[[dt.date | None, dt.date | None], str]) -> tuple[str, list[FacetValue]]:
+@dataclass(frozen=True)
+class Buckets:
+    """The time buckets a result set spans: their size and start dates, and the day numbers of their edges."""
+
+    size: str
+    starts: list[dt.date]
+    edges: np.ndarray
+
+    @classmethod
+    def spanning(cls, days: np.ndarray) -> Buckets:
+        first, last = EPOCH + dt.timedelta(days=int(days.min())), EPOCH + dt.timedelta(days=int(days.max()))
+        size = bucket_for_span(first, last)
+        starts: list[dt.date] = []
+        start = bucket_start(first, size)
+        while start <= last:
+            starts.append(start)
+            start = bucket_next(start, size)
+        edges = np.array([(start - EPOCH).days for start in starts] + [(bucket_next(starts[-1], size) - EPOCH).days])
+        return cls(size=size, starts=starts, edges=edges)
+
+    def index(self, days: np.ndarray) -> np.ndarray:
+        """The bucket of each day; -1 or len(starts) for days outside."""
+        return np.searchsorted(self.edges, days, side="right") - 1
+
+
+def attention_share(columns: FacetColumns, buckets: Buckets, *, matched: np.ndarray, baseline: np.ndarray) -> list[float]:
+    """Per bucket, the share of each outlet's own output that matches, averaged over the outlets that
+    published in that bucket: an outlet that publishes ten times as much does not weigh ten times more."""
+    width = len(columns.outlets) + 1
+
+    def table(docs: np.ndarray) -> np.ndarray:
+        days = columns.doc_day[docs]
+        where = buckets.index(days)
+        keep = (days != NO_DAY) & (where >= 0) & (where < len(buckets.starts))
+        cells = where[keep] * width + columns.doc_outlet[docs][keep] + 1
+        return np.bincount(cells, minlength=len(buckets.starts) * width).reshape(len(buckets.starts), width)
+
+    hits, output = table(matched), table(baseline)
+    shares = []
+    for row_hits, row_output in zip(hits, output):
+        present = row_output > 0
+        shares.append(float(np.mean(row_hits[present] / row_output[present])) if present.any() else 0.0)
+    return shares
+
+
+def date_facet(days: np.ndarray, *, date_from: dt.date | None, date_to: dt.date | None, toggle_range: Callable[[dt.date | None, dt.date | None], str]) -> tuple[Buckets | None, list[FacetValue]]:
     """Matching articles per bucket, in time order, empty buckets kept; each value narrows the dates to
     its bucket (or, when it is the chosen range, widens them again)."""
     if not len(days):
-        return "day", []
-    first, last = EPOCH + dt.timedelta(days=int(days.min())), EPOCH + dt.timedelta(days=int(days.max()))
-    bucket = bucket_for_span(first, last)
-    starts: list[dt.date] = []
-    start = bucket_start(first, bucket)
-    while start <= last:
-        starts.append(start)
-        start = bucket_next(start, bucket)
-    edges = np.array([(start - EPOCH).days for start in starts] + [(bucket_next(starts[-1], bucket) - EPOCH).days])
-    counts, _ = np.histogram(days, bins=edges)
+        return None, []
+    buckets = Buckets.spanning(days)
+    bucket, starts = buckets.size, buckets.starts
+    counts, _ = np.histogram(days, bins=buckets.edges)
     values = []
     for start, count in zip(starts, counts):
         end = bucket_next(start, bucket) - dt.timedelta(days=1)
@@ -204,4 +243,4 @@ def date_facet(days: np.ndarray, *, date_from: dt.date | None, date_to: dt.date 
             value=start.isoformat(), label=bucket_label(start, bucket), count=int(count), selected=selected,
             toggle_url=toggle_range(None, None) if selected else toggle_range(start, end),
         ))
-    return bucket, values
+    return buckets, values

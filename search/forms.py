@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 
 from .searching import SORTS
@@ -12,6 +12,11 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="Search the archive", required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": 'e.g. "armed forces" OR Peskov', "autofocus": True}))
     sort = forms.ChoiceField(label="Sort", choices=[(s, s.capitalize()) for s in SORTS], required=False)
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def add_prefix(self, field_name: str) -> str:
+        return {"date_from": "from", "date_to": "to"}.get(field_name, field_name)
 
     def __init__(self, *args, hidden: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -21,9 +26,17 @@ class SearchForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Div(
-                Div(Field("q", css_class="form-control-lg"), css_class="col-md-8"),
-                Div(Field("sort"), css_class="col-md-2"),
+                Div(Field("q", css_class="form-control-lg"), css_class="col-md-10"),
                 Div(Submit("", "Search", css_class="btn-primary btn-lg w-100 mt-md-4"), css_class="col-md-2"),
                 css_class="row g-2 align-items-start",
-            )
+            ),
+            HTML('<details class="advanced mb-2"{% if form.data.from or form.data.to or form.data.sort %} open{% endif %}><summary>Advanced: dates and sorting</summary>'),
+            Div(
+                Div(Field("date_from"), css_class="col-6 col-md-3"),
+                Div(Field("date_to"), css_class="col-6 col-md-3"),
+                Div(Field("sort"), css_class="col-md-3"),
+                Div(HTML('<a class="d-inline-block mt-md-4 pt-md-2" href="{% url \'help_search\' %}">Query guide</a>'), css_class="col-md-3"),
+                css_class="row g-2",
+            ),
+            HTML("</details>"),
         )

@@ -21,7 +21,7 @@ from whoosh import sorting
 from archive.models import Article, Entity
 
 from .engine import searcher_open
-from .facets import FacetValue, date_facet, entity_facet, entity_type_facet, facet_columns, outlet_facet
+from .facets import FacetValue, attention_share, date_facet, entity_facet, entity_type_facet, facet_columns, outlet_facet
 from .highlight import snippet_html, title_html
 from .query import filters_build, query_parse
 
@@ -48,6 +48,7 @@ class SearchParams:
     page: int = 1
     page_size: int = PAGE_SIZE
     entity_limit: int = ENTITY_LIMIT
+    chart: str = "count"  # the page's timeline: raw counts or share of output (the API ignores it)
 
     def query_items(self) -> list[tuple[str, str]]:
         """The parameters as a query string would carry them, defaults left out."""
@@ -64,6 +65,8 @@ class SearchParams:
             items.append(("page_size", str(self.page_size)))
         if self.entity_limit != ENTITY_LIMIT:
             items.append(("entity_limit", str(self.entity_limit)))
+        if self.chart != "count":
+            items.append(("chart", self.chart))
         return items
 
     def url(self, *, page: int = 1, path: str = "") -> str:
@@ -130,6 +133,7 @@ def params_from_query(data) -> SearchParams:
         page=_int_param(data, "page", 1, low=1, high=100_000),
         page_size=_int_param(data, "page_size", PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
         entity_limit=_int_param(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000),
+        chart="share" if data.get("chart") == "share" else "count",
     )
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise ParameterError("'from' is after 'to'; swap the dates")
@@ -152,6 +156,7 @@ class SearchOutcome:
     date_bucket: str
     took_ms: float
     terms: frozenset[str] = field(default_factory=frozenset)
+    shares: list[float] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -184,8 +189,9 @@ def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     return frozenset(terms)
 
 
-def search_run(params: SearchParams) -> SearchOutcome:
-    """One page of results with snippets, and facet counts over the whole result set."""
+def search_run(params: SearchParams, *, with_share: bool = False) -> SearchOutcome:
+    """One page of results with snippets, and facet counts over the whole result set; with `with_share`
+    also each date bucket's share of the outlets' own output (see `attention_share`)."""
     started = time.perf_counter()
     user_query = query_parse(params.q)
     filters = params.filters()
@@ -214,7 +220,12 @@ def search_run(params: SearchParams) -> SearchOutcome:
     def toggle_range(start: dt.date | None, end: dt.date | None) -> str:
         return replace(params, date_from=start, date_to=end, page=1).url()
 
-    bucket, date_values = date_facet(days, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range)
+    buckets, date_values = date_facet(days, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range)
+    shares: list[float] = []
+    if with_share and buckets is not None:
+        with searcher_open() as searcher:
+            baseline = np.fromiter(searcher.docs_for_query(filters or wq.Every()), dtype=np.int64)
+            shares = attention_share(facet_columns(searcher), buckets, matched=matched, baseline=baseline)
     facets = {
         "outlet": outlet_facet(outlet_counts, selected=params.outlets, toggle=toggle),
         "entity": entity_facet(entity_counts, selected=params.entities, toggle=toggle, limit=params.entity_limit),
@@ -222,8 +233,8 @@ def search_run(params: SearchParams) -> SearchOutcome:
         "date": date_values,
     }
     return SearchOutcome(
-        params=params, total=len(matched), hits=hits, facets=facets, date_bucket=bucket,
-        took_ms=(time.perf_counter() - started) * 1000, terms=terms,
+        params=params, total=len(matched), hits=hits, facets=facets, date_bucket=buckets.size if buckets else "day",
+        took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
     )
 
 

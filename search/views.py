@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -14,23 +16,44 @@ from .query import QuerySyntaxError
 from .searching import ParameterError, SearchOutcome, params_from_query, search_run
 
 
-FACET_TITLES = [("outlet", "Outlets"), ("entity_type", "Entity types"), ("entity", "Entities"), ("date", "Dates")]
+FACET_TITLES = [("outlet", "Outlets"), ("entity_type", "Entity types"), ("entity", "Entities")]
+FACET_SHOWN = 8
+
+
+def timeline_bars(outcome: SearchOutcome) -> list[dict]:
+    """The date facet as bars for the server-drawn chart: raw counts, or each bucket's share of the
+    outlets' own output when the page asks for it."""
+    values = outcome.facets["date"]
+    shares = outcome.shares if outcome.params.chart == "share" else []
+    heights = shares or [value.count for value in values]
+    peak = max(heights, default=0) or 1
+    bars = []
+    for value, height in zip(values, heights):
+        scaled = max(round(100 * height / peak, 1), 1.0 if height else 0.0)
+        bars.append({"value": value, "height": scaled, "top": round(100 - scaled, 1), "shown": f"{height:.1%}" if shares else str(value.count)})
+    return bars
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
     error = ""
     outcome: SearchOutcome | None = None
     try:
-        outcome = search_run(params_from_query(request.GET))
+        params = params_from_query(request.GET)
+        outcome = search_run(params, with_share=params.chart == "share")
     except (ParameterError, QuerySyntaxError) as problem:
         error = str(problem)
-    hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort"}]
+    hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort", "from", "to"}]
     context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", "")}
     if outcome:
         context["prev_url"] = outcome.params.url(page=outcome.params.page - 1)
         context["next_url"] = outcome.params.url(page=outcome.params.page + 1)
         context["export_query"] = outcome.params.url(path="?").removeprefix("?")
-        context["facet_groups"] = [(key, title, outcome.facets[key]) for key, title in FACET_TITLES]
+        context["facet_groups"] = [(key, title, outcome.facets[key][:FACET_SHOWN], outcome.facets[key][FACET_SHOWN:]) for key, title in FACET_TITLES if key != "date"]
+        context["timeline"] = timeline_bars(outcome)
+        context["chart_width"] = max(10 * len(context["timeline"]), 240)  # a few bars stay bar-shaped
+        context["chart_urls"] = {mode: replace(outcome.params, chart=mode).url(page=outcome.params.page) for mode in ("count", "share")}
+        if outcome.params.date_from or outcome.params.date_to:
+            context["dates_cleared_url"] = replace(outcome.params, date_from=None, date_to=None, page=1).url()
     return render(request, "search/search.html", context, status=400 if error else 200)
 
 

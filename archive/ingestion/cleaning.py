@@ -208,7 +208,9 @@ def _header_read(lines: list[str]) -> _Header:
         elif not header.outlet and not titles and is_outlet_like(line):
             header.outlet = outlet_name_normalise(line)
         elif is_title_like(line):
-            if not any(line.casefold() == seen.casefold() for seen in titles):
+            if any(line.casefold() == seen.casefold() for seen in titles):
+                header.removed.append(line)  # the headline printed twice
+            else:
                 titles.append(line)
         else:
             header.removed.append(line)
