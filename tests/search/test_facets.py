@@ -57,3 +57,28 @@ def test_bucket_follows_the_span():
     assert bucket_for_span(day, day + dt.timedelta(days=9000)) == "year"
     assert bucket_start(day, "week") == dt.date(2022, 12, 26)
     assert bucket_start(day, "month") == dt.date(2022, 12, 1)
+
+
+def test_share_of_output_weighs_every_outlet_alike():
+    import numpy as np
+
+    from search.facets import Buckets, attention_share
+
+    class Columns:
+        outlets = ["big", "small"]
+        doc_outlet = np.array([0] * 10 + [1] * 2, dtype=np.int32)
+        doc_day = np.array([100] * 12, dtype=np.int32)
+
+    buckets = Buckets.spanning(np.array([100]))
+    # one of the big outlet's ten articles and both of the small outlet's two match: (0.1 + 1.0) / 2
+    shares = attention_share(Columns(), buckets, matched=np.array([0, 10, 11]), baseline=np.arange(12))
+    assert shares == [0.55]
+
+
+def test_outlet_page(seeds, client):
+    html = client.get("/outlets/urdupoint/").content.decode()
+    assert "UrduPoint" in html and "1 published article" in html and "Vladimir Putin" in html
+    seeds["004_735fed19aafc4c9a.txt"].status = "hidden"
+    seeds["004_735fed19aafc4c9a.txt"].save()
+    assert "0 published articles" in client.get("/outlets/urdupoint/").content.decode()
+    assert client.get("/outlets/nowhere/").status_code == 404
