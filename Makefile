@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-browser-deps migrate import index clean
+.PHONY: setup run serve test test-postgres test-browser-deps stress migrate import index clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,17 @@ test-browser-deps:
 
 test: setup test-browser-deps
 	$(BIN)/python -m pytest
+
+# The whole suite again against a real PostgreSQL server started for the run (scripts/with-postgres).
+test-postgres: setup test-browser-deps
+	scripts/with-postgres $(BIN)/python -m pytest
+
+# Production serving: gunicorn + whitenoise with config/settings/prod.py. Needs SECRET_KEY and ALLOWED_HOSTS
+# (and DATABASE_URL for PostgreSQL) in the environment; see the README's deployment section.
+serve: setup
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $${WORKERS:-3} --access-logfile -
 
 clean:
 	rm -rf var/ test-artifacts/ .pytest_cache

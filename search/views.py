@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+
+from django_ratelimit.decorators import ratelimit
 
 from archive.models import Article
 from archive.serializers import article_row
@@ -71,10 +74,22 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
     }
 
 
+def _rate(group: str, request: HttpRequest) -> str | None:
+    return settings.ARCHIVE_RATELIMIT or None
+
+
+limited = ratelimit(key="ip", rate=_rate, block=True)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> JsonResponse:
+    return JsonResponse({"error": "Too many requests from this address; wait a minute and try again."}, status=429)
+
+
 def _bad_request(problem: Exception) -> JsonResponse:
     return JsonResponse({"error": str(problem)}, status=400)
 
 
+@limited
 def api_search(request: HttpRequest) -> JsonResponse:
     try:
         outcome = search_run(params_from_query(request.GET))
@@ -93,11 +108,13 @@ def api_search(request: HttpRequest) -> JsonResponse:
     )
 
 
+@limited
 def api_article(request: HttpRequest, pk: int) -> JsonResponse:
     article = get_object_or_404(Article.objects.published().select_related("outlet").prefetch_related("mentions__entity"), pk=pk)
     return JsonResponse(article_row(article, base_url=request.build_absolute_uri("/").rstrip("/")))
 
 
+@limited
 def export_jsonl(request: HttpRequest) -> HttpResponse:
     try:
         params = params_from_query(request.GET)
@@ -110,6 +127,7 @@ def export_jsonl(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@limited
 def export_csv(request: HttpRequest) -> HttpResponse:
     try:
         params = params_from_query(request.GET)
