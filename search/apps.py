@@ -23,6 +23,24 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from archive.signals import articles_changed
 
         articles_changed.connect(_on_articles_changed, dispatch_uid="search_index_sync")
+        checks.register(_index_in_step, "search")
+
+
+def _index_in_step(app_configs, **kwargs) -> list:
+    """At start-up (runserver, migrate, check): a missing, damaged or stale index is reported with the
+    command that repairs it. Before the first migration there is nothing to compare."""
+    from django.core import checks
+    from django.db import DatabaseError
+
+    from .health import index_check
+
+    try:
+        health = index_check()
+    except DatabaseError:
+        return []
+    return [] if health.ok else [checks.Warning(health.message, id="search.W001")]

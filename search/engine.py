@@ -114,8 +114,9 @@ def _link_to(target: Path) -> None:
 
 
 def index_exists() -> bool:
+    """Whether index files are there (readable or not: a damaged index is reported, never replaced)."""
     link = index_link()
-    return link.exists() and whoosh_index.exists_in(str(link))
+    return link.is_dir() and any(link.glob("_MAIN_*.toc"))
 
 
 _create_lock = threading.Lock()
@@ -138,9 +139,22 @@ def index_open() -> whoosh_index.Index:
 _local = threading.local()
 
 
+class IndexUnavailable(RuntimeError):
+    """The index cannot be opened or read (damaged files); `check_index` says how to repair it."""
+
+
 @contextmanager
 def searcher_open() -> Iterator[Searcher]:
     """A searcher on the latest committed index, reused between requests of this thread."""
+    try:
+        searcher = _searcher_current()
+    except (OSError, ValueError, EOFError, whoosh_index.IndexError) as error:
+        _local.searcher = None
+        raise IndexUnavailable(str(error)) from error
+    yield searcher
+
+
+def _searcher_current() -> Searcher:
     location = os.path.realpath(index_link()) if index_link().exists() else ""
     searcher: Searcher | None = getattr(_local, "searcher", None)
     if searcher is None or getattr(_local, "location", None) != location or location == "":
@@ -155,7 +169,7 @@ def searcher_open() -> Iterator[Searcher]:
         searcher.close()
         searcher = index_open().searcher()
     _local.searcher = searcher
-    yield searcher
+    return searcher
 
 
 def searcher_forget() -> None:

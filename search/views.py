@@ -15,6 +15,8 @@ from archive.serializers import article_row
 
 from .exports import csv_lines, export_rows, jsonl_lines
 from .forms import SearchForm
+from .engine import IndexUnavailable
+from .health import index_check, index_check_cached
 from .query import QuerySyntaxError
 from .searching import ParameterError, SearchOutcome, params_from_query, search_run
 
@@ -40,13 +42,18 @@ def timeline_bars(outcome: SearchOutcome) -> list[dict]:
 def search_page(request: HttpRequest) -> HttpResponse:
     error = ""
     outcome: SearchOutcome | None = None
+    health = index_check_cached()
+    status = 200
     try:
         params = params_from_query(request.GET)
         outcome = search_run(params, with_share=params.chart == "share")
     except (ParameterError, QuerySyntaxError) as problem:
-        error = str(problem)
+        error, status = str(problem), 400
+    except IndexUnavailable:
+        error, status = index_check().message, 503
     hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort", "from", "to"}]
-    context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", "")}
+    context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", ""),
+               "index_warning": "" if health.ok else health.message}
     if outcome:
         context["prev_url"] = outcome.params.url(page=outcome.params.page - 1)
         context["next_url"] = outcome.params.url(page=outcome.params.page + 1)
@@ -57,7 +64,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         context["chart_urls"] = {mode: replace(outcome.params, chart=mode).url(page=outcome.params.page) for mode in ("count", "share")}
         if outcome.params.date_from or outcome.params.date_to:
             context["dates_cleared_url"] = replace(outcome.params, date_from=None, date_to=None, page=1).url()
-    return render(request, "search/search.html", context, status=400 if error else 200)
+    return render(request, "search/search.html", context, status=status)
 
 
 def hit_json(hit, *, request: HttpRequest) -> dict:
@@ -95,6 +102,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         outcome = search_run(params_from_query(request.GET))
     except (ParameterError, QuerySyntaxError) as problem:
         return _bad_request(problem)
+    except IndexUnavailable:
+        return JsonResponse({"error": index_check().message}, status=503)
     return JsonResponse(
         {
             "total": outcome.total,

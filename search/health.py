@@ -1,0 +1,76 @@
+"""Is the index in step with the database? Compared by count and, fully, by a checksum of the ids and
+update times of the published articles, which the index stores for each document."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from archive.models import Article
+
+from .engine import index_exists, index_link, searcher_open
+
+REPAIR = "python manage.py rebuild_index"
+
+
+@dataclass(frozen=True)
+class IndexHealth:
+    state: str  # "ok", "missing", "corrupt" or "stale"
+    indexed: int
+    expected: int
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"The search index is in step with the database ({self.indexed} articles)."
+        what = {
+            "missing": "The search index is missing",
+            "corrupt": f"The search index cannot be read ({self.detail})",
+            "stale": f"The search index is out of step with the database ({self.indexed} indexed, {self.expected} published{self.detail})",
+        }[self.state]
+        return f"{what}. Repair it with: {REPAIR}"
+
+
+def _checksum(pairs) -> str:
+    digest = hashlib.sha256()
+    for pk, updated in sorted(pairs):
+        digest.update(f"{pk}:{updated}\n".encode())
+    return digest.hexdigest()
+
+
+def index_check(*, full: bool = False) -> IndexHealth:
+    """Compare the index with the database; `full` also compares every id and update time."""
+    expected = Article.objects.published().count()
+    if not index_exists():
+        return IndexHealth("missing", 0, expected)
+    try:
+        with searcher_open() as searcher:
+            indexed = searcher.doc_count()
+            stored = [(int(fields["id"]), fields.get("updated")) for fields in searcher.all_stored_fields()] if full else []
+    except Exception as error:  # a damaged index raises whatever its files make Whoosh raise
+        return IndexHealth("corrupt", 0, expected, detail=f"{type(error).__name__}: {error}"[:200])
+    if indexed != expected:
+        return IndexHealth("stale", indexed, expected)
+    if full:
+        database = [(pk, updated.isoformat()) for pk, updated in Article.objects.published().values_list("pk", "updated_at")]
+        if _checksum(stored) != _checksum(database):
+            return IndexHealth("stale", indexed, expected, detail="; ids or update times differ")
+    return IndexHealth("ok", indexed, expected)
+
+
+_cached: dict[str, tuple[float, IndexHealth]] = {}
+
+
+def index_check_cached(*, seconds: float = 30.0) -> IndexHealth:
+    """The quick check, at most every `seconds` per index, for the search page."""
+    key = str(index_link())
+    now = time.monotonic()
+    if key not in _cached or now - _cached[key][0] > seconds:
+        _cached[key] = (now, index_check())
+    return _cached[key][1]

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from archive.models import Article
+from search.engine import searcher_forget, writer_open
+
+
+def test_check_index_reports_in_step(seeds, capsys):
+    call_command("check_index")
+    assert "in step with the database (5 articles)" in capsys.readouterr().out
+
+
+def test_missing_index_is_reported_with_the_repair(seeds, index_dir):
+    import shutil
+
+    shutil.rmtree(index_dir.resolve())
+    index_dir.unlink()
+    with pytest.raises(CommandError, match="missing. Repair it with: python manage.py rebuild_index") as raised:
+        call_command("check_index")
+    assert raised.value.returncode == 1
+
+
+def test_lost_document_makes_the_index_stale(seeds, client):
+    with writer_open() as writer:
+        writer.delete_by_term("id", str(seeds["001_24224d28d160fde4.txt"].pk))
+    with pytest.raises(CommandError, match=r"out of step .*4 indexed, 5 published"):
+        call_command("check_index")
+    page = client.get("/", {"q": "putin"})
+    assert page.status_code == 200
+    assert "out of step" in page.content.decode() and "rebuild_index" in page.content.decode()
+    call_command("rebuild_index")
+    call_command("check_index")
+
+
+def test_changed_update_time_is_caught_by_the_checksum(seeds):
+    Article.objects.filter(pk=seeds["000_5d6324c78be22e1b.txt"].pk).update(title="Changed behind the index's back")  # no signal
+    from django.utils import timezone
+
+    Article.objects.filter(pk=seeds["000_5d6324c78be22e1b.txt"].pk).update(updated_at=timezone.now())
+    with pytest.raises(CommandError, match="ids or update times differ"):
+        call_command("check_index")
+
+
+def test_damaged_index_gives_a_message_not_a_500(seeds, client, index_dir):
+    for toc in index_dir.resolve().glob("_MAIN_*.toc"):
+        toc.write_bytes(b"not a table of contents")
+    searcher_forget()
+    page = client.get("/", {"q": "putin"})
+    assert page.status_code == 503
+    assert "cannot be read" in page.content.decode() and "rebuild_index" in page.content.decode()
+    api = client.get("/api/search", {"q": "putin"})
+    assert api.status_code == 503 and "rebuild_index" in api.json()["error"]
+    call_command("rebuild_index")
+    assert client.get("/api/search", {"q": "putin"}).json()["total"] == 5
+
+
+def test_startup_check_warns(seeds):
+    from django.core.management import call_command as run
+
+    with writer_open() as writer:
+        writer.delete_by_term("id", str(seeds["001_24224d28d160fde4.txt"].pk))
+    from io import StringIO
+
+    err = StringIO()
+    run("check", stderr=err, stdout=StringIO())
+    assert "search.W001" in err.getvalue()
