@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -90,6 +91,11 @@ def raw_parse(raw_text: str, raw_format: str, *, stated: dict[str, str] | None =
         parsed = replace(parsed, outlet=outlet_name_normalise(outlet))
     if not parsed.body.strip():
         raise RejectedInput("no article text found; the file holds only page furniture or headings")
+    if len(parsed.body) > settings.ARCHIVE_MAX_BODY_CHARS:
+        raise RejectedInput(
+            f"the article text is {len(parsed.body):,} characters, over the limit of {settings.ARCHIVE_MAX_BODY_CHARS:,} "
+            "(ARCHIVE_MAX_BODY_CHARS); is this one article?"
+        )
     if parsed.source_url:
         try:
             URLValidator()(parsed.source_url)

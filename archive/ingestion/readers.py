@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
+from django.conf import settings
 from charset_normalizer.md import mess_ratio
 
 from .dates import date_parse_strict
@@ -85,6 +86,12 @@ def source_name(path: Path, root: Path) -> str:
 
 def _file_text(path: Path, *, location: str) -> str:
     try:
+        size = path.stat().st_size
+        if size > settings.ARCHIVE_MAX_FILE_BYTES:
+            raise RejectedInput(
+                f"{location}: the file is {size / 2**20:.1f} MB, over the limit of {settings.ARCHIVE_MAX_FILE_BYTES / 2**20:.1f} MB "
+                "(ARCHIVE_MAX_FILE_BYTES); split it or raise the limit"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise RejectedInput(f"{location}: cannot read the file ({error.strerror or error})") from None
