@@ -2,24 +2,29 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Count, Sum
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .curation import (
-    CurationError, articles_set_status, articles_touch, entities_block, entities_merge, entity_rename, entity_type_change, outlets_merge,
+    CurationError,
+    articles_set_status,
+    articles_touch,
+    entities_block,
+    entities_merge,
+    entity_rename,
+    entity_type_change,
+    outlets_merge,
 )
 from .ingestion.importer import articles_reprocess
 from .ingestion.uploads import uploads_import
 from .models import Article, Entity, EntityAlias, Mention, Outlet, OutletAlias
 from .presentation import raw_lines
-
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without a scheme is https
 
@@ -58,19 +63,10 @@ class OutletAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Merge selected outlets…", permissions=["change"])
     def merge_outlets(self, request, queryset):
-        if request.POST.get("post") == "yes":
-            keep = queryset.filter(pk=request.POST.get("keep")).first()
-            if keep is None:
-                self.message_user(request, "Choose the outlet to keep (one of those selected).", messages.ERROR)
-                return None
-            moved = outlets_merge(keep=keep, others=queryset.exclude(pk=keep.pk))
-            self.message_user(request, f"Merged into “{keep.name}”; {moved} articles moved.", messages.SUCCESS)
-            return None
-        if queryset.count() < 2:
-            self.message_user(request, "Select two or more outlets to merge.", messages.WARNING)
-            return None
-        return _confirmation(self, request, queryset, action="merge_outlets", title="Merge outlets", template="admin/archive/merge_confirmation.html",
-                             extra={"what": "outlets", "explanation": "Their articles move to the one you keep, and the other names become its aliases, so later imports land on it too."})
+        return _merge_action(
+            self, request, queryset, action="merge_outlets", what="outlets", merge=outlets_merge, outcome="articles moved",
+            explanation="Their articles move to the one you keep, and the other names become its aliases, so later imports land on it too.",
+        )
 
 
 class _EmptyFilter(admin.SimpleListFilter):
@@ -221,6 +217,23 @@ def _confirmation(modeladmin, request, queryset, *, action: str, title: str, tem
     return TemplateResponse(request, template, context)
 
 
+def _merge_action(modeladmin, request, queryset, *, action: str, what: str, merge, outcome: str, explanation: str):
+    """The two-step merge: a confirmation page asking which to `keep`, then (with post=yes) the merge."""
+    if request.POST.get("post") == "yes":
+        keep = queryset.filter(pk=request.POST.get("keep")).first()
+        if keep is None:
+            modeladmin.message_user(request, f"Choose which of the selected {what} to keep.", messages.ERROR)
+            return None
+        count = merge(keep=keep, others=queryset.exclude(pk=keep.pk))
+        modeladmin.message_user(request, f"Merged into “{keep.name}”; {count} {outcome}.", messages.SUCCESS)
+        return None
+    if queryset.count() < 2:
+        modeladmin.message_user(request, f"Select two or more {what} to merge.", messages.WARNING)
+        return None
+    return _confirmation(modeladmin, request, queryset, action=action, title=f"Merge {what}", template="admin/archive/merge_confirmation.html",
+                         extra={"what": what, "explanation": explanation})
+
+
 @admin.register(Entity)
 class EntityAdmin(SimpleHistoryAdmin):
     list_display = ["name", "type", "mention_count", "article_count", "alias_list"]
@@ -257,19 +270,10 @@ class EntityAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Merge selected entities…", permissions=["change"])
     def merge_entities(self, request, queryset):
-        if request.POST.get("post") == "yes":
-            keep = queryset.filter(pk=request.POST.get("keep")).first()
-            if keep is None:
-                self.message_user(request, "Choose the entity to keep (one of those selected).", messages.ERROR)
-                return None
-            changed = entities_merge(keep=keep, others=queryset.exclude(pk=keep.pk))
-            self.message_user(request, f"Merged into “{keep.name}”; {changed} articles updated.", messages.SUCCESS)
-            return None
-        if queryset.count() < 2:
-            self.message_user(request, "Select two or more entities to merge.", messages.WARNING)
-            return None
-        return _confirmation(self, request, queryset, action="merge_entities", title="Merge entities", template="admin/archive/merge_confirmation.html",
-                             extra={"what": "entities", "explanation": "Their mentions move to the one you keep, and the other names become its aliases, so later imports use it too."})
+        return _merge_action(
+            self, request, queryset, action="merge_entities", what="entities", merge=entities_merge, outcome="articles updated",
+            explanation="Their mentions move to the one you keep, and the other names become its aliases, so later imports use it too.",
+        )
 
     @admin.action(description="Change the type of selected entities…", permissions=["change"])
     def change_entity_type(self, request, queryset):

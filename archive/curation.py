@@ -13,7 +13,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Article, Entity, EntityAlias, Mention, Outlet, OutletAlias, alias_key
+from .models import (
+    Article,
+    Entity,
+    EntityAlias,
+    Mention,
+    Outlet,
+    OutletAlias,
+    alias_key,
+)
 from .signals import announce_articles_changed
 
 

@@ -24,7 +24,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "outlet": outlet,
         "article_count": articles.count(),
-        "timeline": bars(articles.exclude(published=None).annotate(month=TruncMonth("published")).values("month").annotate(n=Count("id")).order_by("month"), key="month"),
+        "timeline": articles_per_month(articles),
         "top_entities": (
             Mention.objects.filter(article__in=articles).values("entity__name", "entity__slug", "entity__type")
             .annotate(n=Count("article_id")).order_by("-n", "entity__name")[:20]
@@ -41,7 +41,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "entity": entity,
         "article_count": articles.count(),
-        "timeline": bars(articles.exclude(published=None).annotate(month=TruncMonth("published")).values("month").annotate(n=Count("id")).order_by("month"), key="month"),
+        "timeline": articles_per_month(articles),
         "outlets": articles.values("outlet__name", "outlet__slug").annotate(n=Count("id")).order_by("-n", "outlet__name")[:15],
         "cooccurring": entity_cooccurring(entity),
         "latest": articles.select_related("outlet").order_by(F("published").desc(nulls_last=True), "-id")[:20],
@@ -59,8 +59,8 @@ def entity_cooccurring(entity: Entity, *, limit: int = 15):
     )
 
 
-def bars(rows, *, key: str) -> list[dict]:
-    """Rows of (key, n) with each row's share of the largest, for a server-drawn bar chart."""
-    rows = list(rows)
+def articles_per_month(articles) -> list[dict]:
+    """Dated articles per month, each with its share of the busiest month, for a server-drawn bar chart."""
+    rows = list(articles.exclude(published=None).annotate(month=TruncMonth("published")).values("month").annotate(n=Count("id")).order_by("month"))
     peak = max((row["n"] for row in rows), default=0) or 1
-    return [{"label": row[key], "n": row["n"], "percent": round(100 * row["n"] / peak)} for row in rows]
+    return [{"label": row["month"], "n": row["n"], "percent": round(100 * row["n"] / peak)} for row in rows]

@@ -9,7 +9,13 @@ marks snippets, counts and highlights agree.
 from __future__ import annotations
 
 from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 
 # American -> British, for words whose forms differ by spelling only.
 VARIANTS: dict[str, str] = dict(AMERICAN_ENGLISH_SPELLINGS)

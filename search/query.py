@@ -10,7 +10,13 @@ import datetime as dt
 import re
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
+from whoosh.qparser import (
+    AndGroup,
+    FuzzyTermPlugin,
+    GtLtPlugin,
+    MultifieldParser,
+    PlusMinusPlugin,
+)
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from .engine import SCHEMA

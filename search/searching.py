@@ -21,7 +21,15 @@ from whoosh import sorting
 from archive.models import Article, Entity
 
 from .engine import searcher_open
-from .facets import FacetValue, attention_share, date_facet, entity_facet, entity_type_facet, facet_columns, outlet_facet
+from .facets import (
+    FacetValue,
+    attention_share,
+    date_facet,
+    entity_facet,
+    entity_type_facet,
+    facet_columns,
+    outlet_facet,
+)
 from .highlight import snippet_html, title_html
 from .query import filters_build, query_parse
 

@@ -7,19 +7,17 @@ from dataclasses import replace
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-
 from django_ratelimit.decorators import ratelimit
 
 from archive.models import Article
 from archive.serializers import article_row
 
+from .engine import IndexUnavailable
 from .exports import csv_lines, export_rows, jsonl_lines
 from .forms import SearchForm
-from .engine import IndexUnavailable
 from .health import index_check, index_check_cached
 from .query import QuerySyntaxError
 from .searching import ParameterError, SearchOutcome, params_from_query, search_run
-
 
 FACET_TITLES = [("outlet", "Outlets"), ("entity_type", "Entity types"), ("entity", "Entities")]
 FACET_SHOWN = 8

@@ -22,9 +22,18 @@ from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, T, entities_stream, nlp_default
 from .parsing import raw_parse
-from .resolver import EntityResolver, gazetteer_from_archive
-from .readers import MANIFEST_NAMES, RawRecord, Rejection, files_find, manifest_read, records_read, source_name, text_decode
+from .readers import (
+    MANIFEST_NAMES,
+    RawRecord,
+    Rejection,
+    files_find,
+    manifest_read,
+    records_read,
+    source_name,
+    text_decode,
+)
 from .records import ParsedArticle, RejectedInput
+from .resolver import EntityResolver, gazetteer_from_archive
 
 CHUNK_SIZE = 64
 PARALLEL_FROM = 200  # below this many files, starting worker processes costs more than it saves
@@ -180,8 +189,7 @@ def articles_import(
     with announcements_batched():
         todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, dry_run=dry_run, tick=tick)
         if dry_run:
-            for record, _ in todo:
-                report.created += 1
+            report.created += sum(1 for _ in todo)
             return report
         entities = EntityResolver()
         for found, (record, parsed) in entities_for(((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))):

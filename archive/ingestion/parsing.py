@@ -13,7 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from .cleaning import body_lines_clean, outlet_name_normalise, page_parse, text_normalise, title_derive
+from .cleaning import (
+    body_lines_clean,
+    outlet_name_normalise,
+    page_parse,
+    text_normalise,
+    title_derive,
+)
 from .dates import date_find, date_parse_strict
 from .records import ParsedArticle, RejectedInput
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
-from django.conf import settings
 from charset_normalizer.md import mess_ratio
+from django.conf import settings
 
 from .dates import date_parse_strict
 from .records import RawRecord, RejectedInput

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from archive.models import Article, Outlet
+from tests.conftest import admin_change_data
 
 CHANGELIST = "/admin/archive/article/"
 PESKOV = "001_24224d28d160fde4.txt"
@@ -88,10 +89,7 @@ def test_merge_outlets_with_confirmation_and_later_imports_follow(seeds, editor,
 def test_history_records_who_changed_what(seeds, editor):
     article = seeds[PESKOV]
     url = f"/admin/archive/article/{article.pk}/change/"
-    form = editor.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
-    data.update({"title": "A corrected headline", "status": "published", "outlet": "",
-                 "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0", "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000"})
+    data = admin_change_data(editor, url, title="A corrected headline", status="published", outlet="")
     assert editor.post(url, data).status_code == 302
     latest = article.history.latest()
     assert latest.history_user.username == "ed"

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from archive.ingestion.cleaning import outlet_name_normalise, page_parse, text_normalise, title_derive
+from archive.ingestion.cleaning import (
+    outlet_name_normalise,
+    page_parse,
+    text_normalise,
+    title_derive,
+)
 from tests.archive.quality import article_problems
 from tests.conftest import FIXTURES, SEEDS_TRUTH
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive.ingestion.cleaning import page_parse
 from archive.ingestion.readers import Rejection, records_read, text_decode

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.models import Article
+from tests.conftest import admin_change_data
 
 
 @pytest.fixture
@@ -20,12 +21,7 @@ def test_reprocess_improves_an_article_but_keeps_the_editors_correction(seeds, a
     article = seeds["004_735fed19aafc4c9a.txt"]
     # An editor corrects the byline in admin; the importer's older rules had left junk in the body.
     change_url = f"/admin/archive/article/{article.pk}/change/"
-    form = admin_client.get(change_url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
-    data.update({
-        "outlet": article.outlet_id, "published": "2022-12-30", "byline": "M. Ali (desk)", "status": "published",
-        "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0", "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000",
-    })
+    data = admin_change_data(admin_client, change_url, outlet=article.outlet_id, published="2022-12-30", byline="M. Ali (desk)", status="published")
     assert admin_client.post(change_url, data).status_code == 302
     article.refresh_from_db()
     assert article.curated_fields == ["byline"]

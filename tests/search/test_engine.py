@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from archive.models import Article
 from search.engine import index_document_count, index_rebuild, index_sync, searcher_open
 from search.searching import SearchParams, search_run
+from tests.conftest import admin_change_data
 from tests.factories import ArticleFactory, MentionFactory
 
 
@@ -126,10 +127,7 @@ def test_admin_edit_reaches_the_index(seeds, client):
 
     client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
     article = seeds["003_11a5f76fff9e7341.txt"]
-    form = client.get(f"/admin/archive/article/{article.pk}/change/").context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
-    data.update({"title": "Zeppelin diplomacy over the steppe", "outlet": article.outlet_id, "status": "published",
-                 "mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0", "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000"})
+    data = admin_change_data(client, f"/admin/archive/article/{article.pk}/change/", title="Zeppelin diplomacy over the steppe", outlet=article.outlet_id, status="published")
     assert client.post(f"/admin/archive/article/{article.pk}/change/", data).status_code == 302
     assert [r["id"] for r in client.get("/api/search", {"q": "zeppelin"}).json()["results"]] == [article.pk]
 

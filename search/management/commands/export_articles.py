@@ -6,7 +6,12 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.models import Article
-from archive.serializers import EXPORT_FIELDS, article_rows, articles_for_export, csv_row
+from archive.serializers import (
+    EXPORT_FIELDS,
+    article_rows,
+    articles_for_export,
+    csv_row,
+)
 from search.query import QuerySyntaxError
 from search.searching import SearchParams, article_ids_matching
 
