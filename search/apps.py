@@ -32,15 +32,16 @@ class SearchConfig(AppConfig):
 
 
 def _index_in_step(app_configs, **kwargs) -> list:
-    """At start-up (runserver, migrate, check): a missing, damaged or stale index is reported with the
-    command that repairs it. Before the first migration there is nothing to compare."""
+    """At start-up (runserver, migrate, check, the management commands): the index is compared with the
+    database by count and checksum, and a missing, damaged or stale index is reported with the command
+    that repairs it. Before the first migration there is nothing to compare."""
     from django.core import checks
     from django.db import DatabaseError
 
     from .health import index_check
 
     try:
-        health = index_check()
+        health = index_check(full=True)
     except DatabaseError:
         return []
     return [] if health.ok else [checks.Warning(health.message, id="search.W001")]

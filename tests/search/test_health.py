@@ -57,6 +57,17 @@ def test_damaged_index_gives_a_message_not_a_500(seeds, client, index_dir):
     assert client.get("/api/search", {"q": "putin"}).json()["total"] == 5
 
 
+def test_startup_check_compares_checksums(seeds):
+    from io import StringIO
+
+    from django.utils import timezone
+
+    Article.objects.filter(pk=seeds["000_5d6324c78be22e1b.txt"].pk).update(updated_at=timezone.now())  # no signal
+    err = StringIO()
+    call_command("check", stderr=err, stdout=StringIO())
+    assert "search.W001" in err.getvalue() and "ids or update times differ" in err.getvalue()
+
+
 def test_startup_check_warns(seeds):
     from django.core.management import call_command as run
 
