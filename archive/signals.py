@@ -57,20 +57,38 @@ def _flush() -> None:
         _send(ids)
 
 
+class Batch:
+    """Announcements collected during bulk work; `flush()` sends them (call it between transactions)."""
+
+    def __init__(self, *, every: int) -> None:
+        self.ids: set[int] = set()
+        self.every = every
+
+    def flush(self, *, force: bool = False) -> None:
+        if self.ids and (force or len(self.ids) >= self.every):
+            ids = frozenset(self.ids)
+            self.ids.clear()
+            token = _pending.set(None)
+            try:
+                announce_articles_changed(article_ids=ids)
+            finally:
+                _pending.reset(token)
+
+
 @contextmanager
-def announcements_batched() -> Iterator[set[int]]:
-    """Collect announcements made inside the block and send them as one, for bulk work such as imports.
+def announcements_batched(*, every: int = 500) -> Iterator[Batch]:
+    """Collect announcements made inside the block and send them in groups, for bulk work such as imports.
 
     Each article is still committed in its own transaction; only the (costly) index update is grouped.
+    The caller flushes between transactions, so searches see an import's articles `every` at a time.
     """
-    pending: set[int] = set()
-    token = _pending.set(pending)
+    batch = Batch(every=every)
+    token = _pending.set(batch.ids)
     try:
-        yield pending
+        yield batch
     finally:
         _pending.reset(token)
-        if pending:
-            announce_articles_changed(article_ids=pending)
+        batch.flush(force=True)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="archive_article_saved")

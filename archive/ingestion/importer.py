@@ -186,7 +186,7 @@ def articles_import(
             done.add(record.location.split(":")[0])
             progress(len(done), len(files))
 
-    with announcements_batched():
+    with announcements_batched() as batch:
         todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, dry_run=dry_run, tick=tick)
         if dry_run:
             report.created += sum(1 for _ in todo)
@@ -204,6 +204,7 @@ def articles_import(
                 report.created += 1
             else:
                 report.updated += 1
+            batch.flush()
     return report
 
 

@@ -172,3 +172,23 @@ def test_one_transaction_is_one_announcement(committed_db):
     finally:
         articles_changed.disconnect(record)
     assert calls == [frozenset(ids)]
+
+
+def test_batched_announcements_go_out_every_n_and_at_the_end(committed_db):
+    from archive.signals import announce_articles_changed, announcements_batched, articles_changed
+
+    calls = []
+
+    def record(sender, article_ids, **kwargs):
+        calls.append(set(article_ids))
+
+    articles_changed.connect(record)
+    try:
+        with announcements_batched(every=2) as batch:
+            for pk in (1, 2, 3):
+                announce_articles_changed(article_ids=[pk])
+                batch.flush()
+            assert calls == [{1, 2}]
+    finally:
+        articles_changed.disconnect(record)
+    assert calls == [{1, 2}, {3}]
