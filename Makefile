@@ -41,8 +41,8 @@ test-postgres: setup test-browser-deps
 
 # Long trials: 20 SIGKILLs during 2,000-article imports, then 8 searching clients during an import.
 stress: setup
-	$(BIN)/python -m stress.harness crash --articles 2000 --kills 20
 	$(BIN)/python -m stress.harness load --articles 2000 --clients 8 --requests 50
+	$(BIN)/python -m stress.harness crash --articles 2000 --kills 20
 
 # Production serving: gunicorn + whitenoise with config/settings/prod.py. Needs SECRET_KEY and ALLOWED_HOSTS
 # (and DATABASE_URL for PostgreSQL) in the environment; see the README's deployment section.

@@ -58,7 +58,7 @@ def state(data_dir: Path) -> dict:
     return json.loads(manage(data_dir, "shell", "-c", script).stdout.strip().splitlines()[-1])
 
 
-def crash_trials(*, articles: int, kills: int, seed: int = 20) -> list[dict]:
+def crash_trials(*, articles: int, kills: int, seed: int = 20, report=None) -> list[dict]:
     """Per trial: a fresh archive, an import killed at a random moment, a re-run to completion, a check."""
     rng = random.Random(seed)
     results = []
@@ -96,6 +96,8 @@ def crash_trials(*, articles: int, kills: int, seed: int = 20) -> list[dict]:
                 "rerun_summary": rerun.stdout.strip().splitlines()[-1] if rerun.stdout.strip() else rerun.stderr[-200:],
                 **after, "lost": articles - after["articles"], "duplicated": after["articles"] - after["sources"],
             })
+            if report:
+                report(results[-1])
             shutil_rmtree(data)
     return results
 
@@ -198,9 +200,7 @@ def main() -> None:
     load.add_argument("--requests", type=int, default=50)
     options = parser.parse_args()
     if options.trial == "crash":
-        results = crash_trials(articles=options.articles, kills=options.kills)
-        for row in results:
-            print(json.dumps(row))
+        results = crash_trials(articles=options.articles, kills=options.kills, report=lambda row: print(json.dumps(row), flush=True))
         bad = [row for row in results if not row["in_step"] or row["lost"] or row["duplicated"] or row["without_mentions"] or row["index_without_row_when_killed"]]
         print(f"{len(results)} kills: {len(results) - len(bad)} agreed exactly, {len(bad)} did not")
         sys.exit(1 if bad else 0)
