@@ -48,7 +48,8 @@ def index_check(*, full: bool = False) -> IndexHealth:
     """Compare the index with the database; `full` also compares every id and update time."""
     expected = Article.objects.published().count()
     if not index_exists():
-        return IndexHealth("missing", 0, expected)
+        # A new archive has neither articles nor an index yet; the first write creates it.
+        return IndexHealth("missing", 0, expected) if expected else IndexHealth("ok", 0, 0)
     try:
         with searcher_open() as searcher:
             indexed = searcher.doc_count()

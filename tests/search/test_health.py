@@ -78,3 +78,8 @@ def test_startup_check_warns(seeds):
     err = StringIO()
     run("check", stderr=err, stdout=StringIO())
     assert "search.W001" in err.getvalue()
+
+
+def test_a_new_empty_archive_is_in_step(committed_db, capsys):
+    call_command("check_index")
+    assert "in step with the database (0 articles)" in capsys.readouterr().out
