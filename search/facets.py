@@ -227,12 +227,11 @@ def attention_share(columns: FacetColumns, buckets: Buckets, *, matched: np.ndar
     return shares
 
 
-def date_facet(days: np.ndarray, *, date_from: dt.date | None, date_to: dt.date | None, toggle_range: Callable[[dt.date | None, dt.date | None], str]) -> tuple[Buckets | None, list[FacetValue]]:
-    """Matching articles per bucket, in time order, empty buckets kept; each value narrows the dates to
-    its bucket (or, when it is the chosen range, widens them again)."""
-    if not len(days):
-        return None, []
-    buckets = Buckets.spanning(days)
+def date_facet(days: np.ndarray, buckets: Buckets | None, *, date_from: dt.date | None, date_to: dt.date | None, toggle_range: Callable[[dt.date | None, dt.date | None], str]) -> list[FacetValue]:
+    """Matching articles per bucket (`Buckets.spanning(days)`), in time order, empty buckets kept; each value
+    narrows the dates to its bucket (or, when it is the chosen range, widens them again)."""
+    if buckets is None:
+        return []
     bucket, starts = buckets.size, buckets.starts
     counts, _ = np.histogram(days, bins=buckets.edges)
     values = []
@@ -243,4 +242,4 @@ def date_facet(days: np.ndarray, *, date_from: dt.date | None, date_to: dt.date 
             value=start.isoformat(), label=bucket_label(start, bucket), count=int(count), selected=selected,
             toggle_url=toggle_range(None, None) if selected else toggle_range(start, end),
         ))
-    return buckets, values
+    return values

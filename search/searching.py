@@ -22,6 +22,7 @@ from archive.models import Article, Entity
 
 from .engine import searcher_open
 from .facets import (
+    Buckets,
     FacetValue,
     attention_share,
     date_facet,
@@ -215,6 +216,11 @@ def search_run(params: SearchParams, *, with_share: bool = False) -> SearchOutco
         entity_counts = columns.entity.counts(mask)
         type_counts = columns.entity_type.counts(mask)
         days = columns.days(matched)
+        buckets = Buckets.spanning(days) if len(days) else None
+        shares: list[float] = []
+        if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
+            baseline = np.fromiter(searcher.docs_for_query(filters or wq.Every()), dtype=np.int64)
+            shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     hits = [
         Hit(article=articles[pk], snippet=snippet_html(articles[pk].body, terms), title_html=title_html(articles[pk].title, terms))
@@ -228,12 +234,7 @@ def search_run(params: SearchParams, *, with_share: bool = False) -> SearchOutco
     def toggle_range(start: dt.date | None, end: dt.date | None) -> str:
         return replace(params, date_from=start, date_to=end, page=1).url()
 
-    buckets, date_values = date_facet(days, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range)
-    shares: list[float] = []
-    if with_share and buckets is not None:
-        with searcher_open() as searcher:
-            baseline = np.fromiter(searcher.docs_for_query(filters or wq.Every()), dtype=np.int64)
-            shares = attention_share(facet_columns(searcher), buckets, matched=matched, baseline=baseline)
+    date_values = date_facet(days, buckets, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range)
     facets = {
         "outlet": outlet_facet(outlet_counts, selected=params.outlets, toggle=toggle),
         "entity": entity_facet(entity_counts, selected=params.entities, toggle=toggle, limit=params.entity_limit),
