@@ -36,6 +36,15 @@ def _name(rng: random.Random, words: int) -> str:
     return " ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).title() for _ in range(words))
 
 
+def _outlets(rng: random.Random) -> list[str]:
+    return [f"{_name(rng, rng.randint(1, 2))} News" for _ in range(OUTLETS)]
+
+
+def outlet_names(seed: int) -> list[str]:
+    """The corpus's outlets, most frequent first (the order of their Zipf weights)."""
+    return _outlets(random.Random(seed))
+
+
 def _zipf_weights(count: int, exponent: float = 1.1) -> list[float]:
     return [1 / (rank**exponent) for rank in range(1, count + 1)]
 
@@ -44,7 +53,7 @@ def corpus_generate(n: int, *, seed: int = 20221230) -> Iterator[KnownArticle]:
     """`n` articles, the same for the same `n` and `seed`."""
     rng = random.Random(seed)
     paragraphs = bbc_paragraphs()
-    outlets = [f"{_name(rng, rng.randint(1, 2))} News" for _ in range(OUTLETS)]
+    outlets = _outlets(rng)
     entities = [(_name(rng, rng.randint(1, 3)), TYPES[i % 3]) for i in range(ENTITY_POOL)]
     outlet_weights = _zipf_weights(OUTLETS)
     entity_cumulative = list(_cumulative(_zipf_weights(ENTITY_POOL)))

@@ -33,8 +33,11 @@ class SpellingVariantFilter(Filter):
             yield token
 
 
+TOKEN_PATTERN = r"[\w*]+(?:\.?[\w*]+)*"  # Whoosh's default token, written out so the highlighter finds the same tokens
+
+
 def analyzer_build():
-    return RegexTokenizer() | LowercaseFilter() | StopFilter() | SpellingVariantFilter() | StemFilter()
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter() | SpellingVariantFilter() | StemFilter()
 
 
 ANALYZER = analyzer_build()

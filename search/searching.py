@@ -166,6 +166,7 @@ class SearchOutcome:
     took_ms: float
     terms: frozenset[str] = field(default_factory=frozenset)
     shares: list[float] = field(default_factory=list)
+    highlight_ms: float = 0.0
 
     @property
     def pages(self) -> int:
@@ -198,53 +199,61 @@ def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     return frozenset(terms)
 
 
-def search_run(params: SearchParams, *, with_share: bool = False) -> SearchOutcome:
-    """One page of results with snippets, and facet counts over the whole result set; with `with_share`
-    also each date bucket's share of the outlets' own output (see `attention_share`)."""
+def search_run(params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True) -> SearchOutcome:
+    """One page of results and the exact total; with `facets` the facet counts over the whole result set,
+    with `snippets` highlighted snippets, with `with_share` each date bucket's share of the outlets' own
+    output (see `attention_share`). The benchmark times each combination."""
     started = time.perf_counter()
     user_query = query_parse(params.q)
     filters = params.filters()
+    counted: dict[str, dict[str, int]] = {}
+    days, buckets, shares = np.zeros(0, dtype=np.int32), None, []
     with searcher_open() as searcher:
         matched = np.fromiter(searcher.docs_for_query(wq.And([user_query, filters]) if filters else user_query), dtype=np.int64)
         limit = params.page * params.page_size
         results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort))
         page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
         terms = matched_terms(user_query, searcher)
-        columns = facet_columns(searcher)
-        mask = columns.mask(matched)
-        outlet_counts = columns.outlet_counts(matched)
-        entity_counts = columns.entity.counts(mask)
-        type_counts = columns.entity_type.counts(mask)
-        days = columns.days(matched)
-        buckets = Buckets.spanning(days) if len(days) else None
-        shares: list[float] = []
-        if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
-            baseline = np.fromiter(searcher.docs_for_query(filters or wq.Every()), dtype=np.int64)
-            shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
+        if facets:
+            columns = facet_columns(searcher)
+            mask = columns.mask(matched)
+            counted = {"outlet": columns.outlet_counts(matched), "entity": columns.entity.counts(mask), "entity_type": columns.entity_type.counts(mask)}
+            days = columns.days(matched)
+            buckets = Buckets.spanning(days) if len(days) else None
+            if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
+                baseline = np.fromiter(searcher.docs_for_query(filters or wq.Every()), dtype=np.int64)
+                shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
+    page = [articles[pk] for pk in page_ids if pk in articles]
+    highlighting = time.perf_counter()
     hits = [
-        Hit(article=articles[pk], snippet=snippet_html(articles[pk].body, terms), title_html=title_html(articles[pk].title, terms))
-        for pk in page_ids
-        if pk in articles
+        Hit(article=article, snippet=snippet_html(article.body, terms) if snippets else "", title_html=title_html(article.title, terms if snippets else frozenset()))
+        for article in page
     ]
+    highlight_ms = (time.perf_counter() - highlighting) * 1000
+    return SearchOutcome(
+        params=params, total=len(matched), hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
+        date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
+        highlight_ms=highlight_ms,
+    )
+
+
+def facets_build(params: SearchParams, counted: dict[str, dict[str, int]], days: np.ndarray, buckets: Buckets | None) -> dict[str, list[FacetValue]]:
+    """The facets as plain data, each value with the link that toggles it."""
+    path = reverse("search")  # once: facets make hundreds of toggle links
 
     def toggle(facet: str, value: str) -> str:
-        return params.toggled(facet, value).url()
+        return params.toggled(facet, value).url(path=path)
 
     def toggle_range(start: dt.date | None, end: dt.date | None) -> str:
-        return replace(params, date_from=start, date_to=end, page=1).url()
+        return replace(params, date_from=start, date_to=end, page=1).url(path=path)
 
-    date_values = date_facet(days, buckets, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range)
-    facets = {
-        "outlet": outlet_facet(outlet_counts, selected=params.outlets, toggle=toggle),
-        "entity": entity_facet(entity_counts, selected=params.entities, toggle=toggle, limit=params.entity_limit),
-        "entity_type": entity_type_facet(type_counts, selected=params.entity_types, toggle=toggle),
-        "date": date_values,
+    return {
+        "outlet": outlet_facet(counted["outlet"], selected=params.outlets, toggle=toggle),
+        "entity": entity_facet(counted["entity"], selected=params.entities, toggle=toggle, limit=params.entity_limit),
+        "entity_type": entity_type_facet(counted["entity_type"], selected=params.entity_types, toggle=toggle),
+        "date": date_facet(days, buckets, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range),
     }
-    return SearchOutcome(
-        params=params, total=len(matched), hits=hits, facets=facets, date_bucket=buckets.size if buckets else "day",
-        took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
-    )
 
 
 def article_ids_matching(params: SearchParams) -> tuple[list[int], frozenset[str]]:

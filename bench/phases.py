@@ -1,0 +1,175 @@
+"""The benchmark's phases, each run in its own process by `bench.run` so each one's peak memory is its own.
+
+    python -m bench.phases <phase> '<json arguments>'
+
+prints the phase's figures as one JSON line (the last line of its output).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+MODES = ("plain", "facets", "facets_highlight")
+WARM_UP = 12
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory plus its largest child's (index builds fork workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round((own + children) / 1024, 1)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _folder_mb(path: Path) -> float:
+    return round(sum(file.stat().st_size for file in path.rglob("*") if file.is_file()) / 2**20, 1)
+
+
+def phase_corpus(*, n: int, seed: int) -> dict:
+    """The synthetic corpus through the bulk path (entities given), then the real index build."""
+    from archive.ingestion.bulk import articles_bulk_load
+    from bench.corpus import corpus_generate
+    from search.engine import index_link, index_rebuild
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    loaded = articles_bulk_load(corpus_generate(n, seed=seed), announce=False)
+    load_s = time.perf_counter() - started
+    load_rss = peak_rss_mb()
+    say(f"  loaded {loaded} articles in {load_s:.0f} s; building the index")
+    started = time.perf_counter()
+    indexed = index_rebuild(procs=2)
+    index_s = time.perf_counter() - started
+    return {
+        "load": {"articles": loaded, "seconds": round(load_s, 1), "articles_per_s": round(loaded / load_s, 1), "peak_rss_mb": load_rss},
+        "index": {
+            "articles": indexed, "seconds": round(index_s, 1), "articles_per_s": round(indexed / index_s, 1),
+            "size_mb": _folder_mb(Path(os.path.realpath(index_link()))), "peak_rss_mb": peak_rss_mb(),
+        },
+    }
+
+
+def phase_fts5(*, path: str) -> dict:
+    from bench.fts5 import fts5_build
+
+    return {**fts5_build(Path(path)), "peak_rss_mb": peak_rss_mb()}
+
+
+def phase_haystack() -> dict:
+    from bench.haystack_whoosh import haystack_build
+
+    return {**haystack_build(), "peak_rss_mb": peak_rss_mb()}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def _timed(run: Callable, queries: list, mode: str) -> tuple[list[float], list[float], list[int | None]]:
+    times, highlights, totals = [], [], []
+    for query in queries:
+        started = time.perf_counter()
+        total, highlight_ms = run(query, mode=mode)
+        times.append((time.perf_counter() - started) * 1000)
+        totals.append(total)
+        if highlight_ms is not None:
+            highlights.append(highlight_ms)
+    return times, highlights, totals
+
+
+def _summary(times: list[float]) -> dict:
+    return {"p50_ms": round(percentile(times, 0.5), 2), "p95_ms": round(percentile(times, 0.95), 2), "queries": len(times)}
+
+
+def engine_measure(engine, queries: list, *, modes=MODES) -> dict:
+    """p50/p95 per mode after a warm-up (a server answers from warm caches), plus highlighting time and totals."""
+    for query in queries[:WARM_UP]:
+        engine.run(query, mode=modes[-1])
+    figures: dict = {"times": {}, "totals": None}
+    for mode in modes:
+        say(f"  {engine.name}: {mode} × {len(queries)}")
+        times, highlights, totals = _timed(engine.run, queries, mode)
+        figures[mode] = _summary(times)
+        figures["times"][mode] = times
+        figures["totals"] = totals
+        if highlights:
+            figures["highlight"] = {"p50_ms": round(percentile(highlights, 0.5), 3), "p95_ms": round(percentile(highlights, 0.95), 3)}
+    return figures
+
+
+def phase_search(*, per_kind: int, seed: int, fts5: str, haystack_sample: int) -> dict:
+    from bench.archive_engine import ArchiveEngine, DjangoStackEngine
+    from bench.fts5 import Fts5Engine
+    from bench.haystack_whoosh import HaystackEngine
+    from bench.queries import queries_build
+
+    queries = queries_build(per_kind=per_kind, seed=seed)
+    step = max(1, len(queries) // haystack_sample)
+    sample = list(range(0, len(queries), step))[:haystack_sample]
+    results = {
+        "archive": engine_measure(ArchiveEngine(), queries),
+        "django_stack": engine_measure(DjangoStackEngine(), queries, modes=("facets_highlight",)),
+        "sqlite_fts5": engine_measure(Fts5Engine(Path(fts5)), queries),
+        "haystack_whoosh": engine_measure(HaystackEngine(), [queries[index] for index in sample]),
+    }
+    results["haystack_sample"] = sample
+    results["kinds"] = [query.kind for query in queries]
+    return results
+
+
+def phase_import(*, limit: int) -> dict:
+    """2,000 real BBC articles through the whole import, then bare spaCy over the bodies it extracted from."""
+    from archive.ingestion.entities import NER_COMPONENTS
+    from archive.ingestion.importer import articles_import
+    from archive.models import Article
+    from bench.corpus import BBC
+
+    call_command("migrate", verbosity=0)
+    files = sorted(BBC.glob("*/*.txt"))[:limit]
+    started = time.perf_counter()
+    report = articles_import(files)
+    seconds = time.perf_counter() - started
+    import_rss = peak_rss_mb()
+    say(f"  imported {report.created} articles in {seconds:.0f} s; now bare nlp.pipe over the same texts")
+    texts = list(Article.objects.order_by("pk").values_list("body", flat=True))
+
+    import spacy
+
+    nlp = spacy.load(settings.ARCHIVE_SPACY_MODEL)
+    nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in NER_COMPONENTS])
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32, n_process=1):
+        pass
+    bare = len(texts) / (time.perf_counter() - started)
+    rate = report.created / seconds
+    return {
+        "articles": report.created, "seconds": round(seconds, 1), "articles_per_s": round(rate, 1),
+        "ner_only_articles_per_s": round(bare, 1), "ratio_vs_ner_only": round(rate / bare, 2), "peak_rss_mb": import_rss,
+    }
+
+
+PHASES = {"corpus": phase_corpus, "fts5": phase_fts5, "haystack": phase_haystack, "search": phase_search, "import": phase_import}
+
+if __name__ == "__main__":
+    name, arguments = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")
+    print(json.dumps(PHASES[name](**arguments)))

@@ -1,0 +1,176 @@
+"""`make bench`: the archive against SQLite FTS5 and django-haystack + Whoosh on one synthetic corpus.
+
+    python -m bench.run [--n 100000] [--seed 20221230] [--out var/bench] [--fresh]
+
+Each phase runs in its own process (`bench.phases`). The corpus database, the archive's index and the
+baselines' indexes are cached under `--out`, keyed by N, seed and the code that builds them, so a rerun
+only searches and imports; `--fresh` rebuilds everything. Writes `<out>/results.json` and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = ("plain", "facets", "facets_highlight")
+BUILDERS = {  # what each cached build depends on
+    "corpus": ["bench/corpus.py", "archive/ingestion/bulk.py", "archive/models.py", "search/engine.py", "search/analysis.py"],
+    "fts5": ["bench/fts5.py"],
+    "haystack": ["bench/haystack_whoosh.py", "bench/search_indexes.py", "requirements-bench.txt"],
+}
+
+
+def code_key(name: str) -> str:
+    digest = hashlib.sha256()
+    for path in BUILDERS[name] + (BUILDERS["corpus"] if name != "corpus" else []):
+        digest.update((ROOT / path).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def phase(name: str, data_dir: Path, **arguments) -> dict:
+    """Run one phase in a child process with the archive's data in `data_dir`; its JSON figures."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "ARCHIVE_DATA_DIR": str(data_dir)}
+    started = time.perf_counter()
+    print(f"- {name}", flush=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.phases", name, json.dumps(arguments)], cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True, check=False
+    )
+    if done.returncode:
+        raise SystemExit(f"bench: the {name} phase failed (exit {done.returncode}); its messages are above")
+    print(f"  {name} took {time.perf_counter() - started:.0f} s", flush=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cached(name: str, marker: Path, build) -> dict:
+    """The figures of a build made earlier by the same code, or a new build's."""
+    key = code_key(name)
+    if marker.exists():
+        saved = json.loads(marker.read_text())
+        if saved.get("key") == key:
+            print(f"- {name}: cached ({marker.parent.name})", flush=True)
+            return {**saved["figures"], "cached": True}
+    figures = build()
+    marker.write_text(json.dumps({"key": key, "figures": figures}))
+    return {**figures, "cached": False}
+
+
+def ratio(ours: float, theirs: float) -> float | None:
+    return round(ours / theirs, 3) if theirs else None
+
+
+def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: dict, imported: dict) -> dict:
+    archive, lite, hay, stack = search["archive"], search["sqlite_fts5"], search["haystack_whoosh"], search["django_stack"]
+    sample = search["haystack_sample"]
+    ratios: dict[str, float | None] = {}
+    for mode in MODES:
+        ratios[f"{mode}_p50_vs_sqlite_fts5"] = ratio(archive[mode]["p50_ms"], lite[mode]["p50_ms"])
+        ratios[f"{mode}_p95_vs_sqlite_fts5"] = ratio(archive[mode]["p95_ms"], lite[mode]["p95_ms"])
+        ours_on_sample = [archive["times"][mode][index] for index in sample]
+        ratios[f"{mode}_p50_vs_haystack_whoosh"] = ratio(_median(ours_on_sample), hay[mode]["p50_ms"])
+    ratios["highlight_cost_p50_vs_sqlite_fts5"] = ratio(archive["highlight"]["p50_ms"], lite["highlight"]["p50_ms"])
+    ratios["django_stack_p95_vs_engine"] = ratio(stack["facets_highlight"]["p95_ms"], archive["facets_highlight"]["p95_ms"])
+    by_kind = {}
+    for kind in dict.fromkeys(search["kinds"]):
+        picks = [i for i, k in enumerate(search["kinds"]) if k == kind]
+        by_kind[kind] = {
+            engine: {mode: round(_median([search[engine]["times"][mode][i] for i in picks]), 2) for mode in MODES}
+            for engine in ("archive", "sqlite_fts5")
+        }
+    pairs = [(a, b) for a, b in zip(archive["totals"], lite["totals"]) if b]
+    return {
+        "n": n,
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "load": corpus["load"],
+        "index": corpus["index"] | {"cached": corpus.get("cached", False)},
+        "search": {mode: archive[mode] for mode in MODES} | {"highlight": archive["highlight"], "django_stack": stack["facets_highlight"]},
+        "baselines": {
+            "sqlite_fts5": {"index": fts5} | {mode: lite[mode] for mode in MODES} | {"highlight": lite["highlight"]},
+            "haystack_whoosh": {"index": haystack, "sample_queries": len(sample)} | {mode: hay[mode] for mode in MODES},
+        },
+        "ratios": ratios,
+        "median_ms_by_kind": by_kind,
+        "totals_median_ratio_vs_sqlite_fts5": round(_median([a / b for a, b in pairs]), 3) if pairs else None,
+        "import": imported,
+    }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def table(results: dict) -> str:
+    lines = [f"N = {results['n']:,} articles ({results['machine']}, {results['date']})", ""]
+    lines.append(f"{'p50 / p95 ms':<26}{'plain':>18}{'facets':>18}{'facets_highlight':>20}")
+    rows = [("archive", results["search"])] + [(name, results["baselines"][name]) for name in ("sqlite_fts5", "haystack_whoosh")]
+    for name, figures in rows:
+        cells = [f"{figures[mode]['p50_ms']:.1f} / {figures[mode]['p95_ms']:.1f}" for mode in MODES]
+        lines.append(f"{name:<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
+    stack = results["search"]["django_stack"]
+    page = f"{stack['p50_ms']:.1f} / {stack['p95_ms']:.1f}"
+    lines.append(f"{'search page (Django)':<26}{'':>36}{page:>20}")
+    lines.append("")
+    index, load = results["index"], results["load"]
+    lines.append(f"bulk load: {load['articles_per_s']} articles/s, peak {load['peak_rss_mb']} MB")
+    lines.append(f"index build: {index['articles_per_s']} articles/s, {index['size_mb']} MB on disk, peak {index['peak_rss_mb']} MB" + (" (cached build)" if index["cached"] else ""))
+    imported = results["import"]
+    lines.append(
+        f"import with entities ({imported['articles']} BBC articles): {imported['articles_per_s']} articles/s vs bare nlp.pipe "
+        f"{imported['ner_only_articles_per_s']} (ratio {imported['ratio_vs_ner_only']}), peak {imported['peak_rss_mb']} MB"
+    )
+    lines.append("")
+    lines.append("ratios (ours / baseline, lower is better):")
+    lines += [f"  {name:<42} {value}" for name, value in results["ratios"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="articles in the synthetic corpus (default 100,000)")
+    parser.add_argument("--seed", type=int, default=20221230)
+    parser.add_argument("--per-kind", type=int, default=35, help="queries of each of the six kinds (default 35: 210 queries)")
+    parser.add_argument("--haystack-sample", type=int, default=30, help="queries run through haystack (default 30)")
+    parser.add_argument("--import-articles", type=int, default=2000, help="BBC articles imported with entities (default 2,000)")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the cached corpus and indexes")
+    options = parser.parse_args(argv)
+    started = time.perf_counter()
+    base = options.out.resolve() / f"corpus-{options.n}-{options.seed}"
+    if options.fresh:
+        shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True, exist_ok=True)
+
+    def corpus_build() -> dict:
+        for child in base.iterdir():  # a half-built corpus from an interrupted run
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        return phase("corpus", base, n=options.n, seed=options.seed)
+
+    corpus = cached("corpus", base / "corpus.json", corpus_build)
+    fts5 = cached("fts5", base / "fts5.json", lambda: phase("fts5", base, path=str(base / "fts5.sqlite3")))
+    haystack = cached("haystack", base / "haystack.json", lambda: phase("haystack", base))
+    search = phase("search", base, per_kind=options.per_kind, seed=options.seed, fts5=str(base / "fts5.sqlite3"), haystack_sample=options.haystack_sample)
+    import_dir = options.out.resolve() / "import"
+    shutil.rmtree(import_dir, ignore_errors=True)
+    imported = phase("import", import_dir, limit=options.import_articles)
+    results = results_build(n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported)
+    results["seconds"] = round(time.perf_counter() - started)
+    (options.out / "results.json").write_text(json.dumps(results, indent=2))
+    print()
+    print(table(results))
+    print(f"\nwrote {options.out / 'results.json'} in {results['seconds']} s")
+    return results
+
+
+if __name__ == "__main__":
+    main()
