@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 
 from archive.models import Entity, Outlet
 
+from .docsets import term_docs
 from .engine import EPOCH, NO_DAY, NO_OUTLET
 
 Toggle = Callable[[str, str], str]
@@ -41,12 +42,12 @@ class FacetValue:
 class _Pairs:
     """The (document, value code) pairs of a multi-valued field, from its postings."""
 
-    def __init__(self, reader, field: str) -> None:
+    def __init__(self, searcher: Searcher, field: str) -> None:
         self.values: list[str] = []
         docs, codes = [], []
-        for code, term in enumerate(reader.field_terms(field)):
+        for code, term in enumerate(searcher.reader().field_terms(field)):
             self.values.append(term)
-            ids = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+            ids = term_docs(searcher, field, term).astype(np.int32)
             docs.append(ids)
             codes.append(np.full(len(ids), code, dtype=np.int32))
         self.doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
@@ -67,11 +68,11 @@ class FacetColumns:
         self.doc_outlet = np.full(self.size, -1, dtype=np.int32)
         for code, term in enumerate(reader.field_terms("outlet")):
             self.outlets.append(term)
-            self.doc_outlet[list(reader.postings("outlet", term).all_ids())] = code
+            self.doc_outlet[term_docs(searcher, "outlet", term)] = code
         days = reader.column_reader("day") if self.size else []
         self.doc_day = np.fromiter((days[doc] for doc in range(self.size)), dtype=np.int32, count=self.size)
-        self.entity = _Pairs(reader, "entity")
-        self.entity_type = _Pairs(reader, "entity_type")
+        self.entity = _Pairs(searcher, "entity")
+        self.entity_type = _Pairs(searcher, "entity_type")
 
     def mask(self, matched: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)

@@ -20,6 +20,7 @@ from whoosh import sorting
 
 from archive.models import Article, Entity
 
+from .docsets import query_docs
 from .engine import searcher_open
 from .facets import (
     Buckets,
@@ -209,7 +210,7 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     counted: dict[str, dict[str, int]] = {}
     days, buckets, shares = np.zeros(0, dtype=np.int32), None, []
     with searcher_open() as searcher:
-        matched = np.fromiter(searcher.docs_for_query(wq.And([user_query, filters]) if filters else user_query), dtype=np.int64)
+        matched = query_docs(searcher, wq.And([user_query, filters]) if filters else user_query)
         limit = params.page * params.page_size
         results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort))
         page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
@@ -221,7 +222,7 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
             days = columns.days(matched)
             buckets = Buckets.spanning(days) if len(days) else None
             if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
-                baseline = np.fromiter(searcher.docs_for_query(filters or wq.Every()), dtype=np.int64)
+                baseline = query_docs(searcher, filters or wq.Every())
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]

@@ -1,0 +1,71 @@
+"""`make bench` end to end on a tiny N: every phase runs, the results file has the promised shape, and the
+engines answer the same queries (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.queries import KINDS, queries_build
+from bench.run import results_build
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_query_set_mixes_every_kind_and_is_seeded():
+    queries = queries_build(per_kind=35)
+    assert len(queries) == 210
+    assert {query.kind for query in queries} == set(KINDS)
+    assert queries == queries_build(per_kind=35)
+    assert all(query.date_from < query.date_to for query in queries if query.kind == "date_range")
+    assert all(query.outlet for query in queries if query.kind == "outlet")
+    assert all(query.phrase and len(query.words) == 2 for query in queries if query.kind == "phrase")
+
+
+def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
+    command = [sys.executable, "-m", "bench.run", "--n", "300", "--per-kind", "2", "--haystack-sample", "3", "--import-articles", "6", "--out", str(tmp_path)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["n"] == 300
+    assert set(results["index"]) >= {"articles_per_s", "size_mb", "peak_rss_mb"}
+    for figures in (results["search"], results["baselines"]["sqlite_fts5"], results["baselines"]["haystack_whoosh"]):
+        assert all(figures[mode]["p50_ms"] > 0 and figures[mode]["p95_ms"] >= figures[mode]["p50_ms"] for mode in ("plain", "facets", "facets_highlight"))
+    assert all(value is not None and value > 0 for value in results["ratios"].values())
+    assert len(results["ratios"]) == 11
+    assert set(results["import"]) >= {"articles_per_s", "ner_only_articles_per_s", "ratio_vs_ner_only", "peak_rss_mb"}
+    assert results["import"]["articles"] == 6
+    # The engines answer the same questions: the archive's totals match FTS5's closely (stemmers differ a little).
+    assert 0.8 <= results["totals_median_ratio_vs_sqlite_fts5"] <= 1.25
+    assert "ratios (ours / baseline" in done.stdout
+
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0
+    assert "corpus: cached" in again.stdout and "haystack: cached" in again.stdout  # reruns reuse the built indexes
+
+
+def test_ratios_are_ours_over_the_baselines():
+    def mode(p50: float, p95: float) -> dict:
+        return {"p50_ms": p50, "p95_ms": p95}
+
+    def engine(p50: float, p95: float, highlight: float | None = None) -> dict:
+        figures = {name: mode(p50, p95) for name in ("plain", "facets", "facets_highlight")}
+        figures["times"] = {name: [p50, p50, p95] for name in ("plain", "facets", "facets_highlight")}
+        figures["totals"] = [10, 20, 30]
+        if highlight is not None:
+            figures["highlight"] = mode(highlight, highlight)
+        return figures
+
+    search = {
+        "archive": engine(10, 40, highlight=2), "sqlite_fts5": engine(5, 10, highlight=1), "haystack_whoosh": engine(1000, 2000),
+        "django_stack": {"facets_highlight": mode(12, 60)}, "haystack_sample": [0, 1, 2], "kinds": ["common", "rare", "phrase"],
+    }
+    corpus = {"load": {}, "index": {}}
+    results = results_build(n=3, corpus=corpus, fts5={}, haystack={}, search=search, imported={})
+    assert results["ratios"]["plain_p50_vs_sqlite_fts5"] == 2.0
+    assert results["ratios"]["facets_p95_vs_sqlite_fts5"] == 4.0
+    assert results["ratios"]["facets_highlight_p50_vs_haystack_whoosh"] == 0.01
+    assert results["ratios"]["highlight_cost_p50_vs_sqlite_fts5"] == 2.0
+    assert results["ratios"]["django_stack_p95_vs_engine"] == 1.5
