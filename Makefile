@@ -6,11 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-postgres test-browser-deps stress migrate import index clean
+.PHONY: setup run serve test test-postgres test-browser-deps stress bench migrate import index clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-bench.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -43,6 +43,12 @@ test-postgres: setup test-browser-deps
 stress: setup
 	$(BIN)/python -m stress.harness load --articles 2000 --clients 8 --requests 50
 	$(BIN)/python -m stress.harness crash --articles 2000 --kills 20
+
+# The archive against SQLite FTS5 and django-haystack + Whoosh on a synthetic corpus (default 100,000
+# articles; `make bench N=20000` for a quick run). Builds are cached under var/bench/ by N and seed.
+N ?= 100000
+bench: setup
+	$(BIN)/python -m bench.run --n $(N)
 
 # Production serving: gunicorn + whitenoise with config/settings/prod.py. Needs SECRET_KEY and ALLOWED_HOSTS
 # (and DATABASE_URL for PostgreSQL) in the environment; see the README's deployment section.

@@ -39,6 +39,7 @@ def code_key(name: str) -> str:
 def phase(name: str, data_dir: Path, **arguments) -> dict:
     """Run one phase in a child process with the archive's data in `data_dir`; its JSON figures."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "ARCHIVE_DATA_DIR": str(data_dir)}
+    environment.pop("DATABASE_URL", None)  # the benchmark's corpus lives in SQLite in its own data directory
     started = time.perf_counter()
     print(f"- {name}", flush=True)
     done = subprocess.run(
