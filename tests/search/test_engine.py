@@ -192,3 +192,14 @@ def test_batched_announcements_go_out_every_n_and_at_the_end(committed_db):
     finally:
         articles_changed.disconnect(record)
     assert calls == [{1, 2}, {3}]
+
+
+def test_results_only_search_skips_facets_and_snippets_but_counts_exactly(db):
+    for body in ("A zeppelin landed.", "Another zeppelin flew over the zeppelin field.", "No airships here."):
+        index_sync(article_ids=[ArticleFactory(body=body).pk])
+    plain = search_run(SearchParams(q="zeppelin"), facets=False, snippets=False)
+    full = search_run(SearchParams(q="zeppelin"))
+    assert plain.total == full.total == 2
+    assert plain.facets == {} and full.facets["outlet"]
+    assert all(hit.snippet == "" and "<mark>" not in hit.title_html for hit in plain.hits)
+    assert any("<mark>zeppelin</mark>" in hit.snippet for hit in full.hits)
