@@ -23,7 +23,7 @@ class ArchiveEngine:
         outlets = (self.outlets.get(query.outlet, "-"),) if query.outlet else ()
         return SearchParams(q=query.text, outlets=outlets, date_from=query.date_from, date_to=query.date_to)
 
-    def run(self, query: BenchQuery, *, mode: str) -> tuple[int, float | None]:
+    def run(self, query: BenchQuery, *, mode: str) -> tuple[int | None, float | None]:
         outcome = search_run(self.params(query), facets=mode != "plain", snippets=mode == "facets_highlight")
         return outcome.total, outcome.highlight_ms if mode == "facets_highlight" else None
 
@@ -37,8 +37,8 @@ class DjangoStackEngine(ArchiveEngine):
         super().__init__()
         self.client = Client()
 
-    def run(self, query: BenchQuery, *, mode: str = "facets_highlight") -> tuple[int, float | None]:
+    def run(self, query: BenchQuery, *, mode: str = "facets_highlight") -> tuple[int | None, float | None]:
         response = self.client.get("/?" + urlencode(self.params(query).query_items()))
         if response.status_code != 200:
             raise RuntimeError(f"the search page answered {response.status_code} for {query.text!r}")
-        return -1, None
+        return None, None  # the page's total is in its HTML; only its time is measured

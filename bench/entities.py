@@ -12,7 +12,6 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
@@ -23,8 +22,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 
 from archive.ingestion.entities import NER_COMPONENTS, entities_extract, nlp_load  # noqa: E402
-
-BBC = Path(settings.BASE_DIR) / "tests" / "data" / "bbc"
+from bench.corpus import BBC  # noqa: E402
 
 
 def bbc_bodies(limit: int | None = None) -> list[str]:

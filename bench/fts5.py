@@ -11,7 +11,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from archive.models import Article, Mention
+from archive.models import Article, Entity, Mention, Outlet
 
 from .queries import BenchQuery
 
@@ -36,8 +36,6 @@ def fts5_build(path: Path) -> dict:
     started = time.perf_counter()
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
-    from archive.models import Entity, Outlet
-
     db.executemany("INSERT INTO outlet VALUES (?, ?)", Outlet.objects.values_list("id", "name"))
     db.executemany("INSERT INTO entity VALUES (?, ?)", Entity.objects.values_list("id", "name").iterator(chunk_size=5000))
     count = 0

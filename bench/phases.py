@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -22,7 +21,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 MODES = ("plain", "facets", "facets_highlight")
@@ -139,10 +137,10 @@ def phase_search(*, per_kind: int, seed: int, fts5: str, haystack_sample: int) -
 
 def phase_import(*, limit: int) -> dict:
     """2,000 real BBC articles through the whole import, then bare spaCy over the bodies it extracted from."""
-    from archive.ingestion.entities import NER_COMPONENTS
     from archive.ingestion.importer import articles_import
     from archive.models import Article
     from bench.corpus import BBC
+    from bench.entities import bare_pipe_rate
 
     call_command("migrate", verbosity=0)
     files = sorted(BBC.glob("*/*.txt"))[:limit]
@@ -151,16 +149,7 @@ def phase_import(*, limit: int) -> dict:
     seconds = time.perf_counter() - started
     import_rss = peak_rss_mb()
     say(f"  imported {report.created} articles in {seconds:.0f} s; now bare nlp.pipe over the same texts")
-    texts = list(Article.objects.order_by("pk").values_list("body", flat=True))
-
-    import spacy
-
-    nlp = spacy.load(settings.ARCHIVE_SPACY_MODEL)
-    nlp.select_pipes(enable=[name for name in nlp.pipe_names if name in NER_COMPONENTS])
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=32, n_process=1):
-        pass
-    bare = len(texts) / (time.perf_counter() - started)
+    bare = bare_pipe_rate(list(Article.objects.order_by("pk").values_list("body", flat=True)))
     rate = report.created / seconds
     return {
         "articles": report.created, "seconds": round(seconds, 1), "articles_per_s": round(rate, 1),

@@ -10,32 +10,42 @@ fall back to Whoosh's own matcher for that part of the tree only.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
 EMPTY = np.zeros(0, dtype=np.int64)
+_deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _deleted_docs(reader) -> np.ndarray:
+    """A segment's deleted document numbers as an array, made once per reader (facet columns read every
+    entity term of a segment)."""
+    docs = _deleted.get(reader)
+    if docs is None:
+        docs = _deleted[reader] = np.fromiter(sorted(reader.deleted_docs_set), dtype=np.int64)
+    return docs
 
 
 def _segment_term_docs(reader, field: str, text) -> np.ndarray:
     if (field, text) not in reader:
         return EMPTY
     matcher = reader.postings(field, text)
-    deleted = None
-    if not isinstance(matcher, W3LeafMatcher) and isinstance(getattr(matcher, "child", None), W3LeafMatcher):
-        deleted, matcher = reader.deleted_docs_set, matcher.child  # a FilterMatcher hiding deleted documents
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        blocks = []
-        while matcher.is_active():
-            matcher._read_data()
-            blocks.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))  # ids are delta-coded per block
-            matcher._next_block()
-        docs = np.concatenate(blocks) if blocks else EMPTY
-        if deleted:
-            docs = docs[~np.isin(docs, np.fromiter(deleted, dtype=np.int64))]
-        return docs
-    return np.fromiter(matcher.all_ids(), dtype=np.int64)  # postings stored inline with the term: a handful
+    leaf = getattr(matcher, "child", matcher)  # postings of a segment with deletions come in a FilterMatcher
+    if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:
+        return np.fromiter(matcher.all_ids(), dtype=np.int64)  # postings stored inline with the term: a handful
+    blocks = []
+    while leaf.is_active():
+        leaf._read_data()
+        blocks.append(np.cumsum(np.asarray(leaf._data[0], dtype=np.int64)))  # ids are delta-coded per block
+        leaf._next_block()
+    docs = np.concatenate(blocks) if blocks else EMPTY
+    if leaf is not matcher:
+        docs = docs[~np.isin(docs, _deleted_docs(reader), assume_unique=True)]
+    return docs
 
 
 def _segments(searcher: Searcher) -> list[tuple[Searcher, int]]:

@@ -16,11 +16,7 @@ from .analysis import ANALYZER, TOKEN_PATTERN
 
 SNIPPET_CHARS = 240
 Span = tuple[int, int, str]
-
-
 TOKEN = re.compile(TOKEN_PATTERN)
-
-
 _FORMS: dict[str, str] = {}  # lowercased token -> its index form ("" for a stop word)
 FORMS_KEPT = 200_000
 
