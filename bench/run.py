@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("plain", "facets", "facets_highlight")
@@ -76,14 +77,14 @@ def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: d
         ratios[f"{mode}_p50_vs_sqlite_fts5"] = ratio(archive[mode]["p50_ms"], lite[mode]["p50_ms"])
         ratios[f"{mode}_p95_vs_sqlite_fts5"] = ratio(archive[mode]["p95_ms"], lite[mode]["p95_ms"])
         ours_on_sample = [archive["times"][mode][index] for index in sample]
-        ratios[f"{mode}_p50_vs_haystack_whoosh"] = ratio(_median(ours_on_sample), hay[mode]["p50_ms"])
+        ratios[f"{mode}_p50_vs_haystack_whoosh"] = ratio(median(ours_on_sample), hay[mode]["p50_ms"])
     ratios["highlight_cost_p50_vs_sqlite_fts5"] = ratio(archive["highlight"]["p50_ms"], lite["highlight"]["p50_ms"])
     ratios["django_stack_p95_vs_engine"] = ratio(stack["facets_highlight"]["p95_ms"], archive["facets_highlight"]["p95_ms"])
     by_kind = {}
     for kind in dict.fromkeys(search["kinds"]):
         picks = [i for i, k in enumerate(search["kinds"]) if k == kind]
         by_kind[kind] = {
-            engine: {mode: round(_median([search[engine]["times"][mode][i] for i in picks]), 2) for mode in MODES}
+            engine: {mode: round(median([search[engine]["times"][mode][i] for i in picks]), 2) for mode in MODES}
             for engine in ("archive", "sqlite_fts5")
         }
     pairs = [(a, b) for a, b in zip(archive["totals"], lite["totals"]) if b]
@@ -100,15 +101,9 @@ def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: d
         },
         "ratios": ratios,
         "median_ms_by_kind": by_kind,
-        "totals_median_ratio_vs_sqlite_fts5": round(_median([a / b for a, b in pairs]), 3) if pairs else None,
+        "totals_median_ratio_vs_sqlite_fts5": round(median([a / b for a, b in pairs]), 3) if pairs else None,
         "import": imported,
     }
-
-
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def table(results: dict) -> str:
