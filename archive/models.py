@@ -60,9 +60,17 @@ class Article(models.Model):
         RECORD = "record", "Structured record (JSON)"
 
     # Metadata fields an editor may correct; a corrected field is "curated" and extraction leaves it alone.
-    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body")
+    # An editor's split of a copy group or story curates `copy_group` / `story` the same way.
+    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body", "copy_group", "story")
 
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    copy_group = models.ForeignKey(
+        "CopyGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles",
+        help_text="The near-duplicate group (syndicated copies of one text) the article belongs to.",
+    )
+    copy_similarity = models.FloatField(null=True, blank=True, help_text="Word-shingle containment against the closest copy in its group.")
+    story = models.ForeignKey("Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    signature = models.BinaryField(null=True, blank=True, editable=False, help_text="MinHash of the body's word shingles.")
     title = models.CharField(max_length=500)
     title_derived = models.BooleanField(default=False, help_text="The title was taken from the text, not the page.")
     byline = models.CharField(max_length=300, blank=True)
@@ -81,7 +89,7 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     # Every change is kept (who, when, old and new values); the raw text never changes after import.
-    history = HistoricalRecords(excluded_fields=["raw_text"])
+    history = HistoricalRecords(excluded_fields=["raw_text", "signature"])
 
     class Meta:
         ordering = ["-published", "id"]
@@ -199,3 +207,66 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity.name} in #{self.article_id} ×{self.count}"
+
+
+class CopyGroup(models.Model):
+    """Near-copies of one text (a wire story and its reprints); the earliest copy stands for the group."""
+
+    earliest = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Copies of “{self.earliest.title}”" if self.earliest else f"Copy group {self.pk}"
+
+
+class Story(models.Model):
+    """Articles about one event across outlets, wider than a copy group."""
+
+    title = models.CharField(max_length=500, blank=True)
+    first_published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_published", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title or f"Story {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("story_detail", args=[self.pk])
+
+
+class QuoteGroup(models.Model):
+    """One statement quoted in one or more articles, in its wordings."""
+
+    speaker = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="quote_groups")
+    text = models.TextField(help_text="The fullest wording.")
+    words = models.TextField(editable=False, help_text="Content words compared to group variants.")
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Quote(models.Model):
+    """A direct quotation in an article, with its speaker; `speaker_curated` keeps an editor's choice."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    group = models.ForeignKey(QuoteGroup, on_delete=models.PROTECT, related_name="quotes")
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text="Offset of the quote's first character in the body.")
+    end = models.PositiveIntegerField()
+    speaker = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
+    speaker_curated = models.BooleanField(default=False, help_text="An editor chose the speaker; re-processing keeps it.")
+
+    class Meta:
+        ordering = ["article", "start"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

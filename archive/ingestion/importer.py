@@ -21,6 +21,7 @@ from ..models import Article, Mention, Outlet, OutletAlias, alias_key
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, T, entities_stream, nlp_default
+from .linking import Linker
 from .parsing import raw_parse
 from .readers import (
     MANIFEST_NAMES,
@@ -89,8 +90,8 @@ def mentions_replace(article: Article, found: list[FoundEntity], *, entities: En
     Mention.objects.bulk_create(Mention(article=article, entity=entity, count=count) for entity, count in entities.mentions(found).items())
 
 
-def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityResolver) -> bool:
-    """Write one article and its mentions (the caller holds the transaction); True when created."""
+def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityResolver, linker: Linker) -> bool:
+    """Write one article, its mentions and links (the caller holds the transaction); True when created."""
     article = Article.objects.filter(source=record.source).first()
     created = article is None
     if created:
@@ -103,6 +104,7 @@ def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEnti
     article.full_clean(exclude=["outlet", "source", "raw_text", "body"])
     article.save()
     mentions_replace(article, found, entities=entities)
+    announce_articles_changed(article_ids=linker.link(article))
     return created
 
 
@@ -191,13 +193,14 @@ def articles_import(
         if dry_run:
             report.created += sum(1 for _ in todo)
             return report
-        entities = EntityResolver()
+        entities, linker = EntityResolver(), Linker()
         for found, (record, parsed) in entities_for(((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))):
             try:
                 with transaction.atomic():
-                    created = article_save(record, parsed, found, entities=entities)
+                    created = article_save(record, parsed, found, entities=entities, linker=linker)
             except (ValidationError, DatabaseError) as error:
                 entities.forget()
+                linker.forget()
                 report.reject(record.location, _error_text(error))
                 continue
             if created:
@@ -274,7 +277,9 @@ class ReprocessReport:
 
 def _article_state(article: Article) -> tuple:
     mentions = tuple(sorted(article.mentions.values_list("entity_id", "count")))
-    return (article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url, mentions)
+    quotes = tuple(article.quotes.values_list("text", "speaker_id", "group_id"))
+    fields = (article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url)
+    return (*fields, article.copy_group_id, article.story_id, mentions, quotes)
 
 
 def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
@@ -286,7 +291,7 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
     report = ReprocessReport()
     pages = [(_folder(a.source), a.raw_text) for a in articles if a.raw_format == "page"]
     furniture = furniture_learn(pages) if len(pages) >= 3 else {}
-    entities = EntityResolver()
+    entities, linker = EntityResolver(), Linker()
     with announcements_batched():
         for found, (article, parsed) in entities_for(
             ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, report=report)),
@@ -296,11 +301,13 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
             with transaction.atomic():
                 article_fields_apply(article, parsed)
                 mentions_replace(article, found, entities=entities)
+                linked = linker.link(article)
                 unchanged = _article_state(article) == before
                 if unchanged:
-                    transaction.set_rollback(True)
+                    transaction.set_rollback(True)  # the same body keeps the same signature in the linker
                 else:
                     article.save()
+                    announce_articles_changed(article_ids=linked)
             if unchanged:
                 entities.forget()  # what the rolled-back transaction created is gone
                 report.unchanged += 1

@@ -41,6 +41,8 @@ ARCHIVE_SPACY_MODEL = os.environ.get("ARCHIVE_SPACY_MODEL", "en_core_web_sm_vbsp
 ARCHIVE_REQUIRE_LOGIN = env_bool("ARCHIVE_REQUIRE_LOGIN", False)
 # Processes that run the model during large imports (capped by the number of cores).
 ARCHIVE_NLP_PROCESSES = int(os.environ.get("ARCHIVE_NLP_PROCESSES", "2"))
+# Near-copies, stories and quotes at import (off only to measure what they cost).
+ARCHIVE_LINKING = env_bool("ARCHIVE_LINKING", True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,34 @@
+"""What an article shares with others: its near-copies, its story, its quotes (and their groups).
+
+Runs inside the article's own transaction after its mentions are saved, so a failed article leaves no
+link behind. `ARCHIVE_LINKING = False` turns it off (the benchmark measures the import both ways).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from ..models import Article
+from .copies import CopyFinder, copies_link
+from .quotes import quotes_link
+from .stories import story_link
+
+
+class Linker:
+    """One per import or re-processing run (it holds the LSH of every article's signature)."""
+
+    def __init__(self) -> None:
+        self.enabled = getattr(settings, "ARCHIVE_LINKING", True)
+        self.copies = CopyFinder()
+
+    def link(self, article: Article) -> set[int]:
+        """Link a saved article; the ids of other articles whose copy group changed (to re-index)."""
+        if not self.enabled:
+            return set()
+        changed = copies_link(article, finder=self.copies)
+        story_link(article)
+        quotes_link(article)
+        return changed
+
+    def forget(self) -> None:
+        self.copies.forget()

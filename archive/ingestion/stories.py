@@ -1,0 +1,119 @@
+"""Stories: articles about one event across outlets, found at import.
+
+A candidate shares at least two entities with the article and was published within a few days of it
+(an undated article is compared with any date). The score weighs shared entities by their rarity in the
+archive (sharing "Vladimir Putin" and "Xi Jinping" says more than sharing "China") and adds the overlap
+of the bodies' distinctive words. An article joins the story of its best candidate above the threshold;
+near-copies are always in one story. An editor's split (`story` in curated fields) is never undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+
+from django.db.models import Count, Min, Q
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..models import Article, Mention, Story
+
+WINDOW_DAYS = 3
+MIN_SHARED_ENTITIES = 2
+MAX_CANDIDATES = 30
+THRESHOLD = 0.35
+TERMS_KEPT = 40
+WORD = re.compile(r"[a-z][a-z'-]{3,}")
+
+
+def body_terms(body: str) -> Counter[str]:
+    """The body's most frequent content words: what the article is about, beyond its names."""
+    counts = Counter(word for word in WORD.findall(body.casefold()) if word not in STOP_WORDS)
+    return Counter(dict(counts.most_common(TERMS_KEPT)))
+
+
+def cosine(first: Counter[str], second: Counter[str]) -> float:
+    shared = first.keys() & second.keys()
+    if not shared:
+        return 0.0
+    dot = sum(first[w] * second[w] for w in shared)
+    return dot / math.sqrt(sum(v * v for v in first.values()) * sum(v * v for v in second.values()))
+
+
+def story_score(*, entities: set[int], other_entities: set[int], idf: dict[int, float], terms: Counter[str], other_terms: Counter[str]) -> float:
+    """Half the rarity-weighted share of entities (of the smaller set), half the cosine of the words."""
+    weight = lambda ids: sum(idf.get(pk, 0.0) for pk in ids)  # noqa: E731
+    smaller = min(weight(entities), weight(other_entities))
+    shared = weight(entities & other_entities) / smaller if smaller else 0.0
+    return 0.5 * shared + 0.5 * cosine(terms, other_terms)
+
+
+def story_link(article: Article) -> None:
+    """Put a saved article (its mentions saved) in a story, or start none until a second article comes."""
+    if "story" in article.curated_fields:
+        return
+    old_story = article.story_id
+    article.story = _copy_story(article) or _best_story(article)
+    Article.objects.filter(pk=article.pk).update(story=article.story)
+    for story_id in {old_story, article.story_id} - {None}:
+        story_refresh(story_id)
+
+
+def _copy_story(article: Article) -> Story | None:
+    if article.copy_group_id is None:
+        return None
+    copy = Article.objects.filter(copy_group_id=article.copy_group_id, story__isnull=False).exclude(pk=article.pk).select_related("story").first()
+    return copy.story if copy else None
+
+
+def _best_story(article: Article) -> Story | None:
+    entities = set(article.mentions.values_list("entity_id", flat=True))
+    if len(entities) < MIN_SHARED_ENTITIES:
+        return None
+    nearby = Q()
+    if article.published:
+        window = dt.timedelta(days=WINDOW_DAYS)
+        nearby = Q(article__published__range=(article.published - window, article.published + window)) | Q(article__published=None)
+    candidates = list(
+        Mention.objects.filter(nearby, entity_id__in=entities, article__status=Article.Status.PUBLISHED)
+        .exclude(article=article)
+        .values("article")
+        .annotate(shared=Count("id"))
+        .filter(shared__gte=MIN_SHARED_ENTITIES)
+        .order_by("-shared", "-article")
+        .values_list("article", flat=True)[:MAX_CANDIDATES]
+    )
+    if not candidates:
+        return None
+    their_entities: dict[int, set[int]] = {pk: set() for pk in candidates}
+    for pk, entity in Mention.objects.filter(article__in=candidates).values_list("article", "entity"):
+        their_entities[pk].add(entity)
+    total = Article.objects.count()
+    frequency = dict(Mention.objects.filter(entity__in=entities).values("entity").annotate(n=Count("id")).values_list("entity", "n"))
+    idf = {pk: math.log(1 + total / n) for pk, n in frequency.items()}
+    terms = body_terms(article.body)
+    best, best_score = None, THRESHOLD
+    for other in Article.objects.filter(pk__in=candidates).only("pk", "body", "story", "curated_fields"):
+        score = story_score(entities=entities, other_entities=their_entities[other.pk], idf=idf, terms=terms, other_terms=body_terms(other.body))
+        if score >= best_score and not (other.story_id is None and "story" in other.curated_fields):
+            best, best_score = other, score
+    if best is None:
+        return None
+    if best.story_id is None:
+        story = Story.objects.create()
+        Article.objects.filter(pk=best.pk).update(story=story)
+        return story
+    return best.story
+
+
+def story_refresh(story_id: int) -> None:
+    """Title and first date from the earliest article; a story left with one article (and no editor's
+    decision) is dissolved."""
+    members = Article.objects.filter(story_id=story_id)
+    if members.count() < 2 and not any("story" in fields for fields in members.values_list("curated_fields", flat=True)):
+        members.update(story=None)
+        Story.objects.filter(pk=story_id).delete()
+        return
+    first = members.order_by("published", "pk").exclude(published=None).first() or members.order_by("pk").first()
+    Story.objects.filter(pk=story_id).update(title=first.title if first else "", first_published=members.aggregate(day=Min("published"))["day"])
