@@ -12,6 +12,10 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .curation import (
+    article_links_refresh,
+    copy_group_split,
+    quote_speaker_set,
+    story_split,
     CurationError,
     articles_set_status,
     articles_touch,
@@ -23,7 +27,7 @@ from .curation import (
 )
 from .ingestion.importer import articles_reprocess
 from .ingestion.uploads import uploads_import
-from .models import Article, Entity, EntityAlias, Mention, Outlet, OutletAlias
+from .models import Article, CopyGroup, Entity, EntityAlias, Mention, Outlet, OutletAlias, Quote, Story
 from .presentation import raw_lines
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without a scheme is https
@@ -118,13 +122,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "body", "source"]
     date_hierarchy = "published"
     list_select_related = ["outlet"]
-    readonly_fields = ["raw_format", "raw_hash", "stated", "curated_fields", "imported_at", "updated_at", "clean_and_raw"]
+    readonly_fields = ["raw_format", "raw_hash", "stated", "curated_fields", "imported_at", "updated_at", "clean_and_raw", "copy_similarity"]
     inlines = [MentionInline]
     formfield_overrides = HTTPS_URLS
-    actions = ["hide_articles", "publish_articles", "reprocess_articles", "reindex_articles"]
+    actions = ["hide_articles", "publish_articles", "reprocess_articles", "reindex_articles", "split_copy_group", "split_story"]
     change_list_template = "admin/archive/article/change_list.html"
+    raw_id_fields = ["copy_group", "story"]
     fieldsets = [
         (None, {"fields": ["title", "title_derived", "outlet", "byline", "published", "status", "curated_fields"]}),
+        ("Copies and story", {"fields": ["copy_group", "copy_similarity", "story"]}),
         ("Where it came from", {"fields": ["source", "source_url", "raw_format", "stated", "raw_hash", "imported_at", "updated_at"]}),
         ("Text", {"fields": ["body", "clean_and_raw"]}),
     ]
@@ -158,6 +164,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if change and corrected:
             obj.curated_fields = sorted(set(obj.curated_fields) | set(corrected))
         super().save_model(request, obj, form, change)
+        if change and {"copy_group", "story"} & set(corrected):
+            article_links_refresh(before=form.initial, article=obj)
+
+    @admin.action(description="Split selected articles off their copy group (into a group of their own)", permissions=["change"])
+    def split_copy_group(self, request, queryset):
+        moved = copy_group_split(queryset)
+        self.message_user(request, f"{moved} articles split off their copy groups; re-processing keeps this.", messages.SUCCESS)
+
+    @admin.action(description="Split selected articles off their story (into a story of their own)", permissions=["change"])
+    def split_story(self, request, queryset):
+        moved = story_split(queryset)
+        self.message_user(request, f"{moved} articles split off their stories; re-processing keeps this.", messages.SUCCESS)
 
     @admin.action(description="Hide selected articles (from every public page)", permissions=["change"])
     def hide_articles(self, request, queryset):
@@ -304,3 +322,82 @@ class EntityAliasAdmin(admin.ModelAdmin):
     search_fields = ["name", "entity__name"]
     autocomplete_fields = ["entity"]
     readonly_fields = ["origin"]
+
+
+class MemberInline(admin.TabularInline):
+    model = Article
+    fields = ["title", "outlet", "published", "copy_similarity"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class CopyMemberInline(MemberInline):
+    fk_name = "copy_group"
+
+
+class StoryMemberInline(MemberInline):
+    fk_name = "story"
+    fields = ["title", "outlet", "published", "copy_group"]
+    readonly_fields = fields
+
+
+@admin.register(CopyGroup)
+class CopyGroupAdmin(admin.ModelAdmin):
+    """To split a wrong group, select articles in the article list and use "Split … copy group"."""
+
+    list_display = ["__str__", "member_count", "created_at"]
+    readonly_fields = ["earliest", "created_at"]
+    inlines = [CopyMemberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("earliest").annotate(member_total=Count("articles"))
+
+    @admin.display(ordering="member_total", description="articles")
+    def member_count(self, group: CopyGroup) -> int:
+        return group.member_total
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "first_published", "member_count"]
+    search_fields = ["title"]
+    readonly_fields = ["first_published", "created_at"]
+    inlines = [StoryMemberInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("articles"))
+
+    @admin.display(ordering="member_total", description="articles")
+    def member_count(self, story: Story) -> int:
+        return story.member_total
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    """Choosing another speaker moves the quote to that speaker's statement; re-processing keeps it."""
+
+    list_display = ["text_start", "speaker", "article", "group", "speaker_curated"]
+    list_filter = ["speaker_curated", "speaker__type"]
+    search_fields = ["text", "speaker__name", "article__title"]
+    autocomplete_fields = ["speaker"]
+    fields = ["text", "article", "speaker", "group", "speaker_curated"]
+    readonly_fields = ["text", "article", "group", "speaker_curated"]
+    list_select_related = ["speaker", "article"]
+
+    @admin.display(description="quote")
+    def text_start(self, quote: Quote) -> str:
+        return quote.text[:90]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def save_model(self, request, obj: Quote, form, change: bool) -> None:
+        if "speaker" in form.changed_data:
+            quote_speaker_set(obj, speaker=form.cleaned_data["speaker"])
+        else:
+            super().save_model(request, obj, form, change)

@@ -13,13 +13,19 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .ingestion.copies import group_refresh
+from .ingestion.quotes import group_text_refresh, quote_group_for
+from .ingestion.stories import story_refresh
 from .models import (
     Article,
+    CopyGroup,
     Entity,
     EntityAlias,
     Mention,
     Outlet,
     OutletAlias,
+    Quote,
+    Story,
     alias_key,
 )
 from .signals import announce_articles_changed
@@ -143,3 +149,69 @@ def outlets_merge(*, keep: Outlet, others: Iterable[Outlet]) -> int:
         for name in names:
             OutletAlias.objects.update_or_create(key=alias_key(name), defaults={"name": name, "outlet": keep})
     return moved
+
+
+# -- copies, stories and quotes ----------------------------------------------------------------------------
+
+def _curate(articles: Iterable[Article], field: str) -> None:
+    for article in articles:
+        if field not in article.curated_fields:
+            Article.objects.filter(pk=article.pk).update(curated_fields=sorted({*article.curated_fields, field}))
+
+
+@transaction.atomic
+def copy_group_split(articles: Iterable[Article]) -> int:
+    """Take `articles` out of their copy groups: together they become a group of their own (one article
+    stands alone). Re-processing and later imports keep the decision. Returns how many moved."""
+    articles = list(articles)
+    old_groups = {a.copy_group_id for a in articles} - {None}
+    group = CopyGroup.objects.create() if len(articles) > 1 else None
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(copy_group=group, copy_similarity=None)
+    _curate(articles, "copy_group")
+    affected = {a.pk for a in articles}
+    for group_id in old_groups | ({group.pk} if group else set()):
+        affected |= group_refresh(group_id)
+    articles_touch(affected)
+    return len(articles)
+
+
+@transaction.atomic
+def story_split(articles: Iterable[Article]) -> int:
+    """Take `articles` out of their stories: together they become a story of their own (one article
+    stands alone). Re-processing and later imports keep the decision."""
+    articles = list(articles)
+    old_stories = {a.story_id for a in articles} - {None}
+    story = Story.objects.create() if len(articles) > 1 else None
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(story=story)
+    _curate(articles, "story")
+    for story_id in old_stories | ({story.pk} if story else set()):
+        story_refresh(story_id)
+    articles_touch(a.pk for a in articles)
+    return len(articles)
+
+
+@transaction.atomic
+def quote_speaker_set(quote: Quote, *, speaker: Entity | None) -> Quote:
+    """An editor's speaker for a quote: it moves to that speaker's group for the statement, and
+    re-processing keeps the choice."""
+    old_group = quote.group
+    quote.speaker, quote.speaker_curated = speaker, True
+    quote.group = quote_group_for(quote.text, speaker=speaker, article=quote.article)
+    quote.save()
+    group_text_refresh(quote.group)
+    if not old_group.quotes.exists():
+        old_group.delete()
+    elif old_group.pk != quote.group_id:
+        group_text_refresh(old_group)
+    return quote
+
+
+def article_links_refresh(*, before: dict, article: Article) -> None:
+    """After an editor moved an article to another copy group or story in its form: both sides stay
+    consistent (earliest copy, story title) and the index learns the new group."""
+    affected = {article.pk}
+    for group_id in {before.get("copy_group"), article.copy_group_id} - {None}:
+        affected |= group_refresh(group_id)
+    for story_id in {before.get("story"), article.story_id} - {None}:
+        story_refresh(story_id)
+    articles_touch(affected)

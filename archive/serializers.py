@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 
-from .models import Article
+from django.db.models import Prefetch
 
-EXPORT_FIELDS = ["id", "url", "source", "source_url", "outlet", "published", "title", "title_derived", "byline", "body", "entities", "status"]
+from .models import Article, Quote
+
+EXPORT_FIELDS = [
+    "id", "url", "source", "source_url", "outlet", "published", "title", "title_derived", "byline", "body", "entities", "status",
+    "near_duplicates", "story", "quotes",
+]
 
 
 def articles_for_export(queryset) -> Iterable[Article]:
     """Articles with what a row needs, loaded in chunks so a large export never sits in memory."""
-    return queryset.select_related("outlet").prefetch_related("mentions__entity").iterator(chunk_size=500)
+    return queryset.select_related("outlet").prefetch_related(
+        "mentions__entity",
+        Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
+        Prefetch("copy_group__articles", queryset=Article.objects.only("pk", "source", "copy_group_id").order_by("pk")),
+    ).iterator(chunk_size=500)
 
 
 def article_row(article: Article, *, base_url: str = "") -> dict:
@@ -31,6 +41,9 @@ def article_row(article: Article, *, base_url: str = "") -> dict:
             for mention in sorted(article.mentions.all(), key=lambda m: (-m.count, m.entity.name))
         ],
         "status": article.status,
+        "near_duplicates": [copy.source for copy in article.copy_group.articles.all() if copy.pk != article.pk] if article.copy_group_id else [],
+        "story": article.story_id,
+        "quotes": [{"text": quote.text, "speaker": quote.speaker.name if quote.speaker else None, "group": quote.group_id} for quote in article.quotes.all()],
     }
 
 
@@ -40,12 +53,17 @@ def article_rows(articles: Iterable[Article], *, base_url: str = "") -> Iterator
 
 
 def csv_row(row: dict) -> list[str]:
-    """A row flattened for CSV: entity names joined with '; ', booleans and nulls as text."""
+    """A row flattened for CSV: entity names and near-copies joined with '; ', quotes as JSON, booleans and
+    nulls as text."""
     flat = []
     for name in row:
         value = row[name]
         if name == "entities":
             value = "; ".join(item["name"] for item in value)
+        elif name == "near_duplicates":
+            value = "; ".join(value)
+        elif name == "quotes":
+            value = json.dumps(value, ensure_ascii=False) if value else ""
         elif value is None:
             value = ""
         elif isinstance(value, bool):

@@ -2,19 +2,102 @@ from __future__ import annotations
 
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Article, Entity, Mention, Outlet
-from .presentation import body_html, raw_lines
+from .models import Article, Entity, Mention, Outlet, Story
+from .presentation import body_html, raw_lines, story_overview
+from .quote_search import SpeakerValue, quotes_search
+from .ratelimits import limited
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A published article; hidden ones do not exist outside admin."""
-    article = get_object_or_404(Article.objects.published().select_related("outlet"), pk=pk)
+    article = get_object_or_404(Article.objects.published().select_related("outlet", "story"), pk=pk)
     mentions = list(article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name"))
-    context = {"article": article, "mentions": mentions, "body_html": body_html(article, mentions), "raw_lines": raw_lines(article)}
+    quotes = list(article.quotes.select_related("speaker"))
+    copies = (
+        Article.objects.published().filter(copy_group_id=article.copy_group_id).exclude(pk=article.pk).select_related("outlet")
+        .order_by(F("published").asc(nulls_last=True), "pk")
+        if article.copy_group_id else []
+    )
+    context = {
+        "article": article, "mentions": mentions, "body_html": body_html(article, mentions, quotes), "raw_lines": raw_lines(article),
+        "quotes": quotes, "copies": copies,
+    }
     return render(request, "archive/article_detail.html", context)
+
+
+def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=pk)
+    overview = story_overview(story)
+    if not overview["rows"]:
+        raise Http404("This story has no published articles.")
+    return render(request, "archive/story_detail.html", overview)
+
+
+def _quote_params(request: HttpRequest) -> dict:
+    """The quote search's parameters; bad numbers are the user's to fix, so they raise ValueError."""
+    group = request.GET.get("group", "").strip()
+    page = request.GET.get("page", "").strip() or "1"
+    if not page.isdigit() or int(page) < 1 or (group and not group.isdigit()):
+        raise ValueError("'page' and 'group' must be whole numbers (page 1 or more)")
+    return {"q": request.GET.get("q", "").strip()[:500], "speaker": request.GET.get("speaker", "").strip().lower(), "group": int(group) if group else None, "page": int(page)}
+
+
+def quote_search(request: HttpRequest) -> HttpResponse:
+    try:
+        found = quotes_search(**_quote_params(request))
+    except ValueError as problem:
+        return render(request, "archive/quote_search.html", {"error": str(problem)}, status=400)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "archive/quote_search.html", {"found": found, "query": params.urlencode(), "speakers": _speaker_links(request, found.speakers)})
+
+
+def _speaker_links(request: HttpRequest, speakers: list[SpeakerValue]) -> list[tuple[SpeakerValue, str]]:
+    """Each speaker with the link that chooses it (or, when chosen, lets it go), back to page 1."""
+    links = []
+    for value in speakers:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if value.selected:
+            params.pop("speaker", None)
+        else:
+            params["speaker"] = value.value
+        links.append((value, "?" + params.urlencode()))
+    return links
+
+
+@limited
+def api_quotes(request: HttpRequest) -> JsonResponse:
+    try:
+        found = quotes_search(**_quote_params(request))
+    except ValueError as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
+    absolute = request.build_absolute_uri
+    return JsonResponse({
+        "total": found.total,
+        "page": found.page,
+        "pages": found.pages,
+        "results": [
+            {
+                "group": result.group.pk,
+                "speaker": result.group.speaker.name if result.group.speaker else None,
+                "speaker_slug": result.group.speaker.slug if result.group.speaker else None,
+                "text": result.group.text,
+                "variants": result.variants,
+                "articles": [
+                    {"id": a.pk, "url": absolute(a.get_absolute_url()), "outlet": a.outlet.name if a.outlet else None,
+                     "published": a.published.isoformat() if a.published else None}
+                    for a in result.articles
+                ],
+                "outlets": result.outlets,
+            }
+            for result in found.results
+        ],
+        "facets": {"speaker": [{"value": v.value, "label": v.label, "count": v.count} for v in found.speakers]},
+    })
 
 
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:

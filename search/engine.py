@@ -53,6 +53,7 @@ def schema_build() -> Schema:
         undated=NUMERIC(int, bits=8, sortable=True),
         status=ID,
         updated=STORED,
+        copy_group=ID(sortable=True),  # "g<id>" for near-copies; absent for an article with none
     )
 
 
@@ -79,6 +80,8 @@ def article_document(article: Article) -> dict:
     }
     if article.published:
         document["published"] = dt.datetime.combine(article.published, dt.time.min)
+    if article.copy_group_id:
+        document["copy_group"] = f"g{article.copy_group_id}"
     return document
 
 
@@ -131,7 +134,10 @@ def index_open() -> whoosh_index.Index:
                 if index_link().exists() and not index_link().is_symlink():
                     shutil.rmtree(index_link())
                 _link_to(_generation_new())
-    return whoosh_index.open_dir(str(index_link()))
+    ix = whoosh_index.open_dir(str(index_link()))
+    if set(ix.schema.names()) != set(SCHEMA.names()):
+        raise whoosh_index.IndexError("the index was built by an older version of the archive (its fields differ); rebuild it")
+    return ix
 
 
 # -- reading ---------------------------------------------------------------------------------------------

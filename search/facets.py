@@ -53,9 +53,20 @@ class _Pairs:
         self.doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
         self.code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
 
-    def counts(self, mask: np.ndarray) -> dict[str, int]:
-        counts = np.bincount(self.code[mask[self.doc]], minlength=len(self.values))
+    def counts(self, mask: np.ndarray, *, group_key: np.ndarray | None = None) -> dict[str, int]:
+        """Matching documents per value, or with `group_key` (document -> copy group) groups per value."""
+        chosen = mask[self.doc]
+        codes = self.code[chosen]
+        if group_key is not None:
+            codes = _distinct_pairs(codes, group_key[self.doc[chosen]])
+        counts = np.bincount(codes, minlength=len(self.values))
         return {self.values[code]: int(counts[code]) for code in np.nonzero(counts)[0]}
+
+
+def _distinct_pairs(codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The codes of the distinct (code, key) pairs: a value counts each copy group once."""
+    pairs = np.unique(codes.astype(np.int64) << 32 | keys.astype(np.int64))
+    return (pairs >> 32).astype(np.int32)
 
 
 class FacetColumns:
@@ -73,15 +84,36 @@ class FacetColumns:
         self.doc_day = np.fromiter((days[doc] for doc in range(self.size)), dtype=np.int32, count=self.size)
         self.entity = _Pairs(searcher, "entity")
         self.entity_type = _Pairs(searcher, "entity_type")
+        # Document -> copy group: the group's code for near-copies, a number of its own for any other.
+        groups = list(reader.field_terms("copy_group"))
+        self.group_key = np.arange(self.size, dtype=np.int32) + len(groups)
+        for code, term in enumerate(groups):
+            self.group_key[term_docs(searcher, "copy_group", term)] = code
 
     def mask(self, matched: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
         mask[matched] = True
         return mask
 
-    def outlet_counts(self, matched: np.ndarray) -> dict[str, int]:
-        counts = np.bincount(self.doc_outlet[matched] + 1, minlength=len(self.outlets) + 1)
+    def outlet_counts(self, matched: np.ndarray, *, groups: bool = False) -> dict[str, int]:
+        codes = self.doc_outlet[matched] + 1
+        if groups:
+            codes = _distinct_pairs(codes, self.group_key[matched])
+        counts = np.bincount(codes, minlength=len(self.outlets) + 1)
         return {self.outlets[code - 1]: int(n) for code, n in enumerate(counts) if code and n}
+
+    def group_count(self, matched: np.ndarray) -> int:
+        return len(np.unique(self.group_key[matched]))
+
+    def earliest_per_group(self, matched: np.ndarray) -> np.ndarray:
+        """One document per copy group, its earliest (undated last): how a group counts in the timeline."""
+        days = self.doc_day[matched].astype(np.int64)
+        days[days == NO_DAY] = np.iinfo(np.int32).max
+        order = np.lexsort((matched, days, self.group_key[matched]))
+        keys = self.group_key[matched][order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        return np.sort(matched[order][first])
 
     def days(self, matched: np.ndarray) -> np.ndarray:
         days = self.doc_day[matched]

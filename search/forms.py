@@ -14,6 +14,7 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label="Sort", choices=[(s, s.capitalize()) for s in SORTS], required=False)
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    collapse = forms.BooleanField(label="Collapse copies: one result per syndicated text", required=False, widget=forms.CheckboxInput(attrs={"value": "1"}))
 
     def add_prefix(self, field_name: str) -> str:
         return {"date_from": "from", "date_to": "to"}.get(field_name, field_name)
@@ -30,12 +31,13 @@ class SearchForm(forms.Form):
                 Div(Submit("", "Search", css_class="btn-primary btn-lg w-100 mt-md-4"), css_class="col-md-2"),
                 css_class="row g-2 align-items-start",
             ),
-            HTML('<details class="advanced mb-2"{% if form.data.from or form.data.to or form.data.sort %} open{% endif %}><summary>Advanced: dates and sorting</summary>'),
+            HTML('<details class="advanced mb-2"{% if form.data.from or form.data.to or form.data.sort or form.data.collapse %} open{% endif %}><summary>Advanced: dates, sorting, copies</summary>'),
             Div(
                 Div(Field("date_from"), css_class="col-6 col-md-3"),
                 Div(Field("date_to"), css_class="col-6 col-md-3"),
                 Div(Field("sort"), css_class="col-md-3"),
                 Div(HTML('<a class="d-inline-block mt-md-4 pt-md-2" href="{% url \'help_search\' %}">Query guide</a>'), css_class="col-md-3"),
+                Div(Field("collapse"), css_class="col-12"),
                 css_class="row g-2",
             ),
             HTML("</details>"),

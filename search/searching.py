@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import numpy as np
+from django.db.models import F
 from django.urls import reverse
 from whoosh import query as wq
 from whoosh import sorting
@@ -36,6 +37,7 @@ from .highlight import snippet_html, title_html
 from .query import filters_build, query_parse
 
 SORTS = ("relevance", "newest", "oldest")
+COUNTS = ("articles", "groups")
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 ENTITY_LIMIT = 20
@@ -59,6 +61,12 @@ class SearchParams:
     page_size: int = PAGE_SIZE
     entity_limit: int = ENTITY_LIMIT
     chart: str = "count"  # the page's timeline: raw counts or share of output (the API ignores it)
+    collapse: bool = False  # one result per copy group, its earliest copy
+    count: str = ""  # what totals and facets count: "articles" or "groups"; empty means groups when collapsed
+
+    @property
+    def counts_groups(self) -> bool:
+        return self.count == "groups" or (self.collapse and self.count != "articles")
 
     def query_items(self) -> list[tuple[str, str]]:
         """The parameters as a query string would carry them, defaults left out."""
@@ -77,6 +85,10 @@ class SearchParams:
             items.append(("entity_limit", str(self.entity_limit)))
         if self.chart != "count":
             items.append(("chart", self.chart))
+        if self.collapse:
+            items.append(("collapse", "1"))
+        if self.count:
+            items.append(("count", self.count))
         return items
 
     def url(self, *, page: int = 1, path: str = "") -> str:
@@ -144,7 +156,11 @@ def params_from_query(data) -> SearchParams:
         page_size=_int_param(data, "page_size", PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
         entity_limit=_int_param(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000),
         chart="share" if data.get("chart") == "share" else "count",
+        collapse=(data.get("collapse") or "").strip().lower() in {"1", "true", "yes", "on"},
+        count=(data.get("count") or "").strip().lower(),
     )
+    if params.count not in ("", *COUNTS):
+        raise ParameterError(f"'count' must be one of {', '.join(COUNTS)} (got {params.count[:40]!r})")
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise ParameterError("'from' is after 'to'; swap the dates")
     return params
@@ -155,6 +171,11 @@ class Hit:
     article: Article
     snippet: str
     title_html: str
+    copies: list[Article] = field(default_factory=list)  # the other articles of its copy group, earliest first
+
+    @property
+    def copy_outlets(self) -> int:
+        return len({copy.outlet_id for copy in self.copies} - {self.article.outlet_id})
 
 
 @dataclass(frozen=True)
@@ -183,6 +204,14 @@ def sorted_by(sort: str):
     )
 
 
+def collapsing(collapse: bool) -> dict:
+    """Whoosh's collapse options: one document per copy group, the earliest one (articles without a
+    group have no key and are never collapsed)."""
+    if not collapse:
+        return {}
+    return {"collapse": sorting.FieldFacet("copy_group"), "collapse_limit": 1, "collapse_order": sorted_by("oldest")}
+
+
 def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     """The analysed text terms of the query that exist in the index, wildcards and fuzzy terms expanded.
 
@@ -209,34 +238,57 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     filters = params.filters()
     counted: dict[str, dict[str, int]] = {}
     days, buckets, shares = np.zeros(0, dtype=np.int32), None, []
+    groups = params.counts_groups
     with searcher_open() as searcher:
         matched = query_docs(searcher, wq.And([user_query, filters]) if filters else user_query)
         limit = params.page * params.page_size
-        results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort))
+        results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
         page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
         terms = matched_terms(user_query, searcher)
-        if facets:
+        total = len(matched)
+        if facets or groups:
             columns = facet_columns(searcher)
+            total = columns.group_count(matched) if groups else total
+        if facets:
             mask = columns.mask(matched)
-            counted = {"outlet": columns.outlet_counts(matched), "entity": columns.entity.counts(mask), "entity_type": columns.entity_type.counts(mask)}
-            days = columns.days(matched)
+            group_key = columns.group_key if groups else None
+            counted = {
+                "outlet": columns.outlet_counts(matched, groups=groups),
+                "entity": columns.entity.counts(mask, group_key=group_key),
+                "entity_type": columns.entity_type.counts(mask, group_key=group_key),
+            }
+            days = columns.days(columns.earliest_per_group(matched) if groups else matched)
             buckets = Buckets.spanning(days) if len(days) else None
             if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
                 baseline = query_docs(searcher, filters or wq.Every())
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
+    copies = copies_of(page)
     highlighting = time.perf_counter()
     hits = [
-        Hit(article=article, snippet=snippet_html(article.body, terms) if snippets else "", title_html=title_html(article.title, terms if snippets else frozenset()))
+        Hit(article=article, snippet=snippet_html(article.body, terms) if snippets else "", title_html=title_html(article.title, terms if snippets else frozenset()),
+            copies=copies.get(article.pk, []))
         for article in page
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
     return SearchOutcome(
-        params=params, total=len(matched), hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
+        params=params, total=total, hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
         date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
         highlight_ms=highlight_ms,
     )
+
+
+def copies_of(page: list[Article]) -> dict[int, list[Article]]:
+    """For each article of a page, the other published articles of its copy group, earliest first."""
+    groups = {article.copy_group_id for article in page} - {None}
+    if not groups:
+        return {}
+    members = Article.objects.published().filter(copy_group__in=groups).select_related("outlet").order_by(F("published").asc(nulls_last=True), "pk")
+    by_group: dict[int, list[Article]] = {}
+    for member in members:
+        by_group.setdefault(member.copy_group_id, []).append(member)
+    return {article.pk: [m for m in by_group.get(article.copy_group_id, []) if m.pk != article.pk] for article in page if article.copy_group_id}
 
 
 def facets_build(params: SearchParams, counted: dict[str, dict[str, int]], days: np.ndarray, buckets: Buckets | None) -> dict[str, list[FacetValue]]:
@@ -261,5 +313,5 @@ def article_ids_matching(params: SearchParams) -> tuple[list[int], frozenset[str
     """Every matching article id in the requested order, and the matched terms, for exports."""
     user_query = query_parse(params.q)
     with searcher_open() as searcher:
-        results = searcher.search(user_query, filter=params.filters(), limit=None, sortedby=sorted_by(params.sort))
+        results = searcher.search(user_query, filter=params.filters(), limit=None, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
         return [int(hit["id"]) for hit in results], matched_terms(user_query, searcher)

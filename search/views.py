@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django_ratelimit.decorators import ratelimit
 
 from archive.models import Article
+from archive.ratelimits import limited
 from archive.serializers import article_row
 
 from .engine import IndexUnavailable
@@ -49,7 +48,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         error, status = str(problem), 400
     except IndexUnavailable:
         error, status = index_check().message, 503
-    hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort", "from", "to"}]
+    hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort", "from", "to", "collapse"}]
     context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", ""),
                "index_warning": "" if health.ok else health.message}
     if outcome:
@@ -76,18 +75,18 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
         "outlet_slug": article.outlet.slug if article.outlet else None,
         "published": article.published.isoformat() if article.published else None,
         "snippet": hit.snippet,
+        "copies": [copy_json(copy, request=request) for copy in hit.copies],
+        "copies_count": len(hit.copies),
     }
 
 
-def _rate(group: str, request: HttpRequest) -> str | None:
-    return settings.ARCHIVE_RATELIMIT or None
-
-
-limited = ratelimit(key="ip", rate=_rate, block=True)
-
-
-def rate_limited(request: HttpRequest, exception: Exception) -> JsonResponse:
-    return JsonResponse({"error": "Too many requests from this address; wait a minute and try again."}, status=429)
+def copy_json(article: Article, *, request: HttpRequest) -> dict:
+    return {
+        "id": article.pk,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "outlet": article.outlet.name if article.outlet else None,
+        "published": article.published.isoformat() if article.published else None,
+    }
 
 
 def _bad_request(problem: Exception) -> JsonResponse:
@@ -105,6 +104,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {
             "total": outcome.total,
+            "count": "groups" if outcome.params.counts_groups else "articles",
             "page": outcome.params.page,
             "pages": outcome.pages,
             "took_ms": round(outcome.took_ms, 2),

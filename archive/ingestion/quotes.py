@@ -16,6 +16,7 @@ quotes of one speaker whose content words mostly overlap.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,7 +88,7 @@ def quotes_find(body: str) -> list[FoundQuote]:
 
 def _add(found: list[FoundQuote], body: str, opened: int, closed: int) -> None:
     inside = body[opened + 1 : closed]
-    text = " ".join(re.sub(r"\n\n\s*[“\"„«]", " ", inside).split()).strip(" ,")
+    text = " ".join(re.sub(r"\n\n\s*[“\"„«]", " ", inside).split()).strip(" ,.")
     if len(WORD.findall(text)) >= MIN_WORDS:
         opens = opened == 0 or body[:opened].rstrip(" ").endswith("\n")
         found.append(FoundQuote(text=text, start=opened, end=closed + 1, opens_paragraph=opens))
@@ -260,9 +261,17 @@ def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> Q
                 best, best_overlap = group, overlap
     if best is None:
         return QuoteGroup.objects.create(speaker=speaker, text=text, words=" ".join(sorted(words)))
-    if len(text) > len(best.text):  # the group shows its fullest wording
-        QuoteGroup.objects.filter(pk=best.pk).update(text=text, words=" ".join(sorted(words | frozenset(best.words.split()))))
+    QuoteGroup.objects.filter(pk=best.pk).update(words=" ".join(sorted(words | frozenset(best.words.split()))))
     return best
+
+
+def group_text_refresh(group: QuoteGroup) -> None:
+    """A group shows its most carried wording (the longest of equals): a trimmed or paraphrased variant
+    does not replace what most outlets printed."""
+    wordings = Counter(group.quotes.values_list("text", flat=True))
+    if wordings:
+        text = max(wordings, key=lambda wording: (wordings[wording], len(wording)))
+        QuoteGroup.objects.filter(pk=group.pk).update(text=text)
 
 
 def people_of(article: Article) -> list[Person]:
@@ -275,21 +284,25 @@ def quotes_link(article: Article) -> None:
     """Replace the article's quotes with those in its body; a speaker an editor chose for a quote with the
     same words is kept."""
     curated = [(quote_words(q.text), q.speaker) for q in article.quotes.filter(speaker_curated=True).select_related("speaker")]
-    _quotes_clear(article)
     found = quotes_find(article.body)
     speakers = speakers_attribute(article.body, found, people_of(article))
-    for quote, speaker in zip(found, speakers):
-        words = quote_words(quote.text)
-        decided = [who for known, who in curated if same_statement(words, known)]
-        if decided:
-            speaker = decided[0]
+    decided = [next((who for known, who in curated if same_statement(quote_words(quote.text), known)), False) for quote in found]
+    speakers = [speaker if choice is False else choice for speaker, choice in zip(speakers, decided)]
+    existing = list(article.quotes.values_list("text", "start", "end", "speaker_id"))
+    if existing == [(q.text, q.start, q.end, s.pk if s else None) for q, s in zip(found, speakers)]:
+        return  # re-processing an unchanged article keeps its quotes and their groups
+    _quotes_clear(article)
+    for quote, speaker, choice in zip(found, speakers, decided):
         group = quote_group_for(quote.text, speaker=speaker, article=article)
         Quote.objects.create(
-            article=article, group=group, text=quote.text, start=quote.start, end=quote.end, speaker=speaker, speaker_curated=bool(decided)
+            article=article, group=group, text=quote.text, start=quote.start, end=quote.end, speaker=speaker, speaker_curated=choice is not False
         )
+        group_text_refresh(group)
 
 
 def _quotes_clear(article: Article) -> None:
     groups = set(article.quotes.values_list("group", flat=True))
     article.quotes.all().delete()
     QuoteGroup.objects.filter(pk__in=groups, quotes=None).delete()
+    for group in QuoteGroup.objects.filter(pk__in=groups):
+        group_text_refresh(group)

@@ -140,7 +140,7 @@ ARCHIVE_MAX_BODY_CHARS = int(os.environ.get("ARCHIVE_MAX_BODY_CHARS", 300_000))
 
 # Requests per client address to the API and exports, e.g. "60/m"; empty (the default) means no limit.
 ARCHIVE_RATELIMIT = os.environ.get("ARCHIVE_RATELIMIT", "")
-RATELIMIT_VIEW = "search.views.rate_limited"
+RATELIMIT_VIEW = "archive.ratelimits.rate_limited"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": os.environ["ARCHIVE_MEMCACHED"]}
