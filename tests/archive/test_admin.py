@@ -143,3 +143,51 @@ def test_import_files_from_admin(editor):
     assert "2 created, 0 updated, 0 skipped, 2 rejected" in html
     assert "b.jsonl:2" in html and "outside the zip" in html
     assert Article.objects.filter(source="bundle/pages/a.txt").exists()
+
+
+AFP, REPRINT = "002_259fda1996e3dcc7.txt", "004_735fed19aafc4c9a.txt"
+
+
+def test_split_a_copy_group_survives_reprocessing(seeds, editor, client):
+    reprint = seeds[REPRINT]
+    assert search(client, q='"armed forces"', collapse="1")["total"] == 4
+    response = editor.post(CHANGELIST, {"action": "split_copy_group", "_selected_action": [reprint.pk]})
+    assert response.status_code == 302
+    reprint.refresh_from_db()
+    assert reprint.copy_group is None and "copy_group" in reprint.curated_fields
+    assert Article.objects.exclude(copy_group=None).count() == 0  # a pair split in two is no group
+    assert search(client, q='"armed forces"', collapse="1")["total"] == 5
+    call_command("reprocess_articles", "--all", stdout=io.StringIO())
+    assert Article.objects.exclude(copy_group=None).count() == 0
+    assert search(client, q='"armed forces"', collapse="1")["total"] == 5
+
+
+def test_split_a_story_survives_reprocessing(seeds, editor):
+    peskov = seeds[PESKOV]
+    editor.post(CHANGELIST, {"action": "split_story", "_selected_action": [peskov.pk]})
+    peskov.refresh_from_db()
+    assert peskov.story is None and "story" in peskov.curated_fields
+    assert Article.objects.exclude(story=None).count() == 4
+    call_command("reprocess_articles", "--all", stdout=io.StringIO())
+    assert Article.objects.get(pk=peskov.pk).story is None
+    assert Article.objects.exclude(story=None).count() == 4
+
+
+def test_editor_moves_a_quote_to_another_speaker(seeds, editor):
+    from archive.models import Entity, Quote
+
+    quote = Quote.objects.filter(speaker__name="Vladimir Putin", article__source=PESKOV).first()
+    xi = Entity.objects.get(name="Xi Jinping")
+    url = f"/admin/archive/quote/{quote.pk}/change/"
+    assert editor.get(url).status_code == 200
+    assert editor.post(url, {"speaker": xi.pk}).status_code == 302
+    quote.refresh_from_db()
+    assert (quote.speaker, quote.speaker_curated, quote.group.speaker) == (xi, True, xi)
+    call_command("reprocess_articles", "--all", stdout=io.StringIO())
+    assert Quote.objects.get(article__source=PESKOV, text=quote.text).speaker == xi
+
+
+def test_copy_groups_and_stories_have_admin_pages(seeds, editor):
+    assert editor.get("/admin/archive/copygroup/").status_code == 200
+    assert editor.get("/admin/archive/story/").status_code == 200
+    assert editor.get("/admin/archive/quote/").status_code == 200

@@ -35,7 +35,7 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
         assert all(figures[mode]["p50_ms"] > 0 and figures[mode]["p95_ms"] >= figures[mode]["p50_ms"] for mode in ("plain", "facets", "facets_highlight"))
     assert all(value is not None and value > 0 for value in results["ratios"].values())
     assert len(results["ratios"]) == 11
-    assert set(results["import"]) >= {"articles_per_s", "ner_only_articles_per_s", "ratio_vs_ner_only", "peak_rss_mb"}
+    assert set(results["import"]) >= {"articles_per_s", "ner_only_articles_per_s", "ratio_vs_ner_only", "peak_rss_mb", "without_linking_articles_per_s", "linking_cost_ratio"}
     assert results["import"]["articles"] == 6
     # The engines answer the same questions: the archive's totals match FTS5's closely (stemmers differ a little).
     assert 0.8 <= results["totals_median_ratio_vs_sqlite_fts5"] <= 1.25
