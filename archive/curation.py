@@ -196,7 +196,7 @@ def quote_speaker_set(quote: Quote, *, speaker: Entity | None) -> Quote:
     re-processing keeps the choice."""
     old_group = quote.group
     quote.speaker, quote.speaker_curated = speaker, True
-    quote.group = quote_group_for(quote.text, speaker=speaker, article=quote.article)
+    quote.group, _ = quote_group_for(quote.text, speaker=speaker, article=quote.article)
     quote.save()
     group_text_refresh(quote.group)
     if not old_group.quotes.exists():

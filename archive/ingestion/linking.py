@@ -11,24 +11,27 @@ from django.conf import settings
 from ..models import Article
 from .copies import CopyFinder, copies_link
 from .quotes import quotes_link
-from .stories import story_link
+from .stories import EntityCounts, story_link
 
 
 class Linker:
-    """One per import or re-processing run (it holds the LSH of every article's signature)."""
+    """One per import or re-processing run: it holds the LSH of every article's signature and the entity
+    counts behind the stories' rarity weights."""
 
     def __init__(self) -> None:
         self.enabled = getattr(settings, "ARCHIVE_LINKING", True)
         self.copies = CopyFinder()
+        self.counts = EntityCounts()
 
     def link(self, article: Article) -> set[int]:
         """Link a saved article; the ids of other articles whose copy group changed (to re-index)."""
         if not self.enabled:
             return set()
         changed = copies_link(article, finder=self.copies)
-        story_link(article)
+        story_link(article, counts=self.counts)
         quotes_link(article)
         return changed
 
     def forget(self) -> None:
         self.copies.forget()
+        self.counts.forget()

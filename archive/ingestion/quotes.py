@@ -385,9 +385,9 @@ def same_statement(first: frozenset[str], second: frozenset[str]) -> bool:
     return shared >= min(3, len(first), len(second)) and shared >= GROUP_OVERLAP * min(len(first), len(second))
 
 
-def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> QuoteGroup:
-    """The group of this statement by this speaker, or a new one. Unattributed quotes are grouped only
-    with quotes in the article's copies and story."""
+def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> tuple[QuoteGroup, bool]:
+    """The group of this statement by this speaker, or a new one (then True). Unattributed quotes are
+    grouped only with quotes in the article's copies and story."""
     words = quote_words(text)
     if speaker is not None:
         candidates = QuoteGroup.objects.filter(speaker=speaker)
@@ -399,16 +399,16 @@ def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> Q
             related |= Article.objects.filter(story_id=article.story_id)
         candidates = QuoteGroup.objects.filter(speaker=None, quotes__article__in=related.exclude(pk=article.pk)).distinct()
     best, best_overlap = None, 0.0
-    for group in candidates.only("pk", "words", "text"):
-        other = frozenset(group.words.split())
+    for pk, group_words in candidates.values_list("pk", "words"):
+        other = frozenset(group_words.split())
         if same_statement(words, other):
             overlap = len(words & other) / max(1, min(len(words), len(other)))
             if overlap > best_overlap:
-                best, best_overlap = group, overlap
+                best, best_overlap = (pk, other), overlap
     if best is None:
-        return QuoteGroup.objects.create(speaker=speaker, text=text, words=" ".join(sorted(words)))
-    QuoteGroup.objects.filter(pk=best.pk).update(words=" ".join(sorted(words | frozenset(best.words.split()))))
-    return best
+        return QuoteGroup.objects.create(speaker=speaker, text=text, words=" ".join(sorted(words))), True
+    QuoteGroup.objects.filter(pk=best[0]).update(words=" ".join(sorted(words | best[1])))
+    return QuoteGroup(pk=best[0], speaker=speaker), False
 
 
 def group_text_refresh(group: QuoteGroup) -> None:
@@ -429,20 +429,24 @@ def people_of(article: Article) -> list[Person]:
 def quotes_link(article: Article) -> None:
     """Replace the article's quotes with those in its body; a speaker an editor chose for a quote with the
     same words is kept."""
-    curated = [(quote_words(q.text), q.speaker) for q in article.quotes.filter(speaker_curated=True).select_related("speaker")]
+    existing = list(article.quotes.select_related("speaker"))
+    curated = [(quote_words(q.text), q.speaker) for q in existing if q.speaker_curated]
     found = quotes_find(article.body)
-    speakers = speakers_attribute(article.body, found, people_of(article))
+    speakers = speakers_attribute(article.body, found, people_of(article)) if found else []
     decided = [next((who for known, who in curated if same_statement(quote_words(quote.text), known)), False) for quote in found]
     speakers = [speaker if choice is False else choice for speaker, choice in zip(speakers, decided)]
-    existing = list(article.quotes.values_list("text", "start", "end", "speaker_id"))
-    if existing == [(q.text, q.start, q.end, s.pk if s else None) for q, s in zip(found, speakers)]:
+    if [(q.text, q.start, q.end, q.speaker_id) for q in existing] == [(q.text, q.start, q.end, s.pk if s else None) for q, s in zip(found, speakers)]:
         return  # re-processing an unchanged article keeps its quotes and their groups
-    _quotes_clear(article)
+    if existing:
+        _quotes_clear(article)
+    rows, joined = [], []
     for quote, speaker, choice in zip(found, speakers, decided):
-        group = quote_group_for(quote.text, speaker=speaker, article=article)
-        Quote.objects.create(
-            article=article, group=group, text=quote.text, start=quote.start, end=quote.end, speaker=speaker, speaker_curated=choice is not False
-        )
+        group, new = quote_group_for(quote.text, speaker=speaker, article=article)
+        rows.append(Quote(article=article, group=group, text=quote.text, start=quote.start, end=quote.end, speaker=speaker, speaker_curated=choice is not False))
+        if not new:
+            joined.append(group)
+    Quote.objects.bulk_create(rows)
+    for group in joined:  # a new group already shows its only wording
         group_text_refresh(group)
 
 

@@ -25,17 +25,20 @@ PAYLOADS = [f"{prefix}{template}" for prefix in ("", "Harbour ", "<b>", "&lt;", 
 
 @pytest.fixture
 def poisoned(committed_db):
+    from archive.ingestion.quotes import quotes_link
     from archive.models import Article, Entity, Mention, Outlet
 
     articles = []
     for number, payload in enumerate(PAYLOADS):
         outlet, _ = Outlet.objects.get_or_create(name=f"{payload} outlet {number}", defaults={"slug": f"evil-outlet-{number}"})
         article = Article.objects.create(
-            title=f"{payload} harbour title {number}", body=f"The harbour council {payload} met again today, number {number}.",
+            title=f"{payload} harbour title {number}",
+            body=f"The harbour council {payload} met again today, number {number}. “We will fight {payload} at the harbour,” Person {number} said.",
             byline=payload, raw_text=payload, source=f"evil/{number}", raw_hash=str(number), outlet=outlet, published=dt.date(2023, 1, 1),
         )
         entity = Entity.objects.create(name=f"{payload} Person {number}", type="person", slug=f"evil-person-{number}")
         Mention.objects.create(article=article, entity=entity, count=1)
+        quotes_link(article)  # the quote, attributed to the payload-named person, is marked on pages
         article.save()  # re-announce with its mention
         articles.append(article)
     return articles
@@ -49,6 +52,7 @@ def test_no_payload_executes(page, live_server, poisoned):
     urls += [f"/articles/{article.pk}/" for article in poisoned[::5]]
     urls += [f"/entities/evil-person-{n}/" for n in range(0, 50, 7)]
     urls += [f"/outlets/evil-outlet-{n}/" for n in range(0, 50, 7)]
+    urls += ["/quotes/", *[f"/quotes/?q={payload}" for payload in PAYLOADS[:5]]]
     for url in urls:
         page.goto(live_server.url + url)
         # Fire the events a planted attribute would wait for on every element.
