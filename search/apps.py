@@ -10,10 +10,13 @@ log = logging.getLogger(__name__)
 def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwargs: object) -> None:
     """Keep the index in step after a commit; a failure is logged, never raised into the writer's code,
     because the database (the source of truth) has already committed and `check_index` will see it."""
-    from .engine import index_sync
+    from .engine import IndexUnavailable, index_sync
+    from whoosh.index import IndexError as WhooshIndexError
 
     try:
         index_sync(article_ids=article_ids)
+    except (IndexUnavailable, WhooshIndexError) as error:  # a known state with a known repair: no traceback
+        log.warning("The search index was not updated (%s); run `manage.py rebuild_index`", error)
     except Exception:
         log.exception("Could not update the search index for %d articles; run `manage.py rebuild_index`", len(article_ids))
 

@@ -18,8 +18,8 @@ def manage_prod(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    result = manage_prod("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="archive.example.org")
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = manage_prod("check", "--deploy", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="archive.example.org", ARCHIVE_DATA_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

@@ -69,6 +69,11 @@ POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*(?:,|$)")
 SENTENCE_END = re.compile(r"[.!?][”\"]?(?=\s+[A-Z“\"])|\n\n")
 PERIOD = re.compile(r"[.!?][”\"]?(?=\s+[A-Z“\"])")
+LEADING_CONJUNCTION = re.compile(r"^(?:But|And|Meanwhile|However|Later|Then|Now|Also|Yet)\s+")
+CLAUSE_OPENERS = {
+    "In", "After", "During", "On", "At", "For", "With", "From", "Speaking", "Asked", "Following", "Despite", "Responding",
+    "Commenting", "Writing", "Referring", "Before", "Since", "While", "When", "As", "Like", "Unlike",
+}
 FUNCTION_WORDS = {"with", "to", "of", "by", "for", "from", "on", "at", "in", "and", "that", "after", "than", "as", "about", "against"}
 
 
@@ -189,9 +194,11 @@ def _named(text: str, people: Sequence[Person]) -> Person | None:
     ("Kidman's publicist Wendy Day" is Wendy Day; "Later, Dr Gibbons praised Ms Hutt" is Dr Gibbons),
     people before organisations."""
     text = RELATIVE_CLAUSE.sub("", text)  # "Mr Hague, who published a life of William Pitt, said"
-    parts = re.split(r",\s|;\s|\s(?:and|but)\s", text)
-    with_person = [part for part in parts if any(p.is_person for p in _speakers_in(part, people))]
-    if with_person:  # "In talks with Putin, Xi said"; "Mike Eccleshall, the venue's Promotions Coordinator, said"
+    parts = [LEADING_CONJUNCTION.sub("", part.strip()) for part in re.split(r",\s|;\s|\s(?:and|but)\s", text)]
+    # "In talks with Putin, Xi said": not the adverbial; "Mike McGuire, a director at Gartner, said": not the apposition
+    heads = [part for part in parts if part[:1].isupper() and part.split()[0] not in CLAUSE_OPENERS]
+    with_person = [part for part in heads if any(p.is_person for p in _speakers_in(part, people))]
+    if with_person:
         text = with_person[-1]
     named = _speakers_in(text, people)
     return next((p for p in named if p.is_person), named[0] if named else None)
