@@ -189,10 +189,11 @@ class SearchOutcome:
     terms: frozenset[str] = field(default_factory=frozenset)
     shares: list[float] = field(default_factory=list)
     highlight_ms: float = 0.0
+    listed: int | None = None  # how many results the pages hold: groups when collapsed, whatever `total` counts
 
     @property
     def pages(self) -> int:
-        return math.ceil(self.total / self.params.page_size)
+        return math.ceil((self.total if self.listed is None else self.listed) / self.params.page_size)
 
 
 def sorted_by(sort: str):
@@ -245,10 +246,13 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
         results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
         page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
         terms = matched_terms(user_query, searcher)
-        total = len(matched)
-        if facets or groups:
+        total = listed = len(matched)
+        if facets or groups or params.collapse:
             columns = facet_columns(searcher)
-            total = columns.group_count(matched) if groups else total
+            if groups or params.collapse:
+                group_total = columns.group_count(matched)
+                total = group_total if groups else total
+                listed = group_total if params.collapse else listed
         if facets:
             mask = columns.mask(matched)
             group_key = columns.group_key if groups else None
@@ -273,7 +277,7 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
     return SearchOutcome(
-        params=params, total=total, hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
+        params=params, total=total, listed=listed, hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
         date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
         highlight_ms=highlight_ms,
     )

@@ -89,3 +89,9 @@ def test_exports_carry_near_duplicates_story_and_quotes(seeds, client, fmt):
         header = body.splitlines()[0].split(",")
         assert {"near_duplicates", "story", "quotes"} <= set(header)
         assert REPRINT in body
+
+
+def test_collapsed_pages_hold_groups_whatever_the_total_counts(seeds, client):
+    data = api(client, q='"armed forces"', collapse="1", count="articles", page_size="2")
+    assert (data["total"], data["pages"]) == (5, 2)  # 5 articles, but 4 results to page through
+    assert len(api(client, q='"armed forces"', collapse="1", count="articles", page_size="2", page="2")["results"]) == 2
