@@ -7,7 +7,7 @@ facet counts change as soon as the transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F
@@ -153,40 +153,36 @@ def outlets_merge(*, keep: Outlet, others: Iterable[Outlet]) -> int:
 
 # -- copies, stories and quotes ----------------------------------------------------------------------------
 
-def _curate(articles: Iterable[Article], field: str) -> None:
+def _split(
+    articles: list[Article], *, field: str, model: type[CopyGroup] | type[Story], refresh: Callable[[int], set[int] | None], **cleared: object
+) -> None:
+    """Take `articles` out of their copy groups or stories (`field`): together they become one of their
+    own (one article stands alone), and `field` is curated so re-processing and later imports keep it."""
+    old = {getattr(a, f"{field}_id") for a in articles} - {None}
+    new = model.objects.create() if len(articles) > 1 else None
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(**{field: new}, **cleared)
     for article in articles:
         if field not in article.curated_fields:
             Article.objects.filter(pk=article.pk).update(curated_fields=sorted({*article.curated_fields, field}))
+    affected = {a.pk for a in articles}
+    for pk in old | ({new.pk} if new else set()):
+        affected |= refresh(pk) or set()  # a dissolved copy group changes its other article's index document
+    articles_touch(affected)
 
 
 @transaction.atomic
 def copy_group_split(articles: Iterable[Article]) -> int:
-    """Take `articles` out of their copy groups: together they become a group of their own (one article
-    stands alone). Re-processing and later imports keep the decision. Returns how many moved."""
+    """Split articles off their copy groups (see `_split`); returns how many moved."""
     articles = list(articles)
-    old_groups = {a.copy_group_id for a in articles} - {None}
-    group = CopyGroup.objects.create() if len(articles) > 1 else None
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(copy_group=group, copy_similarity=None)
-    _curate(articles, "copy_group")
-    affected = {a.pk for a in articles}
-    for group_id in old_groups | ({group.pk} if group else set()):
-        affected |= group_refresh(group_id)
-    articles_touch(affected)
+    _split(articles, field="copy_group", model=CopyGroup, refresh=group_refresh, copy_similarity=None)
     return len(articles)
 
 
 @transaction.atomic
 def story_split(articles: Iterable[Article]) -> int:
-    """Take `articles` out of their stories: together they become a story of their own (one article
-    stands alone). Re-processing and later imports keep the decision."""
+    """Split articles off their stories (see `_split`); returns how many moved."""
     articles = list(articles)
-    old_stories = {a.story_id for a in articles} - {None}
-    story = Story.objects.create() if len(articles) > 1 else None
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(story=story)
-    _curate(articles, "story")
-    for story_id in old_stories | ({story.pk} if story else set()):
-        story_refresh(story_id)
-    articles_touch(a.pk for a in articles)
+    _split(articles, field="story", model=Story, refresh=story_refresh)
     return len(articles)
 
 

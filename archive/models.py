@@ -48,6 +48,22 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def earliest_first(self) -> ArticleQuerySet:
+        """The order copies and stories are told in: by date, undated last, then as imported."""
+        return self.order_by(models.F("published").asc(nulls_last=True), "pk")
+
+    def copies_of(self, articles: list[Article]) -> dict[int, list[Article]]:
+        """For each of `articles`, the other articles of these in its copy group, earliest first."""
+        groups = {article.copy_group_id for article in articles} - {None}
+        by_group: dict[int, list[Article]] = {}
+        for member in self.filter(copy_group__in=groups).select_related("outlet").earliest_first() if groups else []:
+            by_group.setdefault(member.copy_group_id, []).append(member)
+        return {a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk] for a in articles if a.copy_group_id}
+
+    def any_curated(self, field: str) -> bool:
+        """Whether an editor decided `field` for any of these articles (a split group or story)."""
+        return any(field in fields for fields in self.values_list("curated_fields", flat=True))
+
 
 class Article(models.Model):
     class Status(models.TextChoices):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import urlencode
 
-from django.db.models import Count, F
+from django.db.models import Count
 from django.urls import reverse
 
 from django.utils.safestring import SafeString, mark_safe
@@ -90,7 +90,7 @@ def body_html(article: Article, mentions, quotes: Sequence[Quote] = ()) -> SafeS
 def story_overview(story: Story) -> dict:
     """A story's articles on a timeline (who published first, everyone else's lag), which are copies of
     which, and the entities and quotes its articles share."""
-    articles = list(story.articles.published().select_related("outlet", "copy_group").order_by(F("published").asc(nulls_last=True), "pk"))
+    articles = list(story.articles.published().select_related("outlet", "copy_group").earliest_first())
     first = next((a.published for a in articles if a.published), None)
     copies = Counter(a.copy_group_id for a in articles if a.copy_group_id)
     rows = [

@@ -47,6 +47,16 @@ def article_row(article: Article, *, base_url: str = "") -> dict:
     }
 
 
+def article_reference(article: Article, *, url: str) -> dict:
+    """An article as other results point to it (a near-copy, an article carrying a quote)."""
+    return {
+        "id": article.pk,
+        "url": url,
+        "outlet": article.outlet.name if article.outlet else None,
+        "published": article.published.isoformat() if article.published else None,
+    }
+
+
 def article_rows(articles: Iterable[Article], *, base_url: str = "") -> Iterator[dict]:
     for article in articles:
         yield article_row(article, base_url=base_url)

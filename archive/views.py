@@ -9,6 +9,7 @@ from .models import Article, Entity, Mention, Outlet, Story
 from .presentation import body_html, raw_lines, story_overview
 from .quote_search import SpeakerValue, quotes_search
 from .ratelimits import limited
+from .serializers import article_reference
 
 
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -16,11 +17,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.published().select_related("outlet", "story"), pk=pk)
     mentions = list(article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name"))
     quotes = list(article.quotes.select_related("speaker"))
-    copies = (
-        Article.objects.published().filter(copy_group_id=article.copy_group_id).exclude(pk=article.pk).select_related("outlet")
-        .order_by(F("published").asc(nulls_last=True), "pk")
-        if article.copy_group_id else []
-    )
+    copies = Article.objects.published().copies_of([article]).get(article.pk, [])
     context = {
         "article": article, "mentions": mentions, "body_html": body_html(article, mentions, quotes), "raw_lines": raw_lines(article),
         "quotes": quotes, "copies": copies,
@@ -87,11 +84,7 @@ def api_quotes(request: HttpRequest) -> JsonResponse:
                 "speaker_slug": result.group.speaker.slug if result.group.speaker else None,
                 "text": result.group.text,
                 "variants": result.variants,
-                "articles": [
-                    {"id": a.pk, "url": absolute(a.get_absolute_url()), "outlet": a.outlet.name if a.outlet else None,
-                     "published": a.published.isoformat() if a.published else None}
-                    for a in result.articles
-                ],
+                "articles": [article_reference(a, url=absolute(a.get_absolute_url())) for a in result.articles],
                 "outlets": result.outlets,
             }
             for result in found.results

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import numpy as np
-from django.db.models import F
 from django.urls import reverse
 from whoosh import query as wq
 from whoosh import sorting
@@ -268,7 +267,7 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
-    copies = copies_of(page)
+    copies = Article.objects.published().copies_of(page)
     highlighting = time.perf_counter()
     hits = [
         Hit(article=article, snippet=snippet_html(article.body, terms) if snippets else "", title_html=title_html(article.title, terms if snippets else frozenset()),
@@ -281,18 +280,6 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
         date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
         highlight_ms=highlight_ms,
     )
-
-
-def copies_of(page: list[Article]) -> dict[int, list[Article]]:
-    """For each article of a page, the other published articles of its copy group, earliest first."""
-    groups = {article.copy_group_id for article in page} - {None}
-    if not groups:
-        return {}
-    members = Article.objects.published().filter(copy_group__in=groups).select_related("outlet").order_by(F("published").asc(nulls_last=True), "pk")
-    by_group: dict[int, list[Article]] = {}
-    for member in members:
-        by_group.setdefault(member.copy_group_id, []).append(member)
-    return {article.pk: [m for m in by_group.get(article.copy_group_id, []) if m.pk != article.pk] for article in page if article.copy_group_id}
 
 
 def facets_build(params: SearchParams, counted: dict[str, dict[str, int]], days: np.ndarray, buckets: Buckets | None) -> dict[str, list[FacetValue]]:

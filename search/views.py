@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from archive.models import Article
 from archive.ratelimits import limited
-from archive.serializers import article_row
+from archive.serializers import article_reference, article_row
 
 from .engine import IndexUnavailable
 from .exports import csv_lines, export_rows, jsonl_lines
@@ -75,18 +75,10 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
         "outlet_slug": article.outlet.slug if article.outlet else None,
         "published": article.published.isoformat() if article.published else None,
         "snippet": hit.snippet,
-        "copies": [copy_json(copy, request=request) for copy in hit.copies],
+        "copies": [article_reference(copy, url=request.build_absolute_uri(copy.get_absolute_url())) for copy in hit.copies],
         "copies_count": len(hit.copies),
     }
 
-
-def copy_json(article: Article, *, request: HttpRequest) -> dict:
-    return {
-        "id": article.pk,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-        "outlet": article.outlet.name if article.outlet else None,
-        "published": article.published.isoformat() if article.published else None,
-    }
 
 
 def _bad_request(problem: Exception) -> JsonResponse:

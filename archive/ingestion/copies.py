@@ -16,7 +16,6 @@ from collections.abc import Iterable
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from django.db.models import F
 
 from ..models import Article, CopyGroup
 
@@ -105,7 +104,7 @@ def copies_link(article: Article, *, finder: CopyFinder) -> set[int]:
 
 def _matches(article: Article, shingles: set[bytes], candidates: list[int]) -> list[tuple[float, Article]]:
     found = []
-    for other in Article.objects.filter(pk__in=candidates).only("pk", "body", "copy_group", "curated_fields", "published", "copy_similarity"):
+    for other in Article.objects.filter(pk__in=candidates).only("pk", "body", "copy_group", "curated_fields", "copy_similarity"):
         similarity = containment(shingles, body_shingles(other.body))
         if similarity >= CONTAINMENT_THRESHOLD:
             found.append((similarity, other))
@@ -119,7 +118,7 @@ def _group_join(article: Article, matches: list[tuple[float, Article]]) -> set[i
         if other.copy_group_id is None and "copy_group" in other.curated_fields:
             continue  # an editor took it out of its group; it stays alone
         if article.copy_group is None:
-            group = other.copy_group or CopyGroup.objects.create()
+            group = CopyGroup(pk=other.copy_group_id) if other.copy_group_id else CopyGroup.objects.create()
             if other.copy_group_id is None:
                 Article.objects.filter(pk=other.pk).update(copy_group=group, copy_similarity=similarity)
                 changed.add(other.pk)
@@ -134,7 +133,7 @@ def _group_join(article: Article, matches: list[tuple[float, Article]]) -> set[i
 def _groups_merge(*, keep: CopyGroup, other: int) -> set[int]:
     """Both groups' members are copies of one text; unless an editor split either group."""
     members = Article.objects.filter(copy_group__in=[keep.pk, other])
-    if any("copy_group" in fields for fields in members.values_list("curated_fields", flat=True)):
+    if members.any_curated("copy_group"):
         return set()
     moved = set(Article.objects.filter(copy_group=other).values_list("pk", flat=True))
     Article.objects.filter(copy_group=other).update(copy_group=keep)
@@ -146,11 +145,11 @@ def group_refresh(group_id: int) -> set[int]:
     """Keep `earliest` right; a group left with one article (and no editor's decision) is dissolved. The
     ids of articles that left a dissolved group."""
     members = Article.objects.filter(copy_group_id=group_id)
-    if members.count() < 2 and not any("copy_group" in fields for fields in members.values_list("curated_fields", flat=True)):
+    if members.count() < 2 and not members.any_curated("copy_group"):
         left = set(members.values_list("pk", flat=True))
         members.update(copy_group=None, copy_similarity=None)
         CopyGroup.objects.filter(pk=group_id).delete()
         return left
-    earliest = members.order_by(F("published").asc(nulls_last=True), "pk").first()
+    earliest = members.earliest_first().first()
     CopyGroup.objects.filter(pk=group_id).update(earliest=earliest)
     return set()

@@ -19,7 +19,7 @@ class Linker:
     counts behind the stories' rarity weights."""
 
     def __init__(self) -> None:
-        self.enabled = getattr(settings, "ARCHIVE_LINKING", True)
+        self.enabled = settings.ARCHIVE_LINKING
         self.copies = CopyFinder()
         self.counts = EntityCounts()
 
