@@ -13,9 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .ingestion.copies import group_refresh
-from .ingestion.quotes import group_text_refresh, quote_group_for
-from .ingestion.stories import story_refresh
+from .linking import copy_group_refresh, quote_group_for, quote_group_text_refresh, story_refresh
 from .models import (
     Article,
     CopyGroup,
@@ -174,7 +172,7 @@ def _split(
 def copy_group_split(articles: Iterable[Article]) -> int:
     """Split articles off their copy groups (see `_split`); returns how many moved."""
     articles = list(articles)
-    _split(articles, field="copy_group", model=CopyGroup, refresh=group_refresh, copy_similarity=None)
+    _split(articles, field="copy_group", model=CopyGroup, refresh=copy_group_refresh, copy_similarity=None)
     return len(articles)
 
 
@@ -194,11 +192,11 @@ def quote_speaker_set(quote: Quote, *, speaker: Entity | None) -> Quote:
     quote.speaker, quote.speaker_curated = speaker, True
     quote.group, _ = quote_group_for(quote.text, speaker=speaker, article=quote.article)
     quote.save()
-    group_text_refresh(quote.group)
+    quote_group_text_refresh(quote.group)
     if not old_group.quotes.exists():
         old_group.delete()
     elif old_group.pk != quote.group_id:
-        group_text_refresh(old_group)
+        quote_group_text_refresh(old_group)
     return quote
 
 
@@ -207,7 +205,7 @@ def article_links_refresh(*, before: dict, article: Article) -> None:
     consistent (earliest copy, story title) and the index learns the new group."""
     affected = {article.pk}
     for group_id in {before.get("copy_group"), article.copy_group_id} - {None}:
-        affected |= group_refresh(group_id)
+        affected |= copy_group_refresh(group_id)
     for story_id in {before.get("story"), article.story_id} - {None}:
         story_refresh(story_id)
     articles_touch(affected)

@@ -4,6 +4,9 @@ British and American spellings of a word are made one before stemming ("stabiliz
 index alike), from the curated list of variant pairs in the `breame` package rather than suffix rules,
 which would wreck four/for, hour, rise or precise. Because the same analyzer indexes, parses queries and
 marks snippets, counts and highlights agree.
+
+No stop words are dropped: "US", "IT", "May", "Who" and "will" are what researchers search for, and a
+phrase must match every one of its words in order. BM25 already makes common words weigh little.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from whoosh.analysis import (
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
-    StopFilter,
 )
 
 # American -> British, for words whose forms differ by spelling only.
@@ -36,8 +38,13 @@ class SpellingVariantFilter(Filter):
 TOKEN_PATTERN = r"[\w*]+(?:\.?[\w*]+)*"  # Whoosh's default token, written out so the highlighter finds the same tokens
 
 
+# Bumped whenever what the analyzer makes of a text changes: an index built with another version must be
+# rebuilt, and frozen result sets record the version their counts came from.
+ANALYZER_VERSION = 2
+
+
 def analyzer_build():
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter() | SpellingVariantFilter() | StemFilter()
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | SpellingVariantFilter() | StemFilter()
 
 
 ANALYZER = analyzer_build()

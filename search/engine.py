@@ -137,6 +137,8 @@ def index_open() -> whoosh_index.Index:
     ix = whoosh_index.open_dir(str(index_link()))
     if set(ix.schema.names()) != set(SCHEMA.names()):
         raise whoosh_index.IndexError("the index was built by an older version of the archive (its fields differ); rebuild it")
+    if any(ix.schema[name].analyzer != SCHEMA[name].analyzer for name in SCHEMA.names() if SCHEMA[name].analyzer is not None):
+        raise whoosh_index.IndexError("the index was built with an older text analyzer; rebuild it")
     return ix
 
 

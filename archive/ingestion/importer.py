@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path, PurePosixPath
@@ -21,7 +22,7 @@ from ..models import Article, Mention, Outlet, OutletAlias, alias_key
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, T, entities_stream, nlp_default
-from .linking import Linker
+from ..linking import Linker
 from .parsing import raw_parse
 from .readers import (
     MANIFEST_NAMES,
@@ -90,7 +91,33 @@ def mentions_replace(article: Article, found: list[FoundEntity], *, entities: En
     Mention.objects.bulk_create(Mention(article=article, entity=entity, count=count) for entity, count in entities.mentions(found).items())
 
 
-def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, entities: EntityResolver, linker: Linker) -> bool:
+class ImportRun:
+    """What one import or re-processing run keeps between articles: the entities and aliases resolved so
+    far, the near-copy LSH and the entity counts behind story weights. These caches describe committed
+    rows, so `article()` forgets them whenever an article's transaction rolls back (an error, or a
+    re-processed article found unchanged)."""
+
+    def __init__(self) -> None:
+        self.entities = EntityResolver()
+        self.linker = Linker()
+
+    @contextmanager
+    def article(self) -> Iterator[None]:
+        """One article's transaction. After an error everything is read again; after a deliberate rollback
+        (an unchanged article, whose body keeps its signature) only what the resolver created is gone."""
+        try:
+            with transaction.atomic():
+                yield
+                undone = transaction.get_rollback()
+        except BaseException:
+            self.entities.forget()
+            self.linker.forget()
+            raise
+        if undone:
+            self.entities.forget()
+
+
+def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, run: ImportRun) -> bool:
     """Write one article, its mentions and links (the caller holds the transaction); True when created."""
     article = Article.objects.filter(source=record.source).first()
     created = article is None
@@ -103,8 +130,8 @@ def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEnti
     article.stated = record.stated
     article.full_clean(exclude=["outlet", "source", "raw_text", "body"])
     article.save()
-    mentions_replace(article, found, entities=entities)
-    announce_articles_changed(article_ids=linker.link(article))
+    mentions_replace(article, found, entities=run.entities)
+    announce_articles_changed(article_ids=run.linker.link(article))
     return created
 
 
@@ -193,14 +220,12 @@ def articles_import(
         if dry_run:
             report.created += sum(1 for _ in todo)
             return report
-        entities, linker = EntityResolver(), Linker()
+        run = ImportRun()
         for found, (record, parsed) in entities_for(((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))):
             try:
-                with transaction.atomic():
-                    created = article_save(record, parsed, found, entities=entities, linker=linker)
+                with run.article():
+                    created = article_save(record, parsed, found, run=run)
             except (ValidationError, DatabaseError) as error:
-                entities.forget()
-                linker.forget()
                 report.reject(record.location, _error_text(error))
                 continue
             if created:
@@ -291,29 +316,38 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
     report = ReprocessReport()
     pages = [(_folder(a.source), a.raw_text) for a in articles if a.raw_format == "page"]
     furniture = furniture_learn(pages) if len(pages) >= 3 else {}
-    entities, linker = EntityResolver(), Linker()
+    run = ImportRun()
     with announcements_batched():
         for found, (article, parsed) in entities_for(
             ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, report=report)),
             n_process=nlp_processes(len(articles)),
         ):
-            before = _article_state(article)
-            with transaction.atomic():
-                article_fields_apply(article, parsed)
-                mentions_replace(article, found, entities=entities)
-                linked = linker.link(article)
-                unchanged = _article_state(article) == before
-                if unchanged:
-                    transaction.set_rollback(True)  # the same body keeps the same signature in the linker
-                else:
-                    article.save()
-                    announce_articles_changed(article_ids=linked)
-            if unchanged:
-                entities.forget()  # what the rolled-back transaction created is gone
-                report.unchanged += 1
-            else:
+            try:
+                with run.article():
+                    changed = article_refresh(article, parsed, found, run=run)
+            except (ValidationError, DatabaseError) as error:
+                report.failed.append((article.pk, _error_text(error)))
+                continue
+            if changed:
                 report.changed += 1
+            else:
+                report.unchanged += 1
     return report
+
+
+def article_refresh(article: Article, parsed: ParsedArticle, found: list[FoundEntity], *, run: ImportRun) -> bool:
+    """Re-extract one article (the caller holds the transaction); an unchanged article's transaction is
+    rolled back, so the same body keeps its signature in the linker. True when it changed."""
+    before = _article_state(article)
+    article_fields_apply(article, parsed)
+    mentions_replace(article, found, entities=run.entities)
+    linked = run.linker.link(article)
+    if _article_state(article) == before:
+        transaction.set_rollback(True)
+        return False
+    article.save()
+    announce_articles_changed(article_ids=linked)
+    return True
 
 
 def _reparsed(articles: list[Article], *, furniture: dict[str, frozenset[str]], report: ReprocessReport) -> Iterator[tuple[Article, ParsedArticle]]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.ingestion.copies import CopyFinder, body_shingles, containment, copies_link
+from archive.linking.copies import CopyFinder, body_shingles, containment, copies_link
 from archive.models import Article, CopyGroup
 from tests.conftest import DATA, SEEDS_TRUTH
 from tests.factories import ArticleFactory

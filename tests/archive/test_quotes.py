@@ -7,7 +7,7 @@ import pytest
 
 from archive.curation import quote_speaker_set
 from archive.ingestion.importer import articles_reprocess
-from archive.ingestion.quotes import Person, quote_words, quotes_find, same_statement, speakers_attribute
+from archive.linking.quotes import Person, quote_words, quotes_find, same_statement, speakers_attribute
 from archive.models import Article, Entity, Quote
 from tests.conftest import DATA, SEEDS_TRUTH
 from tests.factories import EntityFactory

@@ -25,7 +25,7 @@ PAYLOADS = [f"{prefix}{template}" for prefix in ("", "Harbour ", "<b>", "&lt;", 
 
 @pytest.fixture
 def poisoned(committed_db):
-    from archive.ingestion.quotes import quotes_link
+    from archive.linking.quotes import quotes_link
     from archive.models import Article, Entity, Mention, Outlet
 
     articles = []

@@ -2,6 +2,9 @@
 
 Runs inside the article's own transaction after its mentions are saved, so a failed article leaves no
 link behind. `ARCHIVE_LINKING = False` turns it off (the benchmark measures the import both ways).
+
+The functions curation needs (refreshing a group or story after an editor's change, finding a quote's
+statement) are this package's public interface; nothing outside it reaches into its modules.
 """
 
 from __future__ import annotations
@@ -10,8 +13,12 @@ from django.conf import settings
 
 from ..models import Article
 from .copies import CopyFinder, copies_link
-from .quotes import quotes_link
-from .stories import EntityCounts, story_link
+from .copies import group_refresh as copy_group_refresh
+from .quotes import group_text_refresh as quote_group_text_refresh
+from .quotes import quote_group_for, quotes_link
+from .stories import EntityCounts, story_link, story_refresh
+
+__all__ = ["Linker", "copy_group_refresh", "quote_group_for", "quote_group_text_refresh", "story_refresh"]
 
 
 class Linker:
