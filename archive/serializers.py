@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django.db.models import Prefetch
 
-from .models import Article, Quote
+from .models import Article, Mention, Quote
 
 EXPORT_FIELDS = [
     "id", "url", "source", "source_url", "outlet", "published", "title", "title_derived", "byline", "body", "entities", "status",
@@ -16,11 +15,14 @@ EXPORT_FIELDS = [
 
 
 def articles_for_export(queryset) -> Iterable[Article]:
-    """Articles with what a row needs, loaded in chunks so a large export never sits in memory."""
+    """Articles with what a row needs. Mentions come with their entities in one join: prefetching the
+    entities separately asks for every distinct entity of a chunk by id, which SQLite refuses beyond about
+    a thousand ("Expression tree is too large")."""
     return queryset.select_related("outlet").prefetch_related(
-        "mentions__entity",
+        Prefetch("mentions", queryset=Mention.objects.select_related("entity")),
         Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
-        Prefetch("copy_group__articles", queryset=Article.objects.only("pk", "source", "copy_group_id").order_by("pk")),
+        # near-copies a reader may see: hidden ones never show through a published copy
+        Prefetch("copy_group__articles", queryset=Article.objects.published().only("pk", "source", "copy_group_id").order_by("pk")),
     ).iterator(chunk_size=500)
 
 
@@ -55,28 +57,3 @@ def article_reference(article: Article, *, url: str) -> dict:
         "outlet": article.outlet.name if article.outlet else None,
         "published": article.published.isoformat() if article.published else None,
     }
-
-
-def article_rows(articles: Iterable[Article], *, base_url: str = "") -> Iterator[dict]:
-    for article in articles:
-        yield article_row(article, base_url=base_url)
-
-
-def csv_row(row: dict) -> list[str]:
-    """A row flattened for CSV: entity names and near-copies joined with '; ', quotes as JSON, booleans and
-    nulls as text."""
-    flat = []
-    for name in row:
-        value = row[name]
-        if name == "entities":
-            value = "; ".join(item["name"] for item in value)
-        elif name == "near_duplicates":
-            value = "; ".join(value)
-        elif name == "quotes":
-            value = json.dumps(value, ensure_ascii=False) if value else ""
-        elif value is None:
-            value = ""
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        flat.append(str(value))
-    return flat

@@ -1,76 +1,109 @@
-"""Streaming exports of a whole result set: the export serializer's rows plus the snippet.
+"""Exports: one writer per format (JSON Lines, CSV), shared by the web exports and `export_articles`.
 
-Only the matching ids (integers) are held; articles are read and written 500 at a time, so an export
-of the whole archive never sits in memory and is never capped.
+Only the ids (integers) of what is exported are held; rows are read and written `CHUNK` at a time, so an
+export of the whole archive never sits in memory and is never capped. A streamed response cannot change
+its status code once it has begun, so a failure in the middle is logged and ends the body with an
+explicit error line (`{"_error": ...}` in JSON Lines, a row whose first cell is `_error` in CSV); a
+complete export has no such line.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 
 from archive.models import Article
-from archive.serializers import EXPORT_FIELDS, article_row, articles_for_export, csv_row
+from archive.serializers import EXPORT_FIELDS, article_row, articles_for_export
 
-from .highlight import snippet_html
-from .searching import SearchParams, article_ids_matching
+log = logging.getLogger(__name__)
 
 CHUNK = 500
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Row = dict[str, object]
 
 
-def export_meta(params: SearchParams, *, total: int) -> dict:
-    return {
-        "query": params.q,
-        "filters": {
-            "outlet": list(params.outlets), "entity": list(params.entities), "entity_type": list(params.entity_types),
-            "from": params.date_from.isoformat() if params.date_from else None,
-            "to": params.date_to.isoformat() if params.date_to else None,
-        },
-        "total": total,
-        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
+def rows_for(ids: Iterable[int], *, base_url: str = "", published_only: bool = True, extra: Callable[[Article, Row], None] | None = None) -> Iterator[Row]:
+    """Export rows of these articles in the given order, read `CHUNK` at a time; `extra` adds fields."""
+    iterator = iter(ids)
+    articles = Article.objects.published() if published_only else Article.objects.all()
+    while chunk := list(islice(iterator, CHUNK)):
+        found = {article.pk: article for article in articles_for_export(articles.filter(pk__in=chunk))}
+        for pk in chunk:
+            if pk in found:
+                row = article_row(found[pk], base_url=base_url)
+                if extra is not None:
+                    extra(found[pk], row)
+                yield row
 
 
-def export_rows(params: SearchParams, *, base_url: str = "") -> tuple[int, Iterator[dict]]:
-    """The number of matching published articles, and their rows in the search's order."""
-    ids, terms = article_ids_matching(params)
-
-    def rows() -> Iterator[dict]:
-        iterator = iter(ids)
-        while chunk := list(islice(iterator, CHUNK)):
-            articles = {a.pk: a for a in articles_for_export(Article.objects.published().filter(pk__in=chunk))}
-            for pk in chunk:
-                if pk in articles:
-                    row = article_row(articles[pk], base_url=base_url)
-                    row["snippet"] = snippet_html(articles[pk].body, terms)
-                    yield row
-
-    return len(ids), rows()
-
-
-def jsonl_lines(params: SearchParams, *, base_url: str = "") -> Iterator[str]:
-    total, rows = export_rows(params, base_url=base_url)
-    yield json.dumps({"_meta": export_meta(params, total=total)}, ensure_ascii=False) + "\n"
-    for row in rows:
-        yield json.dumps(row, ensure_ascii=False) + "\n"
+def csv_cell(name: str, value: object) -> str:
+    """A value as one CSV cell: entity names and near-copies joined with '; ', quotes as JSON, booleans and
+    nulls as text, and a cell a spreadsheet would run as a formula prefixed with a quote mark."""
+    if name == "entities":
+        text = "; ".join(str(item["name"]) for item in value)
+    elif isinstance(value, list):
+        text = "; ".join(map(str, value)) if all(isinstance(item, str) for item in value) else json.dumps(value, ensure_ascii=False) if value else ""
+    elif value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_lines(rows: Iterator[dict]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+@dataclass(frozen=True)
+class ExportFormat:
+    """How one format writes its head, its rows and the error trailer."""
 
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
+    name: str
+    content_type: str
 
-    writer.writerow([*EXPORT_FIELDS, "snippet"])
-    yield flush()
-    for row in rows:
-        writer.writerow(csv_row(row))
-        yield flush()
+    def head(self, *, fields: list[str], meta: dict | None) -> str:
+        if self.name == "jsonl":
+            return json.dumps({"_meta": meta}, ensure_ascii=False) + "\n" if meta is not None else ""
+        return self._csv_line(fields)
+
+    def row(self, row: Row, *, fields: list[str]) -> str:
+        if self.name == "jsonl":
+            return json.dumps(row, ensure_ascii=False) + "\n"
+        return self._csv_line([csv_cell(name, row.get(name)) for name in fields])
+
+    def error(self, message: str, *, fields: list[str]) -> str:
+        if self.name == "jsonl":
+            return json.dumps({"_error": message}, ensure_ascii=False) + "\n"
+        return self._csv_line(["_error", message] + [""] * (len(fields) - 2))
+
+    @staticmethod
+    def _csv_line(cells: list[str]) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(cells)
+        return buffer.getvalue()
+
+
+FORMATS = {
+    "jsonl": ExportFormat("jsonl", "application/x-ndjson; charset=utf-8"),
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8"),
+}
+
+
+def export_lines(rows: Iterator[Row], *, format: str, fields: list[str] | None = None, meta: dict | None = None) -> Iterator[str]:
+    """The export as text, head first; a failure while rows are read ends it with the error trailer."""
+    writer = FORMATS[format]
+    fields = fields or EXPORT_FIELDS
+    yield writer.head(fields=fields, meta=meta)
+    written = 0
+    try:
+        for row in rows:
+            yield writer.row(row, fields=fields)
+            written += 1
+    except Exception as error:  # the status line has gone out: say so in the body, never end as if complete
+        log.exception("Export failed after %d rows", written)
+        yield writer.error(f"the export stopped after {written} rows ({type(error).__name__}); run it again or use manage.py export_articles", fields=fields)

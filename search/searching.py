@@ -189,6 +189,8 @@ class SearchOutcome:
     shares: list[float] = field(default_factory=list)
     highlight_ms: float = 0.0
     listed: int | None = None  # how many results the pages hold: groups when collapsed, whatever `total` counts
+    articles: int = 0  # matching articles
+    groups: int | None = None  # matching copy groups (an article without copies is a group of its own), when counted
 
     @property
     def pages(self) -> int:
@@ -229,10 +231,11 @@ def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     return frozenset(terms)
 
 
-def search_run(params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True) -> SearchOutcome:
+def search_run(params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True, count_groups: bool = False) -> SearchOutcome:
     """One page of results and the exact total; with `facets` the facet counts over the whole result set,
     with `snippets` highlighted snippets, with `with_share` each date bucket's share of the outlets' own
-    output (see `attention_share`). The benchmark times each combination."""
+    output (see `attention_share`), with `count_groups` the number of copy groups whatever is counted. The
+    benchmark times each combination."""
     started = time.perf_counter()
     user_query = query_parse(params.q)
     filters = params.filters()
@@ -245,10 +248,11 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
         results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
         page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
         terms = matched_terms(user_query, searcher)
-        total = listed = len(matched)
-        if facets or groups or params.collapse:
+        total = listed = article_count = len(matched)
+        group_total = None
+        if facets or groups or params.collapse or count_groups:
             columns = facet_columns(searcher)
-            if groups or params.collapse:
+            if groups or params.collapse or count_groups:
                 group_total = columns.group_count(matched)
                 total = group_total if groups else total
                 listed = group_total if params.collapse else listed
@@ -276,7 +280,7 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
     return SearchOutcome(
-        params=params, total=total, listed=listed, hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
+        params=params, total=total, listed=listed, articles=article_count, groups=group_total, hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
         date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
         highlight_ms=highlight_ms,
     )
@@ -300,9 +304,31 @@ def facets_build(params: SearchParams, counted: dict[str, dict[str, int]], days:
     }
 
 
-def article_ids_matching(params: SearchParams) -> tuple[list[int], frozenset[str]]:
-    """Every matching article id in the requested order, and the matched terms, for exports."""
+def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], frozenset[str]]:
+    """What an export of this search holds: the counts (as the page shows them), every listed result's id in
+    the page's order (one per copy group when collapsed), and the matched terms for snippets."""
+    outcome = search_run(replace(params, page=1), facets=False, snippets=False, count_groups=True)
     user_query = query_parse(params.q)
     with searcher_open() as searcher:
         results = searcher.search(user_query, filter=params.filters(), limit=None, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
-        return [int(hit["id"]) for hit in results], matched_terms(user_query, searcher)
+        return outcome, [int(hit["id"]) for hit in results], outcome.terms
+
+
+def export_meta(params: SearchParams, *, outcome: SearchOutcome, rows: int) -> dict:
+    """The `_meta` of an export: every parameter that shapes it and the counts it holds."""
+    return {
+        "query": params.q,
+        "filters": {
+            "outlet": list(params.outlets), "entity": list(params.entities), "entity_type": list(params.entity_types),
+            "from": params.date_from.isoformat() if params.date_from else None,
+            "to": params.date_to.isoformat() if params.date_to else None,
+        },
+        "sort": params.sort,
+        "collapse": params.collapse,
+        "count": "groups" if params.counts_groups else "articles",
+        "total": outcome.total,
+        "articles": outcome.articles,
+        "groups": outcome.groups,
+        "rows": rows,
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }

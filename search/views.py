@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 
 from archive.models import Article
 from archive.ratelimits import limited
-from archive.serializers import article_reference, article_row
+from archive.serializers import EXPORT_FIELDS, article_reference, article_row, articles_for_export
 
 from .engine import IndexUnavailable
-from .exports import csv_lines, export_rows, jsonl_lines
+from .exports import FORMATS, export_lines, rows_for
+from .highlight import snippet_html
 from .forms import SearchForm
 from .health import index_check, index_check_cached
 from .query import QuerySyntaxError
-from .searching import ParameterError, SearchOutcome, params_from_query, search_run
+from .searching import ParameterError, SearchOutcome, export_ids, export_meta, params_from_query, search_run
 
 FACET_TITLES = [("outlet", "Outlets"), ("entity_type", "Entity types"), ("entity", "Entities")]
 FACET_SHOWN = 8
@@ -109,40 +110,44 @@ def api_search(request: HttpRequest) -> JsonResponse:
 
 @limited
 def api_article(request: HttpRequest, pk: int) -> JsonResponse:
-    article = get_object_or_404(Article.objects.published().select_related("outlet").prefetch_related("mentions__entity"), pk=pk)
-    return JsonResponse(article_row(article, base_url=request.build_absolute_uri("/").rstrip("/")))
+    article = next(iter(articles_for_export(Article.objects.published().filter(pk=pk))), None)
+    if article is None:
+        raise Http404("No published article has this id.")
+    return JsonResponse(article_row(article, base_url=_base_url(request)))
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _export(request: HttpRequest, format: str) -> HttpResponse:
+    """The whole result set, streamed; the query runs before the response starts, so a bad one is a 400."""
+    try:
+        params = params_from_query(request.GET)
+        outcome, ids, terms = export_ids(params)
+    except (ParameterError, QuerySyntaxError) as problem:
+        return _bad_request(problem)
+    except IndexUnavailable:
+        return JsonResponse({"error": index_check().message}, status=503)
+    rows = rows_for(ids, base_url=_base_url(request), extra=lambda article, row: row.update(snippet=snippet_html(article.body, terms)))
+    meta = export_meta(params, outcome=outcome, rows=len(ids))
+    lines = export_lines(rows, format=format, fields=[*EXPORT_FIELDS, "snippet"], meta=meta)
+    response = StreamingHttpResponse(lines, content_type=FORMATS[format].content_type)
+    response["Content-Disposition"] = f'attachment; filename="archive-export.{format}"'
+    response["X-Archive-Query"] = params.q.encode("unicode_escape").decode("ascii")
+    response["X-Archive-Total"] = str(outcome.total)
+    response["X-Archive-Rows"] = str(len(ids))
+    return response
 
 
 @limited
 def export_jsonl(request: HttpRequest) -> HttpResponse:
-    try:
-        params = params_from_query(request.GET)
-        lines = jsonl_lines(params, base_url=request.build_absolute_uri("/").rstrip("/"))
-        first = next(lines)  # runs the query now, so a bad one is a 400 rather than a broken stream
-    except (ParameterError, QuerySyntaxError) as problem:
-        return _bad_request(problem)
-    response = StreamingHttpResponse(_chain(first, lines), content_type="application/x-ndjson; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="archive-export.jsonl"'
-    return response
+    return _export(request, "jsonl")
 
 
 @limited
 def export_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        params = params_from_query(request.GET)
-        total, rows = export_rows(params, base_url=request.build_absolute_uri("/").rstrip("/"))
-    except (ParameterError, QuerySyntaxError) as problem:
-        return _bad_request(problem)
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="archive-export.csv"'
-    response["X-Archive-Query"] = params.q.encode("unicode_escape").decode("ascii")
-    response["X-Archive-Total"] = str(total)
-    return response
-
-
-def _chain(first: str, rest):
-    yield first
-    yield from rest
+    return _export(request, "csv")
 
 
 QUERY_EXAMPLES = [

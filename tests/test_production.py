@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -52,3 +58,63 @@ def test_rate_limit_per_address(client, db, settings, url):
     settings.ARCHIVE_RATELIMIT = ""
     cache.clear()
     assert all(client.get(url, REMOTE_ADDR="10.0.0.7").status_code == 200 for _ in range(5))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> tuple[int, dict, bytes]:
+    """A GET as the TLS proxy forwards it (the production settings redirect plain HTTP)."""
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", "Host": "archive.example.org"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def production_server(tmp_path):
+    """The production stack from a clean data directory, as `make serve` runs it: migrate, collectstatic
+    (fingerprinted, compressed), an import, then gunicorn with config.settings.prod on a loopback port."""
+    env = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "archive.example.org", "ARCHIVE_DATA_DIR": str(tmp_path / "data"),
+           "STATIC_ROOT": str(tmp_path / "static"), "ARCHIVE_SPACY_MODEL": "", "DATABASE_URL": ""}
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"], ["import_articles", "fixtures/"]):
+        result = manage_prod(*command, **env)
+        assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
+    port = _free_port()
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod", **env}
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            _fetch(base + "/help/search")
+            break
+        except OSError:
+            time.sleep(0.3)
+    assert server.poll() is None, server.stdout.read() if server.stdout else ""
+    yield base
+    server.terminate()
+    server.wait(timeout=20)
+
+
+def test_production_stack_serves_pages_api_and_fingerprinted_static_files(production_server):
+    status, _, page = _fetch(production_server + "/?q=putin")
+    assert status == 200 and b'data-testid="result"' in page
+    fingerprinted = re.search(rb'href="(/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css)"', page)
+    assert fingerprinted, "the page does not link the fingerprinted stylesheet"
+    status, headers, css = _fetch(production_server + fingerprinted.group(1).decode())
+    assert status == 200 and css.startswith(b"@charset") and "max-age" in headers.get("Cache-Control", "")
+    status, _, answer = _fetch(production_server + "/api/search?q=putin")
+    results = json.loads(answer)["results"]
+    assert status == 200 and results
+    status, _, article = _fetch(production_server + f"/articles/{results[0]['id']}/")
+    assert status == 200 and results[0]["title"].encode() in article.replace(b"&#x27;", b"'")
