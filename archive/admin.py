@@ -30,7 +30,31 @@ from .ingestion.uploads import uploads_import
 from .models import Article, CopyGroup, Entity, EntityAlias, Mention, Outlet, OutletAlias, Quote, Story
 from .presentation import raw_lines
 
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without a scheme is https
+class TextKeepingLineEnds(forms.CharField):
+    """Browsers send a textarea's lines ending in CR LF; the archive stores LF and keeps spacing exactly.
+    Normalised before the form compares values, so saving an unchanged form changes nothing."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**{**kwargs, "strip": False})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class ExactSaves:
+    """An admin whose saves change only what the editor changed: no save (so no history entry, no new update
+    time, no re-index) when the form is unchanged; a URL typed without a scheme is https."""
+
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"form_class": TextKeepingLineEnds, "widget": forms.Textarea},
+    }
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        if change and not form.has_changed():
+            return
+        super().save_model(request, obj, form, change)
 
 
 class MentionInline(admin.TabularInline):
@@ -46,11 +70,10 @@ class OutletAliasInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(ExactSaves, SimpleHistoryAdmin):
     list_display = ["name", "slug", "domain", "article_count", "alias_list"]
     search_fields = ["name", "slug", "domain", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
-    formfield_overrides = HTTPS_URLS
     inlines = [OutletAliasInline]
     actions = ["merge_outlets"]
 
@@ -116,7 +139,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
     list_display = ["title", "outlet", "published", "status", "entity_count", "imported_at"]
     list_filter = ["status", "outlet", "published", "title_derived", NoDateFilter, NoOutletFilter]
     search_fields = ["title", "body", "source"]
@@ -124,7 +147,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["outlet"]
     readonly_fields = ["raw_format", "raw_hash", "stated", "curated_fields", "imported_at", "updated_at", "clean_and_raw", "copy_similarity"]
     inlines = [MentionInline]
-    formfield_overrides = HTTPS_URLS
     actions = ["hide_articles", "publish_articles", "reprocess_articles", "reindex_articles", "split_copy_group", "split_story"]
     change_list_template = "admin/archive/article/change_list.html"
     raw_id_fields = ["copy_group", "story"]
@@ -253,7 +275,7 @@ def _merge_action(modeladmin, request, queryset, *, action: str, what: str, merg
 
 
 @admin.register(Entity)
-class EntityAdmin(SimpleHistoryAdmin):
+class EntityAdmin(ExactSaves, SimpleHistoryAdmin):
     list_display = ["name", "type", "mention_count", "article_count", "alias_list"]
     list_filter = ["type"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -316,7 +338,7 @@ class EntityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EntityAlias)
-class EntityAliasAdmin(admin.ModelAdmin):
+class EntityAliasAdmin(ExactSaves, admin.ModelAdmin):
     list_display = ["name", "entity", "blocked", "origin"]
     list_filter = ["blocked", "origin", "entity__type"]
     search_fields = ["name", "entity__name"]
@@ -347,7 +369,7 @@ class StoryMemberInline(MemberInline):
 
 
 @admin.register(CopyGroup)
-class CopyGroupAdmin(admin.ModelAdmin):
+class CopyGroupAdmin(ExactSaves, admin.ModelAdmin):
     """To split a wrong group, select articles in the article list and use "Split … copy group"."""
 
     list_display = ["__str__", "member_count", "created_at"]
@@ -363,7 +385,7 @@ class CopyGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(ExactSaves, admin.ModelAdmin):
     list_display = ["__str__", "first_published", "member_count"]
     search_fields = ["title"]
     readonly_fields = ["first_published", "created_at"]
@@ -378,7 +400,7 @@ class StoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(ExactSaves, admin.ModelAdmin):
     """Choosing another speaker moves the quote to that speaker's statement; re-processing keeps it."""
 
     list_display = ["text_start", "speaker", "article", "group", "speaker_curated"]

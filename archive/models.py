@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import models
+from django.utils import timezone
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -60,6 +61,12 @@ class ArticleQuerySet(models.QuerySet):
             by_group.setdefault(member.copy_group_id, []).append(member)
         return {a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk] for a in articles if a.copy_group_id}
 
+    def update_links(self, **fields) -> int:
+        """Change these articles' derived links (copy group, story) in one statement. The update time moves
+        with them: the index reconciles documents by update time, and a bare `update()` would leave an
+        article's copy group stale in the index."""
+        return self.update(**fields, updated_at=timezone.now())
+
     def any_curated(self, field: str) -> bool:
         """Whether an editor decided `field` for any of these articles (a split group or story)."""
         return any(field in fields for fields in self.values_list("curated_fields", flat=True))
@@ -104,8 +111,10 @@ class Article(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
 
     objects = ArticleQuerySet.as_manager()
-    # Every change is kept (who, when, old and new values); the raw text never changes after import.
-    history = HistoricalRecords(excluded_fields=["raw_text", "signature"])
+    # Every change an editor or a re-process makes is kept (who, when, old and new values). The raw text
+    # never changes after import; signatures, copy groups and stories are derived links that linking
+    # recomputes for many articles at once (an editor's split shows as a curated field).
+    history = HistoricalRecords(excluded_fields=["raw_text", "signature", "copy_group", "copy_similarity", "story"])
 
     class Meta:
         ordering = ["-published", "id"]

@@ -132,7 +132,7 @@ def _best_story(article: Article, *, counts: EntityCounts) -> Story | None:
         return None
     if best.story_id is None:
         story = Story.objects.create()
-        Article.objects.filter(pk=best.pk).update(story=story)
+        Article.objects.filter(pk=best.pk).update_links(story=story)
         return story
     return best.story
 
@@ -142,7 +142,7 @@ def story_refresh(story_id: int) -> None:
     decision) is dissolved."""
     members = Article.objects.filter(story_id=story_id)
     if members.count() < 2 and not members.any_curated("story"):
-        members.update(story=None)
+        members.update_links(story=None)
         Story.objects.filter(pk=story_id).delete()
         return
     first = members.order_by("published", "pk").exclude(published=None).first() or members.order_by("pk").first()

@@ -191,3 +191,59 @@ def test_copy_groups_and_stories_have_admin_pages(seeds, editor):
     assert editor.get("/admin/archive/copygroup/").status_code == 200
     assert editor.get("/admin/archive/story/").status_code == 200
     assert editor.get("/admin/archive/quote/").status_code == 200
+
+
+def _row(instance) -> dict:
+    """Every stored value of a model instance, read afresh from the database."""
+    fresh = type(instance).objects.get(pk=instance.pk)
+    return {field.attname: getattr(fresh, field.attname) for field in fresh._meta.concrete_fields}
+
+
+def _history_count(instance) -> int:
+    return instance.history.count() if hasattr(instance, "history") else 0
+
+
+def _admin_objects() -> list:
+    from archive.models import CopyGroup, Entity, EntityAlias, Quote, Story
+
+    return [
+        Article.objects.get(source=PESKOV), Outlet.objects.get(slug="snn"), Entity.objects.get(slug="vladimir-putin"),
+        EntityAlias.objects.filter(entity__isnull=False).first(), CopyGroup.objects.first(), Story.objects.first(), Quote.objects.first(),
+    ]
+
+
+def test_saving_every_change_form_unchanged_changes_nothing(seeds, editor):
+    """What a browser sends back for an untouched form (CR LF line ends included) changes no value, adds no
+    history entry and moves no update time."""
+    from tests.archive.admin_forms import form_submission
+
+    for instance in _admin_objects():
+        meta = instance._meta
+        url = f"/admin/{meta.app_label}/{meta.model_name}/{instance.pk}/change/"
+        before, history = _row(instance), _history_count(instance)
+        data = form_submission(editor.get(url).content.decode(), form_id=f"{meta.model_name}_form")
+        response = editor.post(url, {**data, "_save": "Save"})
+        assert response.status_code == 302, (url, response.content.decode()[:2000])
+        assert _row(instance) == before, meta.model_name
+        assert _history_count(instance) == history, meta.model_name
+
+
+@pytest.mark.parametrize(("model", "field", "value"), [("article", "byline", "Jane Editor"), ("outlet", "domain", "snn.example.org"), ("entity", "name", "Vladimir V. Putin")])
+def test_changing_one_field_changes_only_that_field(seeds, editor, model, field, value):
+    from tests.archive.admin_forms import form_submission
+
+    instance = next(item for item in _admin_objects() if item._meta.model_name == model)
+    url = f"/admin/archive/{model}/{instance.pk}/change/"
+    before = _row(instance)
+    data = form_submission(editor.get(url).content.decode(), form_id=f"{model}_form")
+    data[field] = [value]
+    assert editor.post(url, {**data, "_save": "Save"}).status_code == 302
+    after = _row(instance)
+    changed = {name for name in before if before[name] != after[name]} - {"updated_at"}
+    expected = {field, "curated_fields"} if model == "article" else {field}
+    assert changed == expected
+    if model == "article":
+        assert after["curated_fields"] == [field]
+        assert after["body"] == before["body"]
+    record = instance.history.first()
+    assert [change.field for change in record.diff_against(record.prev_record).changes] == sorted(expected)
