@@ -7,3 +7,6 @@ class ArchiveConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the model receivers)
+        from .processes import children_die_with_parent
+
+        children_die_with_parent()

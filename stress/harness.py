@@ -58,6 +58,42 @@ def state(data_dir: Path) -> dict:
     return json.loads(manage(data_dir, "shell", "-c", script).stdout.strip().splitlines()[-1])
 
 
+def children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Which of `pids` still run (zombies excluded)."""
+    living = set()
+    for pid in pids:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                living.add(pid)
+        except OSError:
+            continue
+    return living
+
+
+def kill_leaves_no_workers(process: subprocess.Popen, *, grace_s: float = 10.0) -> set[int]:
+    """SIGKILL `process`; the ids of its worker processes still alive `grace_s` later (should be none)."""
+    workers = children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + grace_s
+    while alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive(workers)
+
+
 def crash_trials(*, articles: int, kills: int, seed: int = 20, report=None) -> list[dict]:
     """Per trial: a fresh archive, an import killed at a random moment, a re-run to completion, a check."""
     rng = random.Random(seed)
@@ -82,17 +118,17 @@ def crash_trials(*, articles: int, kills: int, seed: int = 20, report=None) -> l
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 started = time.monotonic()
             delay = rng.uniform(0.3, max(full * 0.95, 0.5))
+            survivors: set[int] = set()
             try:
                 process.wait(timeout=delay)
             except subprocess.TimeoutExpired:
-                process.send_signal(signal.SIGKILL)
-                process.wait()
+                survivors = kill_leaves_no_workers(process)
             killed = state(data)
             rerun = manage(data, "import_articles", str(corpus))
             after = state(data)
             results.append({
                 "trial": trial, "killed_after_s": round(delay, 2), "articles_when_killed": killed["articles"],
-                "index_without_row_when_killed": killed["index_without_row"],
+                "index_without_row_when_killed": killed["index_without_row"], "workers_left": len(survivors),
                 "rerun_summary": rerun.stdout.strip().splitlines()[-1] if rerun.stdout.strip() else rerun.stderr[-200:],
                 **after, "lost": articles - after["articles"], "duplicated": after["articles"] - after["sources"],
             })
@@ -201,7 +237,7 @@ def main() -> None:
     options = parser.parse_args()
     if options.trial == "crash":
         results = crash_trials(articles=options.articles, kills=options.kills, report=lambda row: print(json.dumps(row), flush=True))
-        bad = [row for row in results if not row["in_step"] or row["lost"] or row["duplicated"] or row["without_mentions"] or row["index_without_row_when_killed"]]
+        bad = [row for row in results if not row["in_step"] or row["lost"] or row["duplicated"] or row["without_mentions"] or row["index_without_row_when_killed"] or row["workers_left"]]
         print(f"{len(results)} kills: {len(results) - len(bad)} agreed exactly, {len(bad)} did not")
         sys.exit(1 if bad else 0)
     result = load_trial(articles=options.articles, clients=options.clients, requests=options.requests)
