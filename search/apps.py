@@ -47,4 +47,4 @@ def _index_in_step(app_configs, **kwargs) -> list:
         health = index_check(full=True)
     except DatabaseError:
         return []
-    return [] if health.ok else [checks.Warning(health.message, id="search.W001")]
+    return [] if health.ok or health.importing else [checks.Warning(health.message, id="search.W001")]

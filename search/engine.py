@@ -15,7 +15,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -232,7 +232,7 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
     return changed
 
 
-def index_rebuild(*, procs: int = 1, limitmb: int = 256) -> int:
+def index_rebuild(*, procs: int = 1, limitmb: int = 256, progress: Callable[[int, int], None] | None = None) -> int:
     """Build a fresh index from the database beside the live one and swap it in; returns the count."""
     index_link().parent.mkdir(parents=True, exist_ok=True)
     target = _generation_new()
@@ -241,10 +241,13 @@ def index_rebuild(*, procs: int = 1, limitmb: int = 256) -> int:
     options = {"limitmb": limitmb}
     if procs > 1:
         options.update(procs=procs, multisegment=True)
+    total = Article.objects.published().count()
     with writer_open(ix, **options) as writer:
         for article in articles_for_index().iterator(chunk_size=SYNC_BATCH):
             writer.add_document(**article_document(article))
             count += 1
+            if progress:
+                progress(count, total)
     previous = os.path.realpath(index_link()) if index_link().is_symlink() else None
     if index_link().exists() and not index_link().is_symlink():
         shutil.rmtree(index_link())

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from archive.models import Article
+from archive.runs import RunStatus, runs_active
 
 from .engine import index_exists, index_link, searcher_open
 
@@ -20,13 +21,28 @@ class IndexHealth:
     indexed: int
     expected: int
     detail: str = ""
+    runs: tuple[RunStatus, ...] = ()  # imports or re-processing going on now: the index is being filled
 
     @property
     def ok(self) -> bool:
         return self.state == "ok"
 
     @property
+    def importing(self) -> bool:
+        return bool(self.runs) and self.state != "corrupt"
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing to tell a researcher."""
+        return self.ok and not self.runs
+
+    @property
     def message(self) -> str:
+        if self.importing:
+            run = self.runs[0]
+            what = "An import" if run.kind == "import" else "A re-processing run"
+            unit = "files" if run.kind == "import" else "articles"
+            return f"{what} is in progress ({run.done:,} of {run.total:,} {unit} read); {self.indexed:,} articles are searchable so far."
         if self.ok:
             return f"The search index is in step with the database ({self.indexed} articles)."
         what = {
@@ -45,7 +61,14 @@ def _checksum(pairs) -> str:
 
 
 def index_check(*, full: bool = False) -> IndexHealth:
-    """Compare the index with the database; `full` also compares every id and update time."""
+    """Compare the index with the database; `full` also compares every id and update time. While an import
+    runs the two differ by design, and the health says so instead of asking for a repair."""
+    health = _compared(full=full)
+    runs = tuple(runs_active())
+    return replace(health, runs=runs) if runs else health
+
+
+def _compared(*, full: bool) -> IndexHealth:
     expected = Article.objects.published().count()
     if not index_exists():
         # A new archive has neither articles nor an index yet; the first write creates it.
@@ -68,10 +91,14 @@ def index_check(*, full: bool = False) -> IndexHealth:
 _cached: dict[str, tuple[float, IndexHealth]] = {}
 
 
-def index_check_cached(*, seconds: float = 30.0) -> IndexHealth:
-    """The quick check, at most every `seconds` per index, for the search page."""
+def index_check_cached(*, seconds: float = 30.0, importing_seconds: float = 2.0) -> IndexHealth:
+    """The quick check, at most every `seconds` per index (every `importing_seconds` while an import
+    fills it), for the search page and API."""
     key = str(index_link())
     now = time.monotonic()
-    if key not in _cached or now - _cached[key][0] > seconds:
-        _cached[key] = (now, index_check())
+    if key in _cached:
+        checked, health = _cached[key]
+        if now - checked <= (importing_seconds if health.runs else seconds):
+            return health
+    _cached[key] = (now, index_check())
     return _cached[key][1]

@@ -51,7 +51,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         error, status = index_check().message, 503
     hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort", "from", "to", "collapse"}]
     context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", ""),
-               "index_warning": "" if health.ok else health.message}
+               "index_warning": "" if health.quiet else health.message}
     if outcome:
         context["prev_url"] = outcome.params.url(page=outcome.params.page - 1)
         context["next_url"] = outcome.params.url(page=outcome.params.page + 1)
@@ -104,8 +104,16 @@ def api_search(request: HttpRequest) -> JsonResponse:
             "facets_date_bucket": outcome.date_bucket,
             "results": [hit_json(hit, request=request) for hit in outcome.hits],
             "facets": {name: [value.as_json() for value in values] for name, values in outcome.facets.items()},
+            "index_status": _index_status(),
         }
     )
+
+
+def _index_status() -> dict:
+    """Whether the index is complete: "ok", "importing" (an import is filling it), or what is wrong."""
+    health = index_check_cached()
+    state = "importing" if health.importing else health.state
+    return {"state": state, "indexed": health.indexed, "message": "" if health.quiet else health.message}
 
 
 @limited

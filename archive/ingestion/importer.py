@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from ..models import Article, Mention, Outlet, OutletAlias, alias_key
+from ..runs import RunStatus, run_announced
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, T, entities_stream, nlp_default
@@ -209,17 +210,19 @@ def articles_import(
     furniture = furniture_learn(_page_texts(files)) if sum(f.suffix.lower() == ".txt" for f, _ in files) >= 3 else {}
     records = (item for file, root in files for item in records_read(file, root=root, manifest=manifests[root]))
     done: set[str] = set()
+    status = RunStatus(kind="import", total=len(files))  # announced to other processes once writing starts
 
     def tick(record: RawRecord | Rejection) -> None:
+        done.add(record.location.split(":")[0])
+        status.advance(len(done))
         if progress:
-            done.add(record.location.split(":")[0])
             progress(len(done), len(files))
 
-    with announcements_batched() as batch:
-        todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, dry_run=dry_run, tick=tick)
-        if dry_run:
-            report.created += sum(1 for _ in todo)
-            return report
+    todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, dry_run=dry_run, tick=tick)
+    if dry_run:
+        report.created += sum(1 for _ in todo)
+        return report
+    with run_announced(status), announcements_batched() as batch:
         run = ImportRun()
         for found, (record, parsed) in entities_for(((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))):
             try:
@@ -307,7 +310,7 @@ def _article_state(article: Article) -> tuple:
     return (*fields, article.copy_group_id, article.story_id, mentions, quotes)
 
 
-def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
+def articles_reprocess(articles: Iterable[Article], *, progress: Callable[[int, int], None] | None = None) -> ReprocessReport:
     """Re-run cleaning, metadata and entities from the stored raw text, keeping editors' corrections.
 
     Furniture shared by an outlet's pages is learned again from the articles being reprocessed.
@@ -317,7 +320,7 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
     pages = [(_folder(a.source), a.raw_text) for a in articles if a.raw_format == "page"]
     furniture = furniture_learn(pages) if len(pages) >= 3 else {}
     run = ImportRun()
-    with announcements_batched():
+    with run_announced(RunStatus(kind="reprocess", total=len(articles))) as status, announcements_batched():
         for found, (article, parsed) in entities_for(
             ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, report=report)),
             n_process=nlp_processes(len(articles)),
@@ -332,6 +335,10 @@ def articles_reprocess(articles: Iterable[Article]) -> ReprocessReport:
                 report.changed += 1
             else:
                 report.unchanged += 1
+            done = report.changed + report.unchanged + len(report.failed)
+            status.advance(done)
+            if progress:
+                progress(done, len(articles))
     return report
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from archive.models import Article, Entity, Mention, Outlet
-from tests.conftest import FIXTURES
+from tests.conftest import DATA, FIXTURES
 
 
 def test_seeds_import_with_outlets_and_dates(seeds):
@@ -132,3 +133,21 @@ def test_missing_path_is_reported(tmp_path, import_paths):
     report = import_paths(tmp_path / "nowhere")
     assert report.rejected == 1
     assert "no such file" in report.problems[0][1]
+
+
+def test_a_long_import_reports_progress_and_ends_with_the_summary(committed_db, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.ARCHIVE_SPACY_MODEL = ""
+    folder = tmp_path / "bbc"
+    folder.mkdir()
+    for path in sorted((DATA / "bbc" / "sport").glob("*.txt"))[:260]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    out = io.StringIO()
+    call_command("import_articles", str(folder), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split(" (")[0] for line in lines[:-1]] == ["import: 250/260", "import: 260/260"]
+    assert all(re.search(r"\(\d+\.\d/s, about \d+ s left\)$", line) for line in lines[:-1])
+    assert lines[-1] == "260 created, 0 updated, 0 skipped, 0 rejected"

@@ -83,3 +83,35 @@ def test_startup_check_warns(seeds):
 def test_a_new_empty_archive_is_in_step(committed_db, capsys):
     call_command("check_index")
     assert "in step with the database (0 articles)" in capsys.readouterr().out
+
+
+def test_while_an_import_runs_the_page_and_api_say_so_instead_of_asking_for_a_repair(seeds, client):
+    from archive.runs import RunStatus, run_announced
+    from search.health import _cached
+
+    with writer_open() as writer:  # the index lags the database, as it does while an import fills it
+        writer.delete_by_term("id", str(seeds["001_24224d28d160fde4.txt"].pk))
+    _cached.clear()
+    with run_announced(RunStatus(kind="import", total=300)) as status:
+        status.done = 120
+        status._write()
+        page = client.get("/", {"q": "putin"}).content.decode()
+        assert "An import is in progress (120 of 300 files read); 4 articles are searchable so far." in page
+        assert "rebuild_index" not in page
+        answer = client.get("/api/search", {"q": "putin"}).json()["index_status"]
+        assert answer == {"state": "importing", "indexed": 4, "message": "An import is in progress (120 of 300 files read); 4 articles are searchable so far."}
+    _cached.clear()
+    assert "rebuild_index" in client.get("/", {"q": "putin"}).content.decode()  # no import: the repair again
+    assert client.get("/api/search").json()["index_status"]["state"] == "stale"
+
+
+def test_a_killed_import_no_longer_counts_as_running(settings):
+    import json
+
+    from archive.runs import runs_active
+
+    folder = settings.ARCHIVE_DATA_DIR / "runs"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "999999.json").write_text(json.dumps({"kind": "import", "total": 5, "done": 1, "pid": 999999, "started": 0}))
+    assert runs_active() == []
+    assert not (folder / "999999.json").exists()

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingestion.importer import articles_import
+from archive.progress import ProgressReport
 
 
 class Command(BaseCommand):
@@ -22,24 +22,11 @@ class Command(BaseCommand):
         paths = paths or [Path(settings.BASE_DIR) / "fixtures"]
         if manifest is not None and not manifest.is_file():
             raise CommandError(f"--manifest {manifest}: no such file")
-        report = articles_import(paths, outlet=outlet, manifest=manifest, dry_run=dry_run, progress=self._progress_printer())
+        progress = ProgressReport(self.stdout, label="import")
+        report = articles_import(paths, outlet=outlet, manifest=manifest, dry_run=dry_run, progress=progress)
+        progress.close()
         for location, reason in report.problems:
             self.stderr.write(f"rejected {location}: {reason}")
         self.stdout.write(report.summary + (" (dry run: nothing written)" if dry_run else ""))
         if report.rejected:
             raise CommandError("some input was rejected; see the lines above", returncode=1)
-
-    def _progress_printer(self):
-        if not sys.stderr.isatty():
-            return None
-
-        def show(done: int, total: int) -> None:
-            if total > 3:
-                width = 30
-                filled = width * done // max(total, 1)
-                sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
-                if done >= total:
-                    sys.stderr.write("\n")
-                sys.stderr.flush()
-
-        return show

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingestion.importer import articles_reprocess
 from archive.models import Article
+from archive.progress import ProgressReport
 
 
 class Command(BaseCommand):
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         missing = set(ids) - set(articles.values_list("pk", flat=True))
         if missing:
             raise CommandError(f"no article with id {', '.join(map(str, sorted(missing)))}")
-        report = articles_reprocess(articles.iterator(chunk_size=500))
+        progress = ProgressReport(self.stdout, label="reprocess")
+        report = articles_reprocess(articles.iterator(chunk_size=500), progress=progress)
+        progress.close()
         for pk, reason in report.failed:
             self.stderr.write(f"article {pk}: {reason}")
         self.stdout.write(report.summary)

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from archive.progress import ProgressReport
 from search.engine import index_rebuild
 
 
@@ -15,5 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, procs: int, **options) -> None:
         started = time.perf_counter()
-        count = index_rebuild(procs=procs)
+        progress = ProgressReport(self.stdout, label="index")
+        count = index_rebuild(procs=procs, progress=progress)
+        progress.close()
         self.stdout.write(f"indexed {count} articles in {time.perf_counter() - started:.1f} s")
