@@ -61,11 +61,16 @@ class ArticleQuerySet(models.QuerySet):
             by_group.setdefault(member.copy_group_id, []).append(member)
         return {a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk] for a in articles if a.copy_group_id}
 
-    def update_links(self, **fields) -> int:
-        """Change these articles' derived links (copy group, story) in one statement. The update time moves
-        with them: the index reconciles documents by update time, and a bare `update()` would leave an
-        article's copy group stale in the index."""
-        return self.update(**fields, updated_at=timezone.now())
+    def update_links(self, **fields) -> set[int]:
+        """Change these articles' derived links (copy group, story) in one statement; returns their ids. The
+        update time moves with them and they are announced: the index reconciles documents by update time,
+        and a bare `update()` would leave an article's copy group stale in the index."""
+        from .signals import announce_articles_changed  # the signals module imports the models
+
+        ids = set(self.values_list("pk", flat=True))
+        Article.objects.filter(pk__in=ids).update(**fields, updated_at=timezone.now())
+        announce_articles_changed(article_ids=ids)
+        return ids
 
     def any_curated(self, field: str) -> bool:
         """Whether an editor decided `field` for any of these articles (a split group or story)."""

@@ -1,16 +1,20 @@
 """The one module that opens the Whoosh index: schema, documents, searchers, writers, rebuilds.
 
 The live index is a symlink (`<data dir>/index`) to a generation folder, so `rebuild_index` builds a fresh
-generation beside it and swaps the link atomically while searches keep answering. Searchers are kept per
-thread and refreshed after commits (opening one per request is the classic Whoosh slowdown). All writes go
-through `writer_open`, which serialises writers in this process and waits for Whoosh's lock across
-processes instead of failing, so no update is dropped.
+generation beside it and swaps the link atomically while searches keep answering. One searcher per index
+version serves every thread of a process (opening one per request, or per thread, is the classic Whoosh
+slowdown: servers start new threads all the time): its files are read through memory maps with a read
+position per thread, so concurrent readers never move each other's file position. All writes go through
+`writer_open`, which serialises writers in this process and waits for Whoosh's lock across processes
+instead of failing, so no update is dropped; segments are written as separate files (not compound), which
+makes opening a searcher cheap and lets it share the files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import mmap
 import os
 import shutil
 import threading
@@ -23,6 +27,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
@@ -122,6 +128,48 @@ def index_exists() -> bool:
     return link.is_dir() and any(link.glob("_MAIN_*.toc"))
 
 
+class _SharedReadFile:
+    """A read-only file over a memory map, with a read position of its own for every thread, so one
+    searcher can serve concurrent requests (Whoosh's own files seek and read a shared position)."""
+
+    def __init__(self, path: str) -> None:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._local = threading.local()
+
+    def _position(self) -> int:
+        return getattr(self._local, "position", 0)
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._position()
+        end = len(self._map) if size is None or size < 0 else start + size
+        data = self._map[start:end]
+        self._local.position = start + len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        start = self._position()
+        end = self._map.find(b"\n", start) + 1 or len(self._map)
+        return self.read(end - start if size is None or size < 0 else min(size, end - start))
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._position(), 2: len(self._map)}[whence]
+        self._local.position = base + offset
+        return self._local.position
+
+    def tell(self) -> int:
+        return self._position()
+
+    def close(self) -> None:
+        """Left to the garbage collector: another thread may still be reading a replaced searcher."""
+
+
+class _SharedStorage(FileStorage):
+    def open_file(self, name: str, **kwargs) -> StructFile:
+        return StructFile(_SharedReadFile(self._fpath(name)), name=name, **kwargs)
+
+
 _create_lock = threading.Lock()
 
 
@@ -134,56 +182,76 @@ def index_open() -> whoosh_index.Index:
                 if index_link().exists() and not index_link().is_symlink():
                     shutil.rmtree(index_link())
                 _link_to(_generation_new())
-    ix = whoosh_index.open_dir(str(index_link()))
-    if set(ix.schema.names()) != set(SCHEMA.names()):
+    for attempt in range(10):
+        try:  # a writer in another process may delete the table of contents just read: read the new one
+            ix = _SharedStorage(str(index_link())).open_index()
+            schema = ix.schema
+            break
+        except FileNotFoundError:
+            if attempt == 9:
+                raise
+            time.sleep(0.05)
+    if set(schema.names()) != set(SCHEMA.names()):
         raise whoosh_index.IndexError("the index was built by an older version of the archive (its fields differ); rebuild it")
-    if any(ix.schema[name].analyzer != SCHEMA[name].analyzer for name in SCHEMA.names() if SCHEMA[name].analyzer is not None):
+    if any(schema[name].analyzer != SCHEMA[name].analyzer for name in SCHEMA.names() if SCHEMA[name].analyzer is not None):
         raise whoosh_index.IndexError("the index was built with an older text analyzer; rebuild it")
     return ix
 
 
 # -- reading ---------------------------------------------------------------------------------------------
 
-_local = threading.local()
-
 
 class IndexUnavailable(RuntimeError):
     """The index cannot be opened or read (damaged files); `check_index` says how to repair it."""
 
 
+_shared: dict[str, Searcher] = {}  # index location -> its current searcher, for every thread
+_shared_lock = threading.Lock()
+
+
 @contextmanager
 def searcher_open() -> Iterator[Searcher]:
-    """A searcher on the latest committed index, reused between requests of this thread."""
+    """A searcher on the latest committed index, shared by every thread of the process."""
     try:
         searcher = _searcher_current()
     except (OSError, ValueError, EOFError, whoosh_index.IndexError) as error:
-        _local.searcher = None
+        searcher_forget()
         raise IndexUnavailable(str(error)) from error
     yield searcher
 
 
 def _searcher_current() -> Searcher:
     location = os.path.realpath(index_link()) if index_link().exists() else ""
-    searcher: Searcher | None = getattr(_local, "searcher", None)
-    if searcher is None or getattr(_local, "location", None) != location or location == "":
-        if searcher is not None:
-            searcher.close()
-        searcher = index_open().searcher()
-        _local.location = os.path.realpath(index_link())
-    elif not searcher.up_to_date():
-        # Not `searcher.refresh()`: in whoosh-reloaded 2.7.5 it reuses segment readers with their old
-        # deletion sets (an updated document shows twice) and fails on an empty index. A new searcher
-        # costs a few milliseconds with non-compound segments.
-        searcher.close()
-        searcher = index_open().searcher()
-    _local.searcher = searcher
-    return searcher
+    searcher = _shared.get(location)
+    if searcher is not None and location and searcher.up_to_date():
+        return searcher
+    with _shared_lock:  # one thread opens the new version; the others wait for it rather than open their own
+        searcher = _shared.get(location)
+        if searcher is None or not location or not searcher.up_to_date():
+            # A new searcher rather than `searcher.refresh()`: in whoosh-reloaded 2.7.5 refresh reuses segment
+            # readers with their old deletion sets (an updated document shows twice). The old one is not
+            # closed: requests still reading it finish, then it is collected.
+            searcher = index_open().searcher()
+            _shared.clear()
+            _shared[os.path.realpath(index_link())] = searcher
+        return searcher
 
 
 def searcher_forget() -> None:
-    """Drop this thread's cached searcher (tests point each test at its own index)."""
-    _local.searcher = None
-    _local.location = None
+    """Drop the cached searcher (tests point each test at its own index)."""
+    with _shared_lock:
+        _shared.clear()
+
+
+def searcher_warm() -> None:
+    """Open the searcher and build what searches need from it (facet columns) before the first request."""
+    from .facets import facet_columns
+
+    try:
+        with searcher_open() as searcher:
+            facet_columns(searcher)
+    except IndexUnavailable as error:
+        log.warning("The search index could not be opened at start-up (%s); run `manage.py check_index`", error)
 
 
 # -- writing ---------------------------------------------------------------------------------------------
@@ -195,7 +263,7 @@ _write_lock = threading.Lock()
 def writer_open(ix: whoosh_index.Index | None = None, **options) -> Iterator[IndexWriter]:
     """The single way to write: one writer at a time; others wait rather than fail."""
     with _write_lock:
-        writer = (ix or index_open()).writer(timeout=WRITE_TIMEOUT_S, delay=0.05, **options)
+        writer = (ix or index_open()).writer(timeout=WRITE_TIMEOUT_S, delay=0.05, compound=False, **options)
         try:
             yield writer
         except BaseException:

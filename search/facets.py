@@ -8,6 +8,7 @@ each document's values.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,19 +40,67 @@ class FacetValue:
         return data
 
 
-class _Pairs:
-    """The (document, value code) pairs of a multi-valued field, from its postings."""
+@dataclass(frozen=True)
+class _Values:
+    """A field's values in one segment: the value names, and (document, value code) pairs."""
 
-    def __init__(self, searcher: Searcher, field: str) -> None:
-        self.values: list[str] = []
-        docs, codes = [], []
+    names: list[str]
+    doc: np.ndarray
+    code: np.ndarray
+
+    @classmethod
+    def read(cls, searcher: Searcher, field: str) -> _Values:
+        names, docs, codes = [], [], []
         for code, term in enumerate(searcher.reader().field_terms(field)):
-            self.values.append(term)
+            names.append(term)
             ids = term_docs(searcher, field, term).astype(np.int32)
             docs.append(ids)
             codes.append(np.full(len(ids), code, dtype=np.int32))
-        self.doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
-        self.code = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        empty = np.zeros(0, dtype=np.int32)
+        return cls(names, np.concatenate(docs) if docs else empty, np.concatenate(codes) if codes else empty)
+
+
+@dataclass(frozen=True)
+class _SegmentColumns:
+    """One segment's facet values. A segment never changes once written (deleted documents never match, so
+    deletions do not matter here), so these are read once per segment and kept while it is in the index:
+    after a commit only the new, small segments are read."""
+
+    size: int
+    days: np.ndarray
+    outlet: _Values
+    entity: _Values
+    entity_type: _Values
+    copy_group: _Values
+
+    @classmethod
+    def read(cls, searcher: Searcher) -> _SegmentColumns:
+        size = searcher.reader().doc_count_all()
+        days = searcher.reader().column_reader("day") if size else []
+        return cls(
+            size=size, days=np.fromiter((days[doc] for doc in range(size)), dtype=np.int32, count=size),
+            outlet=_Values.read(searcher, "outlet"), entity=_Values.read(searcher, "entity"),
+            entity_type=_Values.read(searcher, "entity_type"), copy_group=_Values.read(searcher, "copy_group"),
+        )
+
+
+def _combined(parts: list[tuple[_Values, int]]) -> _Values:
+    """Segments' values as one: value codes mapped to the union of names, documents shifted by offsets."""
+    names: dict[str, int] = {}
+    docs, codes = [], []
+    for values, offset in parts:
+        mapping = np.array([names.setdefault(name, len(names)) for name in values.names], dtype=np.int32)
+        docs.append(values.doc + offset)
+        codes.append(mapping[values.code] if len(values.code) else values.code)
+    empty = np.zeros(0, dtype=np.int32)
+    return _Values(list(names), np.concatenate(docs) if docs else empty, np.concatenate(codes) if codes else empty)
+
+
+class _Pairs:
+    """The (document, value code) pairs of a multi-valued field across the index."""
+
+    def __init__(self, values: _Values) -> None:
+        self.values, self.doc, self.code = values.names, values.doc, values.code
 
     def counts(self, mask: np.ndarray, *, group_key: np.ndarray | None = None) -> dict[str, int]:
         """Matching documents per value, or with `group_key` (document -> copy group) groups per value."""
@@ -70,25 +119,21 @@ def _distinct_pairs(codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 class FacetColumns:
-    """Per-searcher arrays of each document's facet values."""
+    """Arrays of each document's facet values across the index, composed from per-segment columns."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        reader = searcher.reader()
-        self.size = reader.doc_count_all()
-        self.outlets: list[str] = []
+    def __init__(self, segments: list[tuple[_SegmentColumns, int]]) -> None:
+        self.size = sum(columns.size for columns, _ in segments)
+        outlet = _combined([(columns.outlet, offset) for columns, offset in segments])
+        self.outlets: list[str] = outlet.names
         self.doc_outlet = np.full(self.size, -1, dtype=np.int32)
-        for code, term in enumerate(reader.field_terms("outlet")):
-            self.outlets.append(term)
-            self.doc_outlet[term_docs(searcher, "outlet", term)] = code
-        days = reader.column_reader("day") if self.size else []
-        self.doc_day = np.fromiter((days[doc] for doc in range(self.size)), dtype=np.int32, count=self.size)
-        self.entity = _Pairs(searcher, "entity")
-        self.entity_type = _Pairs(searcher, "entity_type")
+        self.doc_outlet[outlet.doc] = outlet.code
+        self.doc_day = np.concatenate([columns.days for columns, _ in segments]) if segments else np.zeros(0, dtype=np.int32)
+        self.entity = _Pairs(_combined([(columns.entity, offset) for columns, offset in segments]))
+        self.entity_type = _Pairs(_combined([(columns.entity_type, offset) for columns, offset in segments]))
         # Document -> copy group: the group's code for near-copies, a number of its own for any other.
-        groups = list(reader.field_terms("copy_group"))
-        self.group_key = np.arange(self.size, dtype=np.int32) + len(groups)
-        for code, term in enumerate(groups):
-            self.group_key[term_docs(searcher, "copy_group", term)] = code
+        groups = _combined([(columns.copy_group, offset) for columns, offset in segments])
+        self.group_key = np.arange(self.size, dtype=np.int32) + len(groups.names)
+        self.group_key[groups.doc] = groups.code
 
     def mask(self, matched: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
@@ -120,13 +165,38 @@ class FacetColumns:
         return days[days != NO_DAY]
 
 
+_segment_columns: dict[str, _SegmentColumns] = {}  # segment id -> its columns, for the segments in use
 _columns: weakref.WeakKeyDictionary[Searcher, FacetColumns] = weakref.WeakKeyDictionary()
+_columns_lock = threading.Lock()
+
+
+def _segment_id(searcher: Searcher) -> str | None:
+    segment = getattr(searcher.reader(), "segment", lambda: None)()
+    return segment.segment_id() if segment is not None else None
 
 
 def facet_columns(searcher: Searcher) -> FacetColumns:
+    """The searcher's facet columns, built once per searcher (under a lock, so concurrent first requests
+    wait for one build instead of each making its own) from columns kept per segment."""
     columns = _columns.get(searcher)
-    if columns is None:
-        columns = _columns[searcher] = FacetColumns(searcher)
+    if columns is not None:
+        return columns
+    with _columns_lock:
+        columns = _columns.get(searcher)
+        if columns is None:
+            parts, used = [], set()
+            for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+                key = _segment_id(sub)
+                segment = _segment_columns.get(key) if key else None
+                if segment is None:
+                    segment = _SegmentColumns.read(sub)
+                    if key:
+                        _segment_columns[key] = segment
+                used.add(key)
+                parts.append((segment, offset))
+            for key in set(_segment_columns) - used:  # segments merged away or from another index
+                del _segment_columns[key]
+            columns = _columns[searcher] = FacetColumns(parts)
     return columns
 
 

@@ -134,3 +134,26 @@ def test_leaving_a_group_dissolves_a_pair():
     copies_link(second, finder=finder)
     assert not CopyGroup.objects.exists()
     assert Article.objects.exclude(copy_group=None).count() == 0
+
+
+def test_linking_to_articles_of_an_earlier_import_keeps_the_index_in_step(import_paths, tmp_path):
+    """Copies and stories found by a later import change articles the earlier import indexed: those must
+    reach the index too (a bare QuerySet.update moves no update time and announces nothing)."""
+    import shutil
+
+    from search.health import index_check
+    from tests.conftest import FIXTURES
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for number, page in enumerate(sorted(FIXTURES.glob("*.txt"))):
+        shutil.copy(page, (first if number == 0 else second) / page.name)
+    import_paths(first)
+    import_paths(second)
+    assert Article.objects.exclude(copy_group=None).count() == 2 and Article.objects.exclude(story=None).count() == 5
+    health = index_check(full=True)
+    assert health.ok, health.message
+    from search.searching import SearchParams, search_run
+
+    assert search_run(SearchParams(collapse=True)).total == 4  # the copy of the first import's article collapses with it

@@ -203,3 +203,81 @@ def test_results_only_search_skips_facets_and_snippets_but_counts_exactly(db):
     assert plain.facets == {} and full.facets["outlet"]
     assert all(hit.snippet == "" and "<mark>" not in hit.title_html for hit in plain.hits)
     assert any("<mark>zeppelin</mark>" in hit.snippet for hit in full.hits)
+
+
+def test_one_searcher_and_one_set_of_facet_columns_serve_every_thread(db):
+    from search.facets import facet_columns
+
+    index_sync(article_ids=[ArticleFactory().pk for _ in range(3)])
+    seen: list[tuple[int, int]] = []
+
+    def search() -> None:
+        with searcher_open() as searcher:
+            seen.append((id(searcher), id(facet_columns(searcher))))
+
+    threads = [threading.Thread(target=search) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 6 and len(set(seen)) == 1
+
+
+def test_concurrent_searches_on_the_shared_searcher_answer_as_one_thread_does(db):
+    """Many threads reading one searcher's files at once: each must get exactly the sequential answer (a
+    shared file position would hand one thread's bytes to another)."""
+    words = ["harbour", "council", "budget", "election", "storm", "court", "school", "bridge"]
+    articles = []
+    for number in range(240):
+        chosen = [words[number % len(words)], words[(number * 3) % len(words)]]
+        articles.append(ArticleFactory(body=f"The {chosen[0]} report and the {chosen[1]} vote, number {number}.", title=f"{chosen[0]} {number}"))
+        if number % 60 == 59:  # several segments
+            index_sync(article_ids=[a.pk for a in articles[-60:]])
+    queries = [*words, '"report and the"', "harbour OR storm", "council -budget"]
+
+    def answer(q: str) -> tuple:
+        """The engine's answer alone (threads here cannot share the test's database transaction)."""
+        from search.docsets import query_docs
+        from search.facets import facet_columns
+        from search.query import query_parse
+
+        with searcher_open() as searcher:
+            query = query_parse(q)
+            matched = query_docs(searcher, query)
+            top = [hit["id"] for hit in searcher.search(query, limit=50)]
+            return len(matched), top, facet_columns(searcher).outlet_counts(matched)
+
+    expected = {q: answer(q) for q in queries}
+    assert all(expected[q][0] for q in queries)
+    errors: list[str] = []
+
+    def worker(offset: int) -> None:
+        for step in range(40):
+            q = queries[(offset + step) % len(queries)]
+            try:
+                if answer(q) != expected[q]:
+                    errors.append(q)
+            except Exception as error:  # noqa: BLE001 - any failure in a thread is the test's failure
+                errors.append(f"{q}: {error!r}")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_facet_columns_after_a_commit_reuse_the_unchanged_segments(db):
+    from search import facets
+
+    index_sync(article_ids=[ArticleFactory().pk for _ in range(20)])
+    with searcher_open() as searcher:
+        facets.facet_columns(searcher)
+    before = dict(facets._segment_columns)
+    index_sync(article_ids=[ArticleFactory().pk])
+    with searcher_open() as searcher:
+        columns = facets.facet_columns(searcher)
+        assert columns.size == 21
+    assert set(before) <= set(facets._segment_columns)  # the old segment's columns were kept, not re-read
+    assert all(facets._segment_columns[key] is before[key] for key in before)
