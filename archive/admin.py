@@ -12,23 +12,34 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .curation import (
-    article_links_refresh,
-    copy_group_split,
-    quote_speaker_set,
-    story_split,
     CurationError,
+    article_links_refresh,
     articles_set_status,
     articles_touch,
+    copy_group_split,
     entities_block,
     entities_merge,
     entity_rename,
     entity_type_change,
     outlets_merge,
+    quote_speaker_set,
+    story_split,
 )
 from .ingestion.importer import articles_reprocess
 from .ingestion.uploads import uploads_import
-from .models import Article, CopyGroup, Entity, EntityAlias, Mention, Outlet, OutletAlias, Quote, Story
+from .models import (
+    Article,
+    CopyGroup,
+    Entity,
+    EntityAlias,
+    Mention,
+    Outlet,
+    OutletAlias,
+    Quote,
+    Story,
+)
 from .presentation import raw_lines
+
 
 class TextKeepingLineEnds(forms.CharField):
     """Browsers send a textarea's lines ending in CR LF; the archive stores LF and keeps spacing exactly.

@@ -13,7 +13,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .linking import copy_group_refresh, quote_group_for, quote_group_text_refresh, story_refresh
+from .linking import (
+    copy_group_refresh,
+    quote_group_for,
+    quote_group_text_refresh,
+    story_refresh,
+)
 from .models import (
     Article,
     CopyGroup,

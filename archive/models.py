@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import models
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -29,7 +29,6 @@ class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     domain = models.CharField(max_length=200, blank=True)
-    homepage = models.URLField(blank=True)
 
     history = HistoricalRecords()
 
@@ -65,7 +64,9 @@ class ArticleQuerySet(models.QuerySet):
         """Change these articles' derived links (copy group, story) in one statement; returns their ids. The
         update time moves with them and they are announced: the index reconciles documents by update time,
         and a bare `update()` would leave an article's copy group stale in the index."""
-        from .signals import announce_articles_changed  # the signals module imports the models
+        from .signals import (
+            announce_articles_changed,  # the signals module imports the models
+        )
 
         ids = set(self.values_list("pk", flat=True))
         Article.objects.filter(pk__in=ids).update(**fields, updated_at=timezone.now())
@@ -110,6 +111,7 @@ class Article(models.Model):
     raw_format = models.CharField(max_length=8, choices=RawFormat.choices, default=RawFormat.PAGE)
     raw_hash = models.CharField(max_length=64, db_index=True)
     stated = models.JSONField(default=dict, blank=True, help_text="Metadata a manifest stated for the file; it wins over extraction.")
+    removed_lines = models.JSONField(default=list, blank=True, editable=False, help_text="The raw text's lines cleaning removed (page furniture).")
     curated_fields = models.JSONField(default=list, blank=True, help_text="Fields an editor corrected; re-extraction keeps them.")
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,7 +121,7 @@ class Article(models.Model):
     # Every change an editor or a re-process makes is kept (who, when, old and new values). The raw text
     # never changes after import; signatures, copy groups and stories are derived links that linking
     # recomputes for many articles at once (an editor's split shows as a curated field).
-    history = HistoricalRecords(excluded_fields=["raw_text", "signature", "copy_group", "copy_similarity", "story"])
+    history = HistoricalRecords(excluded_fields=["raw_text", "removed_lines", "signature", "copy_group", "copy_similarity", "story"])
 
     class Meta:
         ordering = ["-published", "id"]
@@ -129,10 +131,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("article_detail", args=[self.pk])
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
 
 
 class Entity(models.Model):
@@ -253,9 +251,10 @@ class CopyGroup(models.Model):
 
 
 class Story(models.Model):
-    """Articles about one event across outlets, wider than a copy group."""
+    """Articles about one event across outlets, wider than a copy group. Its title is an editor's; without
+    one, pages show the title of its earliest published article."""
 
-    title = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500, blank=True, help_text="An editor's title; blank shows the earliest published article's.")
     first_published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from urllib.parse import urlencode
 
-from django.db.models import Count
 from django.urls import reverse
-
 from django.utils.safestring import SafeString, mark_safe
 
-from .ingestion.parsing import raw_parse
-from .ingestion.records import RejectedInput
-from .models import Article, EntityAlias, Mention, Quote, QuoteGroup, Story
-
-
-def removed_lines(article: Article) -> set[str]:
-    """What cleaning took out of the raw text, re-read so people see exactly what the rules do now."""
-    if article.raw_format == Article.RawFormat.RECORD:
-        return set()
-    try:
-        return set(raw_parse(article.raw_text, article.raw_format, stated=article.stated).removed)
-    except RejectedInput:
-        return set()
+from .models import Article, EntityAlias, Quote
 
 
 def raw_lines(article: Article) -> list[tuple[str, bool]]:
-    """The raw text's lines, each with whether cleaning removed it."""
-    removed = removed_lines(article)
+    """The raw text's lines, each with whether cleaning removed it (the lines the import removed, stored
+    with the article, so this shows exactly what was taken out)."""
+    removed = set(article.removed_lines)
     return [(line, bool(line.strip()) and line.strip() in removed) for line in article.raw_text.split("\n")]
 
 
@@ -85,30 +71,3 @@ def body_html(article: Article, mentions, quotes: Sequence[Quote] = ()) -> SafeS
             parts.append(f"<p>{paragraph(offset, offset + len(part))}</p>")
         offset += len(part) + 2
     return mark_safe("".join(parts))
-
-
-def story_overview(story: Story) -> dict:
-    """A story's articles on a timeline (who published first, everyone else's lag), which are copies of
-    which, and the entities and quotes its articles share."""
-    articles = list(story.articles.published().select_related("outlet", "copy_group").earliest_first())
-    first = next((a.published for a in articles if a.published), None)
-    copies = Counter(a.copy_group_id for a in articles if a.copy_group_id)
-    rows = [
-        {
-            "article": article,
-            "lag_days": (article.published - first).days if article.published and first else None,
-            "is_copy": bool(article.copy_group_id) and copies[article.copy_group_id] > 1,
-            "is_earliest_copy": bool(article.copy_group_id) and article.copy_group.earliest_id == article.pk,
-        }
-        for article in articles
-    ]
-    ids = [a.pk for a in articles]
-    entities = (
-        Mention.objects.filter(article_id__in=ids).values("entity__name", "entity__slug", "entity__type")
-        .annotate(n=Count("article_id")).filter(n__gte=2).order_by("-n", "entity__name")[:25]
-    )
-    quotes = (
-        QuoteGroup.objects.filter(quotes__article_id__in=ids).select_related("speaker")
-        .annotate(n=Count("quotes__article", distinct=True)).filter(n__gte=2).order_by("-n", "pk")
-    )
-    return {"story": story, "rows": rows, "first": first, "outlets": len({a.outlet_id for a in articles}), "entities": entities, "quotes": quotes}

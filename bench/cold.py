@@ -49,19 +49,22 @@ def in_process(queries: list[str], *, changes: int = 5) -> dict:
     for q in queries:
         _search(q)
     warm = [_timed(lambda q=q: _search(q)) for q in queries]
-    new_thread = []
+    new_thread: list[float] = []
+
+    def on_new_thread(q: str) -> None:
+        new_thread.append(_timed(lambda: _search(q)))
+
     for q in queries:
-        box: list[float] = []
-        thread = threading.Thread(target=lambda q=q: box.append(_timed(lambda: _search(q))))
+        thread = threading.Thread(target=on_new_thread, args=(q,))
         thread.start()
         thread.join()
-        new_thread += box
     after_change = []
     ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True)[:changes])
     for number, pk in enumerate(ids):
         Article.objects.filter(pk=pk).update(updated_at=timezone.now())
         index_sync(article_ids=[pk])  # a commit: a new segment and new deletions
-        after_change.append(_timed(lambda: _search(queries[number % len(queries)])))
+        q = queries[number % len(queries)]
+        after_change.append(_timed(lambda q=q: _search(q)))
     return {"warm_ms": _median_ms(warm), "new_thread_ms": _median_ms(new_thread), "after_change_ms": _median_ms(after_change),
             "after_change_max_ms": round(max(after_change) * 1000, 2) if after_change else 0.0}
 

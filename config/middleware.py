@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
 
 
@@ -19,3 +20,13 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+class RequireLoginMiddleware(LoginRequiredMiddleware):
+    """Django's own login-required middleware, on only when ARCHIVE_REQUIRE_LOGIN is set (private archives):
+    every view asks for a login except those Django marks as not needing one (the login pages)."""
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        if not settings.ARCHIVE_REQUIRE_LOGIN:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

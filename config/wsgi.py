@@ -12,6 +12,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 application = get_wsgi_application()
 
-from search.engine import searcher_warm  # noqa: E402  (needs the settings configured above)
 
-threading.Thread(target=searcher_warm, name="searcher-warm", daemon=True).start()
+
+def _warm() -> None:
+    from search.engine import searcher_warm  # needs the settings configured above
+
+    searcher_warm()
+
+
+threading.Thread(target=_warm, name="searcher-warm", daemon=True).start()

@@ -10,8 +10,9 @@ log = logging.getLogger(__name__)
 def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwargs: object) -> None:
     """Keep the index in step after a commit; a failure is logged, never raised into the writer's code,
     because the database (the source of truth) has already committed and `check_index` will see it."""
-    from .engine import IndexUnavailable, index_sync
     from whoosh.index import IndexError as WhooshIndexError
+
+    from .engine import IndexUnavailable, index_sync
 
     try:
         index_sync(article_ids=article_ids)

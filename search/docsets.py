@@ -11,11 +11,14 @@ fall back to Whoosh's own matcher for that part of the tree only.
 from __future__ import annotations
 
 import weakref
+from itertools import islice
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
+
+from .query import MAX_EXPANSION, QueryTooBroad, time_left
 
 EMPTY = np.zeros(0, dtype=np.int64)
 _deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -61,12 +64,39 @@ def _all_docs(searcher: Searcher) -> np.ndarray:
     return np.fromiter(searcher.reader().all_doc_ids(), dtype=np.int64)
 
 
+_with_field: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _segment_field_docs(reader, field: str) -> np.ndarray:
+    """A segment's documents with any text in `field` (its stored length is not zero), once per reader."""
+    cache = _with_field.setdefault(reader, {})
+    if field not in cache:
+        deleted = reader.deleted_docs_set if reader.has_deletions() else set()
+        cache[field] = np.fromiter(
+            (doc for doc in range(reader.doc_count_all()) if doc not in deleted and reader.doc_field_length(doc, field)), dtype=np.int64
+        )
+    return cache[field]
+
+
+def field_docs(searcher: Searcher, field: str) -> np.ndarray:
+    """The documents that have a value in `field` (`field:*`): any term of a keyword field, any text of
+    a text field."""
+    if field not in searcher.schema:
+        return EMPTY
+    if searcher.schema[field].scorable:
+        parts = [_segment_field_docs(sub.reader(), field) + offset for sub, offset in _segments(searcher)]
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+    terms = [term_docs(searcher, field, text) for text in searcher.reader().lexicon(field)]
+    return np.unique(np.concatenate(terms)) if terms else EMPTY
+
+
 def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
     """The sorted document numbers matching `query` (the same set as `searcher.docs_for_query`)."""
+    time_left()  # stops here once the search's time budget is spent
     if isinstance(query, wq.Term):
         return term_docs(searcher, query.fieldname, query.text)
     if isinstance(query, wq.Every):
-        return _all_docs(searcher)
+        return _all_docs(searcher) if query.fieldname in (None, "*") else field_docs(searcher, query.fieldname)
     if query is wq.NullQuery:
         return EMPTY
     if isinstance(query, wq.Not):
@@ -86,7 +116,10 @@ def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
     if isinstance(query, wq.NumericRange):  # dates too: a few terms at different precisions
         return query_docs(searcher, query._compile_query(searcher.reader()))
     if isinstance(query, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: the index terms they stand for
-        parts = [term_docs(searcher, query.field(), text) for text in query._btexts(searcher.reader())]
+        texts = list(islice(query._btexts(searcher.reader()), MAX_EXPANSION + 1))
+        if len(texts) > MAX_EXPANSION:
+            raise QueryTooBroad(f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters.")
+        parts = [term_docs(searcher, query.field(), text) for text in texts]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
     return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
 

@@ -35,10 +35,10 @@ from whoosh.writing import IndexWriter
 from archive.models import Article, Mention
 
 from .analysis import ANALYZER
+from .fields import INDEXED
 
 log = logging.getLogger(__name__)
 
-NO_OUTLET = "_none"
 EPOCH = dt.date(1970, 1, 1)
 NO_DAY = -1  # the `day` of an undated article
 WRITE_TIMEOUT_S = 120.0
@@ -46,20 +46,19 @@ SYNC_BATCH = 500
 
 
 def schema_build() -> Schema:
+    """The index's fields: text for matching, one keyword field per facet of the facet table, and what
+    sorting, dates, collapsing and reconciling need."""
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=ANALYZER, field_boost=2.0, phrase=True),
         body=TEXT(analyzer=ANALYZER, phrase=True),
         byline=TEXT(analyzer=ANALYZER),
-        outlet=KEYWORD(lowercase=True, sortable=True),
-        entity=KEYWORD(lowercase=True, scorable=False),
-        entity_type=KEYWORD(lowercase=True, scorable=False),
         published=DATETIME(sortable=True),
         day=NUMERIC(int, bits=32, signed=True, sortable=True),
         undated=NUMERIC(int, bits=8, sortable=True),
-        status=ID,
         updated=STORED,
         copy_group=ID(sortable=True),  # "g<id>" for near-copies; absent for an article with none
+        **{facet.field: KEYWORD(lowercase=True, scorable=False) for facet in INDEXED},
     )
 
 
@@ -76,13 +75,10 @@ def article_document(article: Article) -> dict:
         "title": article.title,
         "body": article.body,
         "byline": article.byline,
-        "outlet": article.outlet.slug if article.outlet else NO_OUTLET,
-        "entity": " ".join(mention.entity.slug for mention in article.mentions.all()),
-        "entity_type": " ".join(sorted({mention.entity.type for mention in article.mentions.all()})),
         "day": (article.published - EPOCH).days if article.published else NO_DAY,
-        "status": article.status,
         "updated": article.updated_at.isoformat(),
         "undated": 0 if article.published else 1,
+        **{facet.field: " ".join(facet.values(article)) for facet in INDEXED},
     }
     if article.published:
         document["published"] = dt.datetime.combine(article.published, dt.time.min)

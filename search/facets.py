@@ -1,8 +1,9 @@
 """Facet counts over the whole result set, as plain data (value, label, count, selected, toggle URL).
 
-Counting walks arrays built once per searcher — document number -> outlet code, document number -> day,
-and the (document, value) pairs of the multi-valued fields — with NumPy, instead of asking Whoosh for
-each document's values.
+Counting walks arrays built once per segment — document -> day, and the (document, value) pairs of every
+indexed facet field of the facet table (`search.fields`) — with NumPy, instead of asking Whoosh for each
+document's values. One function turns any facet's counts into values, so every facet of the table is
+counted, labelled, ranked and linked the same way.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.searching import Searcher
 
-from archive.models import Entity, Outlet
-
 from .docsets import term_docs
-from .engine import EPOCH, NO_DAY, NO_OUTLET
+from .engine import EPOCH, NO_DAY
+from .fields import INDEXED, NO_VALUE, Facet
 
 Toggle = Callable[[str, str], str]
+UNDATED = "_undated"  # the date facet's bucket of articles without a date
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,20 @@ class _SegmentColumns:
 
     size: int
     days: np.ndarray
-    outlet: _Values
-    entity: _Values
-    entity_type: _Values
-    copy_group: _Values
+    ids: np.ndarray  # document -> article id
+    values: dict[str, _Values]  # index field -> its values: every facet field, and the copy groups
 
     @classmethod
     def read(cls, searcher: Searcher) -> _SegmentColumns:
-        size = searcher.reader().doc_count_all()
-        days = searcher.reader().column_reader("day") if size else []
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        days = reader.column_reader("day") if size else []
+        ids = reader.column_reader("id") if size else []
+        fields = [facet.field for facet in INDEXED] + ["copy_group"]
         return cls(
             size=size, days=np.fromiter((days[doc] for doc in range(size)), dtype=np.int32, count=size),
-            outlet=_Values.read(searcher, "outlet"), entity=_Values.read(searcher, "entity"),
-            entity_type=_Values.read(searcher, "entity_type"), copy_group=_Values.read(searcher, "copy_group"),
+            ids=np.fromiter((int(ids[doc] or 0) for doc in range(size)), dtype=np.int64, count=size),
+            values={field: _Values.read(searcher, field) for field in fields},
         )
 
 
@@ -123,46 +125,49 @@ class FacetColumns:
 
     def __init__(self, segments: list[tuple[_SegmentColumns, int]]) -> None:
         self.size = sum(columns.size for columns, _ in segments)
-        outlet = _combined([(columns.outlet, offset) for columns, offset in segments])
-        self.outlets: list[str] = outlet.names
+        self.no_day = NO_DAY
+        self.doc_day = np.concatenate([columns.days for columns, _ in segments]) if segments else np.zeros(0, dtype=np.int32)
+        self.doc_id = np.concatenate([columns.ids for columns, _ in segments]) if segments else np.zeros(0, dtype=np.int64)
+        self.pairs = {facet.field: _Pairs(_combined([(columns.values[facet.field], offset) for columns, offset in segments])) for facet in INDEXED}
+        outlet = self.pairs["outlet"]  # one per article: as an array, for the share of each outlet's output
+        self.outlets: list[str] = outlet.values
         self.doc_outlet = np.full(self.size, -1, dtype=np.int32)
         self.doc_outlet[outlet.doc] = outlet.code
-        self.doc_day = np.concatenate([columns.days for columns, _ in segments]) if segments else np.zeros(0, dtype=np.int32)
-        self.entity = _Pairs(_combined([(columns.entity, offset) for columns, offset in segments]))
-        self.entity_type = _Pairs(_combined([(columns.entity_type, offset) for columns, offset in segments]))
         # Document -> copy group: the group's code for near-copies, a number of its own for any other.
-        groups = _combined([(columns.copy_group, offset) for columns, offset in segments])
+        groups = _combined([(columns.values["copy_group"], offset) for columns, offset in segments])
         self.group_key = np.arange(self.size, dtype=np.int32) + len(groups.names)
         self.group_key[groups.doc] = groups.code
+
+    def counts(self, facet: Facet, mask: np.ndarray, *, groups: bool = False) -> dict[str, int]:
+        """Matching documents (or copy groups) per value of an indexed facet."""
+        return self.pairs[facet.field].counts(mask, group_key=self.group_key if groups else None)
 
     def mask(self, matched: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
         mask[matched] = True
         return mask
 
-    def outlet_counts(self, matched: np.ndarray, *, groups: bool = False) -> dict[str, int]:
-        codes = self.doc_outlet[matched] + 1
-        if groups:
-            codes = _distinct_pairs(codes, self.group_key[matched])
-        counts = np.bincount(codes, minlength=len(self.outlets) + 1)
-        return {self.outlets[code - 1]: int(n) for code, n in enumerate(counts) if code and n}
-
     def group_count(self, matched: np.ndarray) -> int:
         return len(np.unique(self.group_key[matched]))
 
+    def _time_keys(self, docs: np.ndarray, *, newest: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sort keys, least significant first: the article id (ties), the day (undated last), undated."""
+        days = self.doc_day[docs].astype(np.int64)
+        undated = days == NO_DAY
+        return self.doc_id[docs], -days if newest else days, undated
+
     def earliest_per_group(self, matched: np.ndarray) -> np.ndarray:
-        """One document per copy group, its earliest (undated last): how a group counts in the timeline."""
-        days = self.doc_day[matched].astype(np.int64)
-        days[days == NO_DAY] = np.iinfo(np.int32).max
-        order = np.lexsort((matched, days, self.group_key[matched]))
+        """One document per copy group, its earliest (undated last, the lowest article id among ties): how a
+        group counts in the timeline and which copy stands for it in collapsed results."""
+        order = np.lexsort((*self._time_keys(matched), self.group_key[matched]))
         keys = self.group_key[matched][order]
         first = np.ones(len(order), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
         return np.sort(matched[order][first])
 
-    def days(self, matched: np.ndarray) -> np.ndarray:
-        days = self.doc_day[matched]
-        return days[days != NO_DAY]
+    def ordered(self, docs: np.ndarray, *, newest: bool) -> np.ndarray:
+        """`docs` by date, newest or oldest first; undated last either way; ties by article id."""
+        return docs[np.lexsort(self._time_keys(docs, newest=newest))]
 
 
 _segment_columns: dict[str, _SegmentColumns] = {}  # segment id -> its columns, for the segments in use
@@ -200,48 +205,27 @@ def facet_columns(searcher: Searcher) -> FacetColumns:
     return columns
 
 
-def _ranked(values: list[FacetValue]) -> list[FacetValue]:
+def facet_values(facet: Facet, counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle, limit: int = 20) -> list[FacetValue]:
+    """A facet's values: counted ones (the `limit` most frequent, for a limited facet) and the chosen ones
+    always, labelled, ranked by count (or in the order of its choices), each with its toggle link."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    shown = dict(ranked[:limit] if facet.limited else ranked)
+    shown.update({value: counts.get(value, 0) for value in selected})
+    labels = facet.label([value for value in shown if value != NO_VALUE])
+    if NO_VALUE in shown:
+        labels[NO_VALUE] = (facet.none_label, None)
+    values = [
+        FacetValue(value=value, label=labels[value][0], type=labels[value][1], count=count, selected=value in selected, toggle_url=toggle(facet.name, value))
+        for value, count in shown.items()
+        if value in labels
+    ]
+    if facet.ordered:
+        order = {value: position for position, value in enumerate(facet.choices or ())}
+        return sorted(values, key=lambda item: order.get(item.value, len(order)))
     return sorted(values, key=lambda item: (-item.count, item.label.lower()))
 
 
-def outlet_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle) -> list[FacetValue]:
-    """Every outlet with a count; articles without one count under `_none` so the counts sum to the total."""
-    names = dict(Outlet.objects.filter(slug__in=counts).values_list("slug", "name"))
-    return _ranked([
-        FacetValue(value=slug, label="No outlet" if slug == NO_OUTLET else names.get(slug, slug), count=count,
-                   selected=slug in selected, toggle_url=toggle("outlet", slug))
-        for slug, count in counts.items()
-    ])
-
-
-def entity_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle, limit: int = 20) -> list[FacetValue]:
-    """The `limit` most mentioned entities in the results, with their type; chosen ones always shown."""
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    chosen = dict(ranked[:limit])
-    chosen.update({slug: counts.get(slug, 0) for slug in selected})
-    entities = {entity.slug: entity for entity in Entity.objects.filter(slug__in=chosen)}
-    return _ranked([
-        FacetValue(value=slug, label=entities[slug].name, type=entities[slug].type, count=count,
-                   selected=slug in selected, toggle_url=toggle("entity", slug))
-        for slug, count in chosen.items()
-        if slug in entities
-    ])
-
-
-def entity_type_facet(counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle) -> list[FacetValue]:
-    """Articles that mention at least one entity of each type."""
-    labels = dict(Entity.Type.choices)
-    return [
-        FacetValue(value=value, label=labels[value], count=counts.get(value, 0), selected=value in selected, toggle_url=toggle("entity_type", value))
-        for value in labels
-        if counts.get(value) or value in selected
-    ]
-
-
 # -- the date histogram --------------------------------------------------------------------------------
-
-BUCKETS = ("day", "week", "month", "year")
-
 
 def bucket_for_span(first: dt.date, last: dt.date) -> str:
     """Days for two months or less, weeks up to a year and a half, months up to fifteen years, then years."""
@@ -330,19 +314,25 @@ def attention_share(columns: FacetColumns, buckets: Buckets, *, matched: np.ndar
     return shares
 
 
-def date_facet(days: np.ndarray, buckets: Buckets | None, *, date_from: dt.date | None, date_to: dt.date | None, toggle_range: Callable[[dt.date | None, dt.date | None], str]) -> list[FacetValue]:
-    """Matching articles per bucket (`Buckets.spanning(days)`), in time order, empty buckets kept; each value
-    narrows the dates to its bucket (or, when it is the chosen range, widens them again)."""
-    if buckets is None:
-        return []
-    bucket, starts = buckets.size, buckets.starts
-    counts, _ = np.histogram(days, bins=buckets.edges)
+def date_facet(days: np.ndarray, buckets: Buckets | None, *, undated: int, params, toggle_range: Callable[..., str]) -> list[FacetValue]:
+    """Matching articles per bucket (`Buckets.spanning(days)` of the dated ones), in time order, empty
+    buckets kept, then `_undated` for the articles without a date, so the counts sum to the total. Each
+    bucket narrows the dates to itself (or, when it is the chosen range, widens them again); `_undated`
+    chooses the undated articles only (or lets go of them)."""
     values = []
-    for start, count in zip(starts, counts):
-        end = bucket_next(start, bucket) - dt.timedelta(days=1)
-        selected = date_from == start and date_to == end
+    if buckets is not None:
+        counts, _ = np.histogram(days, bins=buckets.edges)
+        for start, count in zip(buckets.starts, counts):
+            end = bucket_next(start, buckets.size) - dt.timedelta(days=1)
+            selected = params.date_from == start and params.date_to == end
+            values.append(FacetValue(
+                value=start.isoformat(), label=bucket_label(start, buckets.size), count=int(count), selected=selected,
+                toggle_url=toggle_range(date_from=None, date_to=None) if selected else toggle_range(date_from=start, date_to=end, undated=""),
+            ))
+    only = params.undated == "only"
+    if undated or only:
         values.append(FacetValue(
-            value=start.isoformat(), label=bucket_label(start, bucket), count=int(count), selected=selected,
-            toggle_url=toggle_range(None, None) if selected else toggle_range(start, end),
+            value=UNDATED, label="Undated", count=undated, selected=only,
+            toggle_url=toggle_range(undated="") if only else toggle_range(date_from=None, date_to=None, undated="only"),
         ))
     return values

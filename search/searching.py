@@ -1,168 +1,63 @@
 """Run a search: the query and filters in, one page of hits with snippets and the facets out.
 
 Plain functions over plain data, so the page, the API and the exports share one path and can be tested
-without HTTP.
+without HTTP. Which documents match, which of them the pages list (one per copy group when collapsed)
+and in what order are computed once, over arrays (`search.docsets`, `search.facets`): totals, facets,
+pages and exports are all views of that one listing, so they cannot disagree. Whoosh only scores, for
+relevance order, within the listing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
 
 import numpy as np
+from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
-from archive.models import Article, Entity
+from archive.models import Article
 
 from .docsets import query_docs
 from .engine import searcher_open
 from .facets import (
     Buckets,
+    FacetColumns,
     FacetValue,
     attention_share,
     date_facet,
-    entity_facet,
-    entity_type_facet,
     facet_columns,
-    outlet_facet,
+    facet_values,
 )
+from .fields import INDEXED
 from .highlight import snippet_html, title_html
-from .query import filters_build, query_parse
+from .params import (
+    COUNTS,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    PageSpec,
+    Pagination,
+    ParameterError,
+    SearchParams,
+    params_parse,
+)
+from .query import filters_build, query_parse, time_budget, time_left
 
-SORTS = ("relevance", "newest", "oldest")
-COUNTS = ("articles", "groups")
-PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
-ENTITY_LIMIT = 20
-MULTI_VALUED = {"outlet": "outlets", "entity": "entities", "entity_type": "entity_types"}
+__all__ = ["COUNTS", "MAX_PAGE_SIZE", "PAGE_SIZE", "ParameterError", "SearchParams", "params_from_query", "search_run"]
 
-
-class ParameterError(ValueError):
-    """A search parameter that cannot be used; the message names it."""
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    q: str = ""
-    outlets: tuple[str, ...] = ()
-    entities: tuple[str, ...] = ()
-    entity_types: tuple[str, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = PAGE_SIZE
-    entity_limit: int = ENTITY_LIMIT
-    chart: str = "count"  # the page's timeline: raw counts or share of output (the API ignores it)
-    collapse: bool = False  # one result per copy group, its earliest copy
-    count: str = ""  # what totals and facets count: "articles" or "groups"; empty means groups when collapsed
-
-    @property
-    def counts_groups(self) -> bool:
-        return self.count == "groups" or (self.collapse and self.count != "articles")
-
-    def query_items(self) -> list[tuple[str, str]]:
-        """The parameters as a query string would carry them, defaults left out."""
-        items = [("q", self.q)] if self.q else []
-        for name, attribute in MULTI_VALUED.items():
-            items += [(name, value) for value in getattr(self, attribute)]
-        if self.date_from:
-            items.append(("from", self.date_from.isoformat()))
-        if self.date_to:
-            items.append(("to", self.date_to.isoformat()))
-        if self.sort != "relevance":
-            items.append(("sort", self.sort))
-        if self.page_size != PAGE_SIZE:
-            items.append(("page_size", str(self.page_size)))
-        if self.entity_limit != ENTITY_LIMIT:
-            items.append(("entity_limit", str(self.entity_limit)))
-        if self.chart != "count":
-            items.append(("chart", self.chart))
-        if self.collapse:
-            items.append(("collapse", "1"))
-        if self.count:
-            items.append(("count", self.count))
-        return items
-
-    def url(self, *, page: int = 1, path: str = "") -> str:
-        items = self.query_items() + ([("page", str(page))] if page > 1 else [])
-        return (path or reverse("search")) + ("?" + urlencode(items) if items else "")
-
-    def toggled(self, facet: str, value: str) -> SearchParams:
-        """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
-        attribute = MULTI_VALUED[facet]
-        chosen: tuple[str, ...] = getattr(self, attribute)
-        chosen = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
-        return replace(self, **{attribute: chosen, "page": 1})
-
-    def filters(self) -> wq.Query | None:
-        return filters_build(
-            outlets=self.outlets, entities=self.entities, entity_types=self.entity_types, date_from=self.date_from, date_to=self.date_to
-        )
-
-
-def _date_param(data: Mapping, name: str) -> dt.date | None:
-    value = (data.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ParameterError(f"'{name}' must be a date written YYYY-MM-DD (got {value[:40]!r})") from None
-
-
-def _int_param(data: Mapping, name: str, default: int, *, low: int, high: int) -> int:
-    value = (data.get(name) or "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ParameterError(f"'{name}' must be a whole number (got {value[:40]!r})") from None
-    if not low <= number <= high:
-        raise ParameterError(f"'{name}' must be between {low} and {high} (got {number})")
-    return number
-
-
-def _list_param(data, name: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip().lower() for v in data.getlist(name) if v.strip()))
+SEARCH = PageSpec(
+    url_name="search",
+    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "sort", "page", "page_size", "entity_limit",
+                       "chart", "collapse", "count"}),
+)
 
 
 def params_from_query(data) -> SearchParams:
-    """Search parameters from a query string (a QueryDict or any mapping with getlist)."""
-    sort = (data.get("sort") or "relevance").strip()
-    if sort not in SORTS:
-        raise ParameterError(f"'sort' must be one of {', '.join(SORTS)} (got {sort[:40]!r})")
-    entity_types = _list_param(data, "entity_type")
-    unknown = set(entity_types) - set(Entity.Type.values)
-    if unknown:
-        raise ParameterError(f"'entity_type' must be one of {', '.join(Entity.Type.values)} (got {sorted(unknown)[0][:40]!r})")
-    params = SearchParams(
-        q=(data.get("q") or "").strip(),
-        outlets=_list_param(data, "outlet"),
-        entities=_list_param(data, "entity"),
-        entity_types=entity_types,
-        date_from=_date_param(data, "from"),
-        date_to=_date_param(data, "to"),
-        sort=sort,
-        page=_int_param(data, "page", 1, low=1, high=100_000),
-        page_size=_int_param(data, "page_size", PAGE_SIZE, low=1, high=MAX_PAGE_SIZE),
-        entity_limit=_int_param(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000),
-        chart="share" if data.get("chart") == "share" else "count",
-        collapse=(data.get("collapse") or "").strip().lower() in {"1", "true", "yes", "on"},
-        count=(data.get("count") or "").strip().lower(),
-    )
-    if params.count not in ("", *COUNTS):
-        raise ParameterError(f"'count' must be one of {', '.join(COUNTS)} (got {params.count[:40]!r})")
-    if params.date_from and params.date_to and params.date_from > params.date_to:
-        raise ParameterError("'from' is after 'to'; swap the dates")
-    return params
+    """The search's parameters from a query string (the page, the API and the exports)."""
+    return params_parse(data, spec=SEARCH)
 
 
 @dataclass(frozen=True)
@@ -174,13 +69,14 @@ class Hit:
 
     @property
     def copy_outlets(self) -> int:
-        return len({copy.outlet_id for copy in self.copies} - {self.article.outlet_id})
+        """Outlets other than this article's that carry a copy (articles without an outlet are not one)."""
+        return len({copy.outlet_id for copy in self.copies} - {self.article.outlet_id, None})
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
     params: SearchParams
-    total: int
+    total: int  # what the heading counts: articles, or copy groups
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     date_bucket: str
@@ -188,30 +84,18 @@ class SearchOutcome:
     terms: frozenset[str] = field(default_factory=frozenset)
     shares: list[float] = field(default_factory=list)
     highlight_ms: float = 0.0
-    listed: int | None = None  # how many results the pages hold: groups when collapsed, whatever `total` counts
+    listed: int = 0  # how many results the pages hold: groups when collapsed, whatever `total` counts
     articles: int = 0  # matching articles
-    groups: int | None = None  # matching copy groups (an article without copies is a group of its own), when counted
+    groups: int = 0  # matching copy groups (an article without copies is a group of its own)
+    undated_excluded: int = 0  # matching undated articles a date filter left out
+
+    @property
+    def pagination(self) -> Pagination:
+        return Pagination(page=self.params.page, page_size=self.params.page_size, listed=self.listed)
 
     @property
     def pages(self) -> int:
-        return math.ceil((self.total if self.listed is None else self.listed) / self.params.page_size)
-
-
-def sorted_by(sort: str):
-    if sort == "relevance":
-        return None
-    # Undated articles come last either way; the id breaks ties so pages never repeat or skip an article.
-    return sorting.MultiFacet(
-        [sorting.FieldFacet("undated"), sorting.FieldFacet("published", reverse=sort == "newest"), sorting.FieldFacet("id")]
-    )
-
-
-def collapsing(collapse: bool) -> dict:
-    """Whoosh's collapse options: one document per copy group, the earliest one (articles without a
-    group have no key and are never collapsed)."""
-    if not collapse:
-        return {}
-    return {"collapse": sorting.FieldFacet("copy_group"), "collapse_limit": 1, "collapse_order": sorted_by("oldest")}
+        return self.pagination.pages
 
 
 def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
@@ -231,43 +115,89 @@ def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
     return frozenset(terms)
 
 
-def search_run(params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True, count_groups: bool = False) -> SearchOutcome:
+@dataclass(frozen=True)
+class Listing:
+    """What a search lists, as document numbers of one searcher."""
+
+    matched: np.ndarray  # every matching document
+    listed: np.ndarray  # what the pages hold: the matches, or one per copy group when collapsed
+    columns: FacetColumns
+
+
+def listing_build(searcher, params: SearchParams, query: wq.Query) -> Listing:
+    filters = params.filters()
+    matched = query_docs(searcher, wq.And([query, filters]) if filters else query)
+    columns = facet_columns(searcher)
+    return Listing(matched=matched, listed=columns.earliest_per_group(matched) if params.collapse else matched, columns=columns)
+
+
+def listing_order(searcher, params: SearchParams, query: wq.Query, listing: Listing, *, limit: int | None) -> np.ndarray:
+    """The listed documents in the requested order, the first `limit` of them (all with None).
+
+    Dates and ids order the date sorts (undated last either way, the id breaking ties, so pages never repeat
+    or skip an article). Relevance is Whoosh's BM25F score within the listing; a listed document Whoosh
+    does not score (a pure negation) follows the scored ones in index order, so pages always hold exactly
+    what the total promises."""
+    listed = listing.listed
+    if not len(listed):
+        return listed
+    if params.sort != "relevance" or isinstance(query, wq.Every):
+        ordered = listing.columns.ordered(listed, newest=params.sort == "newest") if params.sort != "relevance" else listed
+        return ordered[:limit] if limit is not None else ordered
+    allowed = None if len(listed) == searcher.doc_count() else set(listed.tolist())
+    wanted = len(listed) if limit is None else min(limit, len(listed))
+    collector = searcher.collector(limit=wanted or 1, filter=allowed)
+    if (left := time_left()) is not None:
+        collector = TimeLimitCollector(collector, timelimit=left)
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        time_left()  # raises QueryTimeout
+    scored = np.fromiter((hit.docnum for hit in collector.results()), dtype=np.int64)[:wanted]
+    if len(scored) < wanted:
+        rest = np.setdiff1d(listed, scored, assume_unique=True)
+        scored = np.concatenate([scored, rest[: wanted - len(scored)]])
+    return scored
+
+
+def _undated_excluded(searcher, params: SearchParams, query: wq.Query, columns: FacetColumns) -> int:
+    """How many matching undated articles (or groups) the date filter left out."""
+    if params.undated or not (params.date_from or params.date_to):
+        return 0
+    filters = filters_build(replace(params, date_from=None, date_to=None))
+    candidates = query_docs(searcher, wq.And([query, filters]) if filters else query)
+    undated = candidates[columns.doc_day[candidates] == columns.no_day]
+    return columns.group_count(undated) if params.counts_groups else len(undated)
+
+
+def search_run(params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True) -> SearchOutcome:
     """One page of results and the exact total; with `facets` the facet counts over the whole result set,
     with `snippets` highlighted snippets, with `with_share` each date bucket's share of the outlets' own
-    output (see `attention_share`), with `count_groups` the number of copy groups whatever is counted. The
-    benchmark times each combination."""
+    output (see `attention_share`). The benchmark times each combination."""
     started = time.perf_counter()
-    user_query = query_parse(params.q)
-    filters = params.filters()
-    counted: dict[str, dict[str, int]] = {}
-    days, buckets, shares = np.zeros(0, dtype=np.int32), None, []
+    query = query_parse(params.q)
     groups = params.counts_groups
+    with time_budget(settings.ARCHIVE_QUERY_SECONDS):
+        return _search(params, query, started=started, groups=groups, with_share=with_share, facets=facets, snippets=snippets)
+
+
+def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bool, with_share: bool, facets: bool, snippets: bool) -> SearchOutcome:
+    facet_lists: dict[str, list[FacetValue]] = {}
+    buckets, shares, undated_excluded = None, [], 0
     with searcher_open() as searcher:
-        matched = query_docs(searcher, wq.And([user_query, filters]) if filters else user_query)
-        limit = params.page * params.page_size
-        results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
-        page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
-        terms = matched_terms(user_query, searcher)
-        total = listed = article_count = len(matched)
-        group_total = None
-        if facets or groups or params.collapse or count_groups:
-            columns = facet_columns(searcher)
-            if groups or params.collapse or count_groups:
-                group_total = columns.group_count(matched)
-                total = group_total if groups else total
-                listed = group_total if params.collapse else listed
+        listing = listing_build(searcher, params, query)
+        columns, matched = listing.columns, listing.matched
+        pagination = Pagination(page=params.page, page_size=params.page_size, listed=len(listing.listed))
+        page_docs = listing_order(searcher, params, query, listing, limit=pagination.start + params.page_size)[pagination.start :]
+        page_ids = [int(pk) for pk in columns.doc_id[page_docs]]
+        terms = matched_terms(query, searcher)
+        group_total = columns.group_count(matched)
+        total = group_total if groups else len(matched)
         if facets:
-            mask = columns.mask(matched)
-            group_key = columns.group_key if groups else None
-            counted = {
-                "outlet": columns.outlet_counts(matched, groups=groups),
-                "entity": columns.entity.counts(mask, group_key=group_key),
-                "entity_type": columns.entity_type.counts(mask, group_key=group_key),
-            }
-            days = columns.days(columns.earliest_per_group(matched) if groups else matched)
-            buckets = Buckets.spanning(days) if len(days) else None
+            facet_lists, buckets, days = _facets(params, columns, matched, groups=groups)
+            undated_excluded = _undated_excluded(searcher, params, query, columns)
             if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
-                baseline = query_docs(searcher, filters or wq.Every())
+                baseline = query_docs(searcher, params.filters() or wq.Every())
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
@@ -280,49 +210,52 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
     return SearchOutcome(
-        params=params, total=total, listed=listed, articles=article_count, groups=group_total, hits=hits, facets=facets_build(params, counted, days, buckets) if facets else {},
+        params=params, total=total, listed=len(listing.listed), articles=len(matched), groups=group_total, hits=hits, facets=facet_lists,
         date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
-        highlight_ms=highlight_ms,
+        highlight_ms=highlight_ms, undated_excluded=undated_excluded,
     )
 
 
-def facets_build(params: SearchParams, counted: dict[str, dict[str, int]], days: np.ndarray, buckets: Buckets | None) -> dict[str, list[FacetValue]]:
-    """The facets as plain data, each value with the link that toggles it."""
+def _facets(params: SearchParams, columns: FacetColumns, matched: np.ndarray, *, groups: bool) -> tuple[dict[str, list[FacetValue]], Buckets | None, np.ndarray]:
+    """Every facet of the table over the whole result set, each value with the link that toggles it, and
+    the date histogram (a copy group counts at its earliest matching copy)."""
     path = reverse("search")  # once: facets make hundreds of toggle links
 
     def toggle(facet: str, value: str) -> str:
         return params.toggled(facet, value).url(path=path)
 
-    def toggle_range(start: dt.date | None, end: dt.date | None) -> str:
-        return replace(params, date_from=start, date_to=end, page=1).url(path=path)
+    def toggle_range(**changes) -> str:
+        return params.changed(**changes).url(path=path)
 
-    return {
-        "outlet": outlet_facet(counted["outlet"], selected=params.outlets, toggle=toggle),
-        "entity": entity_facet(counted["entity"], selected=params.entities, toggle=toggle, limit=params.entity_limit),
-        "entity_type": entity_type_facet(counted["entity_type"], selected=params.entity_types, toggle=toggle),
-        "date": date_facet(days, buckets, date_from=params.date_from, date_to=params.date_to, toggle_range=toggle_range),
+    mask = columns.mask(matched)
+    facet_lists = {
+        facet.name: facet_values(facet, columns.counts(facet, mask, groups=groups), selected=getattr(params, facet.attribute), toggle=toggle,
+                                 limit=params.entity_limit)
+        for facet in INDEXED
     }
+    days = columns.doc_day[columns.earliest_per_group(matched) if groups else matched]
+    dated = days[days != columns.no_day]
+    buckets = Buckets.spanning(dated) if len(dated) else None
+    facet_lists["date"] = date_facet(dated, buckets, undated=len(days) - len(dated), params=params, toggle_range=toggle_range)
+    return facet_lists, buckets, dated
 
 
 def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], frozenset[str]]:
     """What an export of this search holds: the counts (as the page shows them), every listed result's id in
     the page's order (one per copy group when collapsed), and the matched terms for snippets."""
-    outcome = search_run(replace(params, page=1), facets=False, snippets=False, count_groups=True)
-    user_query = query_parse(params.q)
-    with searcher_open() as searcher:
-        results = searcher.search(user_query, filter=params.filters(), limit=None, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
-        return outcome, [int(hit["id"]) for hit in results], outcome.terms
+    outcome = search_run(replace(params, page=1), facets=False, snippets=False)
+    query = query_parse(params.q)
+    with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
+        listing = listing_build(searcher, params, query)
+        docs = listing_order(searcher, params, query, listing, limit=None)
+        return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.terms
 
 
 def export_meta(params: SearchParams, *, outcome: SearchOutcome, rows: int) -> dict:
     """The `_meta` of an export: every parameter that shapes it and the counts it holds."""
     return {
         "query": params.q,
-        "filters": {
-            "outlet": list(params.outlets), "entity": list(params.entities), "entity_type": list(params.entity_types),
-            "from": params.date_from.isoformat() if params.date_from else None,
-            "to": params.date_to.isoformat() if params.date_to else None,
-        },
+        "filters": params.filters_given(),
         "sort": params.sort,
         "collapse": params.collapse,
         "count": "groups" if params.counts_groups else "articles",
@@ -332,3 +265,32 @@ def export_meta(params: SearchParams, *, outcome: SearchOutcome, rows: int) -> d
         "rows": rows,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+
+
+@dataclass(frozen=True)
+class Emptied:
+    """A filter that emptied a result: what it is, and the search without it."""
+
+    label: str
+    url: str
+    count: int
+
+
+def emptied_by(params: SearchParams) -> list[Emptied]:
+    """For a search with no results, each filter without which there would be some (and how many)."""
+    candidates: list[tuple[str, SearchParams]] = []
+    for facet in INDEXED:
+        if chosen := getattr(params, facet.attribute):
+            labels = facet.label(chosen)
+            named = ", ".join(labels.get(value, (value, None))[0] for value in chosen)
+            candidates.append((f"{facet.title}: {named}", params.changed(**{facet.attribute: ()})))
+    if params.date_from or params.date_to or params.undated:
+        span = f"{params.date_from or '…'} to {params.date_to or '…'}" if params.date_from or params.date_to else ""
+        label = "Undated articles only" if params.undated == "only" else f"Dates: {span}"
+        candidates.append((label, params.changed(date_from=None, date_to=None, undated="")))
+    found = []
+    for label, without in candidates:
+        count = search_run(without, facets=False, snippets=False).total
+        if count:
+            found.append(Emptied(label=label, url=without.url(), count=count))
+    return found

@@ -1,67 +1,96 @@
-"""Thin views over `search.searching`: the search page, the JSON API, exports and the query guide."""
+"""Thin views over the search kit: the search page and API, exports, entity and outlet pages (views of a
+filtered search, so their counts, charts and lists agree with the search's), quote search, the guide."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
-
-from archive.models import Article
-from archive.ratelimits import limited
-from archive.serializers import EXPORT_FIELDS, article_reference, article_row, articles_for_export
+from archive.models import Article, Entity, Outlet
+from archive.serializers import (
+    EXPORT_FIELDS,
+    article_reference,
+    article_row,
+    articles_for_export,
+)
 
 from .engine import IndexUnavailable
 from .exports import FORMATS, export_lines, rows_for
-from .highlight import snippet_html
 from .forms import SearchForm
 from .health import index_check, index_check_cached
-from .query import QuerySyntaxError
-from .searching import ParameterError, SearchOutcome, export_ids, export_meta, params_from_query, search_run
+from .highlight import snippet_html
+from .params import ParameterError, SearchParams
+from .presentation import chart_build, chips, facet_panels, page_links
+from .query import QuerySyntaxError, QueryTimeout
+from .quotes import (
+    QUOTE_EXPORT_FIELDS,
+    QuoteSearch,
+    quote_params,
+    quote_rows,
+    quotes_search,
+)
+from .searching import (
+    SEARCH,
+    SearchOutcome,
+    emptied_by,
+    export_ids,
+    export_meta,
+    params_from_query,
+    search_run,
+)
 
-FACET_TITLES = [("outlet", "Outlets"), ("entity_type", "Entity types"), ("entity", "Entities")]
-FACET_SHOWN = 8
+PROBLEMS = (ParameterError, QuerySyntaxError)
 
 
-def timeline_bars(outcome: SearchOutcome) -> list[dict]:
-    """The date facet as bars for the server-drawn chart: raw counts, or each bucket's share of the
-    outlets' own output when the page asks for it."""
-    values = outcome.facets["date"]
-    shares = outcome.shares if outcome.params.chart == "share" else []
-    heights = shares or [value.count for value in values]
-    peak = max(heights, default=0) or 1
-    bars = []
-    for value, height in zip(values, heights):
-        scaled = max(round(100 * height / peak, 1), 1.0 if height else 0.0)
-        bars.append({"value": value, "height": scaled, "top": round(100 - scaled, 1), "shown": f"{height:.1%}" if shares else str(value.count)})
-    return bars
+def query_data(request: HttpRequest) -> QueryDict:
+    """The query string, or a ParameterError for one too long to read (thousands of repeated parameters)."""
+    try:
+        return request.GET
+    except TooManyFieldsSent:
+        raise ParameterError(f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} parameters; send fewer.") from None
+
+
+def _bad_request(problem: Exception) -> JsonResponse:
+    return JsonResponse({"error": str(problem)}, status=400)
+
+
+def _unavailable(problem: Exception | None = None) -> JsonResponse:
+    """503: the index cannot be read, or the query ran past its time budget."""
+    return JsonResponse({"error": str(problem) if isinstance(problem, QueryTimeout) else index_check().message}, status=503)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
-    error = ""
-    outcome: SearchOutcome | None = None
-    health = index_check_cached()
-    status = 200
+    error, status, outcome, data = "", 200, None, QueryDict()
     try:
-        params = params_from_query(request.GET)
+        data = query_data(request)
+        params = params_from_query(data)
         outcome = search_run(params, with_share=params.chart == "share")
-    except (ParameterError, QuerySyntaxError) as problem:
+    except PROBLEMS as problem:
         error, status = str(problem), 400
     except IndexUnavailable:
         error, status = index_check().message, 503
-    hidden = [(k, v) for k, v in (outcome.params.query_items() if outcome else []) if k not in {"q", "sort", "from", "to", "collapse"}]
-    context = {"form": SearchForm(request.GET or None, hidden=hidden), "outcome": outcome, "error": error, "q": request.GET.get("q", ""),
-               "index_warning": "" if health.quiet else health.message}
+    except QueryTimeout as problem:
+        error, status = str(problem), 503
+    health = index_check_cached()
+    form = SearchForm(data or None, params=outcome.params if outcome else None)
+    context = {"form": form, "outcome": outcome, "error": error, "q": data.get("q", ""), "index_warning": "" if health.quiet else health.message}
     if outcome:
-        context["prev_url"] = outcome.params.url(page=outcome.params.page - 1)
-        context["next_url"] = outcome.params.url(page=outcome.params.page + 1)
-        context["export_query"] = outcome.params.url(path="?").removeprefix("?")
-        context["facet_groups"] = [(key, title, outcome.facets[key][:FACET_SHOWN], outcome.facets[key][FACET_SHOWN:]) for key, title in FACET_TITLES if key != "date"]
-        context["timeline"] = timeline_bars(outcome)
-        context["chart_width"] = max(10 * len(context["timeline"]), 240)  # a few bars stay bar-shaped
-        context["chart_urls"] = {mode: replace(outcome.params, chart=mode).url(page=outcome.params.page) for mode in ("count", "share")}
-        if outcome.params.date_from or outcome.params.date_to:
-            context["dates_cleared_url"] = replace(outcome.params, date_from=None, date_to=None, page=1).url()
+        params = outcome.params
+        context.update(
+            links=page_links(params, outcome.pagination), panels=facet_panels(outcome.facets), chips=chips(outcome.facets),
+            chart=chart_build(outcome.facets["date"], bucket=outcome.date_bucket, shares=outcome.shares if params.chart == "share" else None),
+            chart_urls={mode: params.changed(chart=mode, page=params.page).url(page=params.page) for mode in ("count", "share")},
+            export_query=params.url(path="?").removeprefix("?"),
+            dates_cleared_url=params.changed(date_from=None, date_to=None, undated="").url() if params.date_from or params.date_to or params.undated else "",
+            include_undated_url=params.changed(undated="include").url() if outcome.undated_excluded else "",
+            emptied=emptied_by(params) if not outcome.total else [],
+        )
     return render(request, "search/search.html", context, status=status)
 
 
@@ -81,32 +110,29 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
     }
 
 
+def outcome_json(outcome: SearchOutcome, *, request: HttpRequest) -> dict:
+    return {
+        "total": outcome.total,
+        "count": "groups" if outcome.params.counts_groups else "articles",
+        "page": outcome.params.page,
+        "pages": outcome.pages,
+        "took_ms": round(outcome.took_ms, 2),
+        "facets_date_bucket": outcome.date_bucket,
+        "undated_excluded": outcome.undated_excluded,
+        "results": [hit_json(hit, request=request) for hit in outcome.hits],
+        "facets": {name: [value.as_json() for value in values] for name, values in outcome.facets.items()},
+        "index_status": _index_status(),
+    }
 
-def _bad_request(problem: Exception) -> JsonResponse:
-    return JsonResponse({"error": str(problem)}, status=400)
 
-
-@limited
 def api_search(request: HttpRequest) -> JsonResponse:
     try:
-        outcome = search_run(params_from_query(request.GET))
-    except (ParameterError, QuerySyntaxError) as problem:
+        outcome = search_run(params_from_query(query_data(request)))
+    except PROBLEMS as problem:
         return _bad_request(problem)
-    except IndexUnavailable:
-        return JsonResponse({"error": index_check().message}, status=503)
-    return JsonResponse(
-        {
-            "total": outcome.total,
-            "count": "groups" if outcome.params.counts_groups else "articles",
-            "page": outcome.params.page,
-            "pages": outcome.pages,
-            "took_ms": round(outcome.took_ms, 2),
-            "facets_date_bucket": outcome.date_bucket,
-            "results": [hit_json(hit, request=request) for hit in outcome.hits],
-            "facets": {name: [value.as_json() for value in values] for name, values in outcome.facets.items()},
-            "index_status": _index_status(),
-        }
-    )
+    except (IndexUnavailable, QueryTimeout) as problem:
+        return _unavailable(problem)
+    return JsonResponse(outcome_json(outcome, request=request))
 
 
 def _index_status() -> dict:
@@ -116,7 +142,6 @@ def _index_status() -> dict:
     return {"state": state, "indexed": health.indexed, "message": "" if health.quiet else health.message}
 
 
-@limited
 def api_article(request: HttpRequest, pk: int) -> JsonResponse:
     article = next(iter(articles_for_export(Article.objects.published().filter(pk=pk))), None)
     if article is None:
@@ -124,52 +149,155 @@ def api_article(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(article_row(article, base_url=_base_url(request)))
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+def _streamed(lines, *, format: str, name: str, headers: dict[str, str]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type=FORMATS[format].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    for header, value in headers.items():
+        response[header] = value
+    return response
 
 
 def _export(request: HttpRequest, format: str) -> HttpResponse:
     """The whole result set, streamed; the query runs before the response starts, so a bad one is a 400."""
     try:
-        params = params_from_query(request.GET)
+        params = params_from_query(query_data(request))
         outcome, ids, terms = export_ids(params)
-    except (ParameterError, QuerySyntaxError) as problem:
+    except PROBLEMS as problem:
         return _bad_request(problem)
-    except IndexUnavailable:
-        return JsonResponse({"error": index_check().message}, status=503)
+    except (IndexUnavailable, QueryTimeout) as problem:
+        return _unavailable(problem)
     rows = rows_for(ids, base_url=_base_url(request), extra=lambda article, row: row.update(snippet=snippet_html(article.body, terms)))
-    meta = export_meta(params, outcome=outcome, rows=len(ids))
-    lines = export_lines(rows, format=format, fields=[*EXPORT_FIELDS, "snippet"], meta=meta)
-    response = StreamingHttpResponse(lines, content_type=FORMATS[format].content_type)
-    response["Content-Disposition"] = f'attachment; filename="archive-export.{format}"'
-    response["X-Archive-Query"] = params.q.encode("unicode_escape").decode("ascii")
-    response["X-Archive-Total"] = str(outcome.total)
-    response["X-Archive-Rows"] = str(len(ids))
-    return response
+    lines = export_lines(rows, format=format, fields=[*EXPORT_FIELDS, "snippet"], meta=export_meta(params, outcome=outcome, rows=len(ids)))
+    headers = {"X-Archive-Query": params.q.encode("unicode_escape").decode("ascii"), "X-Archive-Total": str(outcome.total), "X-Archive-Rows": str(len(ids))}
+    return _streamed(lines, format=format, name="archive-export", headers=headers)
 
 
-@limited
 def export_jsonl(request: HttpRequest) -> HttpResponse:
     return _export(request, "jsonl")
 
 
-@limited
 def export_csv(request: HttpRequest) -> HttpResponse:
     return _export(request, "csv")
 
 
+# -- entity and outlet pages: a filtered search, shown as a profile ----------------------------------------
+
+def _profile(params: SearchParams) -> SearchOutcome:
+    """The search behind a profile page; an entity or outlet no published article mentions has no page."""
+    try:
+        outcome = search_run(params)
+    except (IndexUnavailable, QueryTimeout):
+        outcome = None
+    if outcome is None or not outcome.total:
+        raise Http404("No published article mentions it.")
+    return outcome
+
+
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An entity across the archive: coverage over time, who mentions it, who appears with it."""
+    entity = get_object_or_404(Entity, slug=slug)
+    outcome = _profile(SearchParams(entities=(entity.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
+    aliases = list(entity.aliases.filter(blocked=False).order_by("name").values_list("name", flat=True))
+    itself = {entity.name.casefold(), *(alias.casefold() for alias in aliases)}
+    context = {
+        "entity": entity, "outcome": outcome, "aliases": aliases,
+        "chart": chart_build(outcome.facets["date"], bucket=outcome.date_bucket),
+        "outlets": outcome.facets["outlet"][:15],
+        "cooccurring": [value for value in outcome.facets["entity"] if value.value != entity.slug and value.label.casefold() not in itself][:15],
+    }
+    return render(request, "search/entity_detail.html", context)
+
+
+def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An outlet's coverage: its articles over time, the entities it mentions most, its latest articles."""
+    outlet = get_object_or_404(Outlet, slug=slug)
+    outcome = _profile(SearchParams(outlets=(outlet.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
+    context = {"outlet": outlet, "outcome": outcome, "chart": chart_build(outcome.facets["date"], bucket=outcome.date_bucket), "top_entities": outcome.facets["entity"]}
+    return render(request, "search/outlet_detail.html", context)
+
+
+# -- quotes ---------------------------------------------------------------------------------------------
+
+def quote_search(request: HttpRequest) -> HttpResponse:
+    try:
+        found = quotes_search(quote_params(query_data(request)))
+    except ParameterError as problem:
+        return render(request, "search/quote_search.html", {"error": str(problem)}, status=400)
+    context = {"found": found, "links": page_links(found.params, found.pagination), "speakers": found.speakers,
+               "chips": [value for value in found.speakers if value.selected],
+               "export_query": found.params.url(path="?").removeprefix("?")}
+    return render(request, "search/quote_search.html", context)
+
+
+def quotes_json(found: QuoteSearch, *, request: HttpRequest) -> dict:
+    absolute = request.build_absolute_uri
+
+    def reference(article: Article) -> dict:
+        return {**article_reference(article, url=absolute(article.get_absolute_url())), "title": article.title}
+
+    return {
+        "total": found.total,
+        "page": found.params.page,
+        "pages": found.pagination.pages,
+        "results": [
+            {
+                "group": result.group.pk,
+                "speaker": result.group.speaker.name if result.group.speaker else None,
+                "speaker_slug": result.group.speaker.slug if result.group.speaker else None,
+                "text": result.text,
+                "variants": result.variants,
+                "articles": [reference(a) for a in result.articles],
+                "outlets": result.outlets,
+                "attributions": [
+                    {"speaker": a.speaker.name if a.speaker else None, "speaker_slug": a.speaker.slug if a.speaker else None, "articles": [x.pk for x in a.articles]}
+                    for a in result.attributions
+                ],
+            }
+            for result in found.results
+        ],
+        "facets": {"speaker": [value.as_json() for value in found.speakers]},
+    }
+
+
+def api_quotes(request: HttpRequest) -> JsonResponse:
+    try:
+        found = quotes_search(quote_params(query_data(request)))
+    except ParameterError as problem:
+        return _bad_request(problem)
+    return JsonResponse(quotes_json(found, request=request))
+
+
+def _quote_export(request: HttpRequest, format: str) -> HttpResponse:
+    try:
+        params = quote_params(query_data(request))
+    except ParameterError as problem:
+        return _bad_request(problem)
+    meta = {"query": params.q, "filters": params.filters_given(), "speaker": list(params.speakers)}
+    lines = export_lines(quote_rows(params, base_url=_base_url(request)), format=format, fields=QUOTE_EXPORT_FIELDS, meta=meta)
+    return _streamed(lines, format=format, name="archive-quotes", headers={"X-Archive-Query": params.q.encode("unicode_escape").decode("ascii")})
+
+
+def quotes_export_jsonl(request: HttpRequest) -> HttpResponse:
+    return _quote_export(request, "jsonl")
+
+
+def quotes_export_csv(request: HttpRequest) -> HttpResponse:
+    return _quote_export(request, "csv")
+
+
 QUERY_EXAMPLES = [
-    ("putin xi", "articles with both words (every word must match)"),
-    ('"armed forces"', "the exact phrase"),
+    ("putin xi", "articles with both words (every word must match; every word is searchable, also us, it, may, who)"),
+    ('"armed forces"', "the exact phrase, every word in order"),
     ("peskov OR cctv", "either word"),
-    ("putin NOT xi", "the first without the second; -xi works too"),
+    ("putin NOT xi", "the first without the second; -xi works too, also alone: -xi is every article without xi"),
     ("(putin OR xi) sanctions", "grouping with parentheses"),
     ("title:cooperation", "a word in the headline (also body:, byline:)"),
+    ("byline:*", "articles that have a byline (any field:*)"),
     ("outlet:snn", "an outlet, by the slug in its facet link"),
     ("entity:vladimir-putin", "an entity, by the slug in its facet link"),
     ("published:[2022-12-01 TO 2022-12-31]", "a date range"),
-    ("sanction*", "words starting with sanction"),
-    ("geopolitcal~", "words spelled nearly like this (fuzzy)"),
+    ("sanction*", "words starting with sanction (at least two letters before the *)"),
+    ("geopolitcal~", "words spelled nearly like this (fuzzy: one or two letters off, geopolitcal~2)"),
 ]
 
 

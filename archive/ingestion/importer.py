@@ -18,12 +18,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from ..linking import Linker
 from ..models import Article, Mention, Outlet, OutletAlias, alias_key
 from ..runs import RunStatus, run_announced
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
 from .entities import FoundEntity, T, entities_stream, nlp_default
-from ..linking import Linker
 from .parsing import raw_parse
 from .readers import (
     MANIFEST_NAMES,
@@ -85,6 +85,7 @@ def article_fields_apply(article: Article, parsed: ParsedArticle) -> None:
     if "title" not in article.curated_fields:
         article.title_derived = parsed.title_derived
     article.body = parsed.body
+    article.removed_lines = list(dict.fromkeys(line.strip() for line in parsed.removed if line.strip()))
 
 
 def mentions_replace(article: Article, found: list[FoundEntity], *, entities: EntityResolver) -> None:
@@ -306,7 +307,7 @@ class ReprocessReport:
 def _article_state(article: Article) -> tuple:
     mentions = tuple(sorted(article.mentions.values_list("entity_id", "count")))
     quotes = tuple(article.quotes.values_list("text", "speaker_id", "group_id"))
-    fields = (article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url)
+    fields = (article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url, article.removed_lines)
     return (*fields, article.copy_group_id, article.story_id, mentions, quotes)
 
 

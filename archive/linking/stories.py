@@ -138,12 +138,11 @@ def _best_story(article: Article, *, counts: EntityCounts) -> Story | None:
 
 
 def story_refresh(story_id: int) -> None:
-    """Title and first date from the earliest article; a story left with one article (and no editor's
-    decision) is dissolved."""
+    """The first date of its published articles; a story left with one article (and no editor's decision)
+    is dissolved. (Pages take the title from the earliest published article, unless an editor gave one.)"""
     members = Article.objects.filter(story_id=story_id)
     if members.count() < 2 and not members.any_curated("story"):
         members.update_links(story=None)
         Story.objects.filter(pk=story_id).delete()
         return
-    first = members.order_by("published", "pk").exclude(published=None).first() or members.order_by("pk").first()
-    Story.objects.filter(pk=story_id).update(title=first.title if first else "", first_published=members.aggregate(day=Min("published"))["day"])
+    Story.objects.filter(pk=story_id).update(first_published=members.published().aggregate(day=Min("published"))["day"])

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "archive",
     "search",
 ]
@@ -69,9 +70,18 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "archive.middleware.LoginRequiredMiddleware",
-    "django_ratelimit.middleware.RatelimitMiddleware",
+    "config.middleware.RequireLoginMiddleware",
+    "archive.ratelimits.RateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The admin's login is throttled per client and user name (django-axes): five failures lock it for an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_CLIENT_IP_CALLABLE = "archive.ratelimits.client_address"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "config.urls"
 
@@ -134,13 +144,17 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even before collectstatic
 WHITENOISE_USE_FINDERS = True  # development serves static files without collectstatic
 
+# A search that runs longer than this is stopped with a clear error (a 503), so no query holds a worker.
+ARCHIVE_QUERY_SECONDS = float(os.environ.get("ARCHIVE_QUERY_SECONDS", "5"))
+
 # Limits on what one import accepts (a bigger file or body is rejected with the reason).
 ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", 20 * 1024 * 1024))
 ARCHIVE_MAX_BODY_CHARS = int(os.environ.get("ARCHIVE_MAX_BODY_CHARS", 300_000))
 
-# Requests per client address to the API and exports, e.g. "60/m"; empty (the default) means no limit.
+# Requests per client to every public page, the API and exports, e.g. "60/m"; empty (the default): no limit.
 ARCHIVE_RATELIMIT = os.environ.get("ARCHIVE_RATELIMIT", "")
-RATELIMIT_VIEW = "archive.ratelimits.rate_limited"
+# Proxies whose X-Forwarded-For names the real client (addresses or networks); empty: the header is ignored.
+ARCHIVE_TRUSTED_PROXIES = env_list("ARCHIVE_TRUSTED_PROXIES", [])
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": os.environ["ARCHIVE_MEMCACHED"]}

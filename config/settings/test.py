@@ -13,3 +13,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["NAME"] = ARCHIVE_DATA_DIR / "db.sqlite3"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+AXES_ENABLED = False  # tests log in with client.login(), which gives no request; the throttle has its own test

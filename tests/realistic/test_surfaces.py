@@ -12,7 +12,16 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from archive.models import Article, CopyGroup, Entity, EntityAlias, Outlet, Quote, QuoteGroup, Story
+from archive.models import (
+    Article,
+    CopyGroup,
+    Entity,
+    EntityAlias,
+    Outlet,
+    Quote,
+    QuoteGroup,
+    Story,
+)
 from archive.serializers import EXPORT_FIELDS
 
 QUERIES = ["", "the", "blair", "gordon brown", '"prime minister"', "yukos", "putin", "economy OR markets", "title:china", "music -film"]

@@ -137,7 +137,7 @@ def _write_documents(first: int, count: int) -> None:
 
     for number in range(first, first + count):
         with writer_open() as writer:
-            writer.update_document(id=str(number), title="zeppelin", body="zeppelin", outlet="_none", status="published", day=-1, undated=1)
+            writer.update_document(id=str(number), title="zeppelin", body="zeppelin", outlet="_none", day=-1, undated=1)
 
 
 def test_writers_in_other_processes_wait_and_lose_nothing(db):
@@ -175,7 +175,11 @@ def test_one_transaction_is_one_announcement(committed_db):
 
 
 def test_batched_announcements_go_out_every_n_and_at_the_end(committed_db):
-    from archive.signals import announce_articles_changed, announcements_batched, articles_changed
+    from archive.signals import (
+        announce_articles_changed,
+        announcements_batched,
+        articles_changed,
+    )
 
     calls = []
 
@@ -239,13 +243,15 @@ def test_concurrent_searches_on_the_shared_searcher_answer_as_one_thread_does(db
         """The engine's answer alone (threads here cannot share the test's database transaction)."""
         from search.docsets import query_docs
         from search.facets import facet_columns
+        from search.fields import OUTLET
         from search.query import query_parse
 
         with searcher_open() as searcher:
             query = query_parse(q)
             matched = query_docs(searcher, query)
             top = [hit["id"] for hit in searcher.search(query, limit=50)]
-            return len(matched), top, facet_columns(searcher).outlet_counts(matched)
+            columns = facet_columns(searcher)
+            return len(matched), top, columns.counts(OUTLET, columns.mask(matched))
 
     expected = {q: answer(q) for q in queries}
     assert all(expected[q][0] for q in queries)

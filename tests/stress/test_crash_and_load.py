@@ -8,7 +8,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from stress.harness import PYTHON, ROOT, children, corpus_write, crash_trials, kill_leaves_no_workers, load_trial, manage
+from stress.harness import (
+    PYTHON,
+    ROOT,
+    children,
+    corpus_write,
+    crash_trials,
+    kill_leaves_no_workers,
+    load_trial,
+    manage,
+)
 
 
 def test_killed_imports_leave_database_and_index_in_step():

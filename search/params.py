@@ -1,0 +1,216 @@
+"""One parameter kit for every search-like page: the search, quote search, stories, and what comes next.
+
+A page declares which parameters it takes (`PageSpec`); `params_parse` reads them from a query string into
+one immutable `SearchParams`, raising `ParameterError` with the parameter's name for anything it cannot
+use; `SearchParams.url()` and `.toggled()` write links back. The multi-valued filters come from the facet
+table (`search.fields.FACETS`), so a facet added there is parsed, linked and exported everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .fields import FACETS
+from .query import filters_build
+
+COUNTS = ("articles", "groups")
+UNDATED_CHOICES = ("", "include", "only")
+CHARTS = ("count", "share")
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+ENTITY_LIMIT = 20
+MAX_VALUES = 50  # values of one repeated parameter: more is not a search, it is an attack
+MAX_QUERY_CHARS = 1000
+
+
+class ParameterError(ValueError):
+    """A parameter that cannot be used; the message names it and says what it takes."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """What one search-like page takes: its parameters, sorts and page sizes, and where it lives."""
+
+    url_name: str
+    accepts: frozenset[str]
+    sorts: tuple[str, ...] = ("relevance", "newest", "oldest")
+    page_size: int = PAGE_SIZE
+    max_page_size: int = MAX_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Every parameter a search-like page can take, parsed. Defaults are left out of links."""
+
+    q: str = ""
+    outlets: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()
+    wires: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    undated: str = ""  # "", "include" or "only": what a date view does with undated articles
+    group: int | None = None  # one quote statement
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    entity_limit: int = ENTITY_LIMIT
+    chart: str = "count"  # the page's timeline: raw counts or share of output (the API ignores it)
+    collapse: bool = False  # one result per copy group, its earliest copy
+    count: str = ""  # what totals and facets count: "articles" or "groups"; empty means groups when collapsed
+    spec: PageSpec | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def counts_groups(self) -> bool:
+        return self.count == "groups" or (self.collapse and self.count != "articles")
+
+    @property
+    def default_page_size(self) -> int:
+        return self.spec.page_size if self.spec else PAGE_SIZE
+
+    @property
+    def default_sort(self) -> str:
+        return self.spec.sorts[0] if self.spec else "relevance"
+
+    def query_items(self) -> list[tuple[str, str]]:
+        """The parameters as a query string carries them, defaults left out."""
+        items = [("q", self.q)] if self.q else []
+        for item in FACETS:
+            items += [(item.name, value) for value in getattr(self, item.attribute)]
+        scalars = [
+            ("from", self.date_from.isoformat() if self.date_from else ""), ("to", self.date_to.isoformat() if self.date_to else ""),
+            ("undated", self.undated), ("group", str(self.group) if self.group is not None else ""),
+            ("sort", self.sort if self.sort != self.default_sort else ""),
+            ("page_size", str(self.page_size) if self.page_size != self.default_page_size else ""),
+            ("entity_limit", str(self.entity_limit) if self.entity_limit != ENTITY_LIMIT else ""),
+            ("chart", self.chart if self.chart != "count" else ""), ("collapse", "1" if self.collapse else ""), ("count", self.count),
+        ]
+        return items + [(name, value) for name, value in scalars if value]
+
+    def url(self, *, page: int = 1, path: str = "") -> str:
+        items = self.query_items() + ([("page", str(page))] if page > 1 else [])
+        return (path or reverse(self.spec.url_name if self.spec else "search")) + ("?" + urlencode(items) if items else "")
+
+    def toggled(self, facet: str, value: str) -> SearchParams:
+        """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
+        attribute = next(item.attribute for item in FACETS if item.name == facet)
+        chosen: tuple[str, ...] = getattr(self, attribute)
+        chosen = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
+        return replace(self, **{attribute: chosen, "page": 1})
+
+    def changed(self, **changes) -> SearchParams:
+        """These parameters with some replaced, back to page 1 unless a page is given."""
+        return replace(self, **{"page": 1, **changes})
+
+    def filters(self):
+        """The filters as a Whoosh query beside the researcher's (None without filters)."""
+        return filters_build(self)
+
+    def filters_given(self) -> dict[str, object]:
+        """The filters as export metadata records them."""
+        given: dict[str, object] = {item.name: list(getattr(self, item.attribute)) for item in FACETS if self.spec is None or item.name in self.spec.accepts}
+        given.update({"from": self.date_from.isoformat() if self.date_from else None, "to": self.date_to.isoformat() if self.date_to else None,
+                      "undated": self.undated or None})
+        return given
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Pages of `listed` results; an empty result is one empty page, on every page and API."""
+
+    page: int
+    page_size: int
+    listed: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.listed / self.page_size))
+
+    @property
+    def start(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+# -- parsing ------------------------------------------------------------------------------------------------
+
+def _text(data: Mapping, name: str) -> str:
+    values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+    if len(values) > 1:
+        raise ParameterError(f"'{name}' was given {len(values)} times; give it once")
+    return (values[0] or "").strip() if values else ""
+
+
+def _date(data: Mapping, name: str) -> dt.date | None:
+    value = _text(data, name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ParameterError(f"'{name}' must be a date written YYYY-MM-DD (got {value[:40]!r})") from None
+
+
+def _int(data: Mapping, name: str, default: int, *, low: int, high: int) -> int:
+    value = _text(data, name)
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ParameterError(f"'{name}' must be a whole number (got {value[:40]!r})") from None
+    if not low <= number <= high:
+        raise ParameterError(f"'{name}' must be between {low} and {high} (got {number})")
+    return number
+
+
+def _choice(data: Mapping, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = _text(data, name).lower() or default
+    if value not in choices:
+        raise ParameterError(f"'{name}' must be one of {', '.join(c for c in choices if c)} (got {value[:40]!r})")
+    return value
+
+
+def _values(data: Mapping, name: str, choices: tuple[str, ...] | None) -> tuple[str, ...]:
+    raw = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if data.get(name) else [])
+    if len(raw) > MAX_VALUES:
+        raise ParameterError(f"'{name}' was given {len(raw)} times; at most {MAX_VALUES} values are taken")
+    values = tuple(dict.fromkeys(v.strip().lower() for v in raw if v and v.strip()))
+    if choices is not None and (unknown := [v for v in values if v not in choices]):
+        raise ParameterError(f"'{name}' must be one of {', '.join(choices)} (got {unknown[0][:40]!r})")
+    return values
+
+
+def params_parse(data: Mapping, *, spec: PageSpec) -> SearchParams:
+    """The parameters `spec`'s page takes, from a query string (a QueryDict or a plain mapping)."""
+    takes = spec.accepts.__contains__
+    q = _text(data, "q") if takes("q") else ""
+    if len(q) > MAX_QUERY_CHARS:
+        raise ParameterError(f"'q' is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,} are taken")
+    group = _int(data, "group", 0, low=1, high=2**62) if takes("group") and _text(data, "group") else None
+    params = SearchParams(
+        q=q,
+        **{item.attribute: _values(data, item.name, item.choices) for item in FACETS if takes(item.name)},
+        date_from=_date(data, "from") if takes("from") else None,
+        date_to=_date(data, "to") if takes("to") else None,
+        undated=_choice(data, "undated", UNDATED_CHOICES, "") if takes("undated") else "",
+        group=group,
+        sort=_choice(data, "sort", spec.sorts, spec.sorts[0]),
+        page=_int(data, "page", 1, low=1, high=100_000),
+        page_size=_int(data, "page_size", spec.page_size, low=1, high=spec.max_page_size) if takes("page_size") else spec.page_size,
+        entity_limit=_int(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000) if takes("entity_limit") else ENTITY_LIMIT,
+        chart=_choice(data, "chart", CHARTS, "count") if takes("chart") else "count",
+        collapse=_text(data, "collapse").lower() in {"1", "true", "yes", "on"} if takes("collapse") else False,
+        count=_choice(data, "count", ("", *COUNTS), "") if takes("count") else "",
+        spec=spec,
+    )
+    if params.date_from and params.date_to and params.date_from > params.date_to:
+        raise ParameterError("'from' is after 'to'; swap the dates")
+    return params
+
