@@ -276,11 +276,13 @@ def _merge_action(modeladmin, request, queryset, *, action: str, what: str, merg
             modeladmin.message_user(request, f"Choose which of the selected {what} to keep.", messages.ERROR)
             return None
         count = merge(keep=keep, others=queryset.exclude(pk=keep.pk))
-        modeladmin.message_user(request, f"Merged into “{keep.name}”; {count} {outcome}.", messages.SUCCESS)
+        now = modeladmin.get_queryset(request).get(pk=keep.pk).article_total
+        modeladmin.message_user(request, f"Merged into “{keep.name}”, now in {now} article{'s' if now != 1 else ''}; {count} {outcome}.", messages.SUCCESS)
         return None
     if queryset.count() < 2:
         modeladmin.message_user(request, f"Select two or more {what} to merge.", messages.WARNING)
         return None
+    queryset = queryset.order_by("-article_total", "pk")  # the one in most articles is offered to keep
     return _confirmation(modeladmin, request, queryset, action=action, title=f"Merge {what}", template="admin/archive/merge_confirmation.html",
                          extra={"what": what, "explanation": explanation})
 
@@ -322,7 +324,7 @@ class EntityAdmin(ExactSaves, SimpleHistoryAdmin):
     @admin.action(description="Merge selected entities…", permissions=["change"])
     def merge_entities(self, request, queryset):
         return _merge_action(
-            self, request, queryset, action="merge_entities", what="entities", merge=entities_merge, outcome="articles updated",
+            self, request, queryset, action="merge_entities", what="entities", merge=entities_merge, outcome="articles changed (they mentioned a merged name)",
             explanation="Their mentions move to the one you keep, and the other names become its aliases, so later imports use it too.",
         )
 

@@ -24,6 +24,7 @@ from .models import (
     CopyGroup,
     Entity,
     EntityAlias,
+    FormerSlug,
     Mention,
     Outlet,
     OutletAlias,
@@ -73,6 +74,8 @@ def entities_merge(*, keep: Entity, others: Iterable[Entity]) -> int:
             mention.save(update_fields=["entity"])
     for other in others:
         EntityAlias.objects.filter(entity=other).update(entity=keep)
+        FormerSlug.objects.filter(entity=other).update(entity=keep)
+        FormerSlug.objects.update_or_create(kind=FormerSlug.Kind.ENTITY, slug=other.slug, defaults={"name": other.name, "entity": keep})
         name = other.name
         other.delete()
         alias_set(name, entity=keep)
@@ -106,6 +109,8 @@ def entities_block(*, entities: Iterable[Entity]) -> int:
     affected = _articles_of(entities)
     for entity in entities:
         forms = [entity.name, *entity.aliases.values_list("name", flat=True)]
+        for slug in [entity.slug, *entity.former_slugs.values_list("slug", flat=True)]:
+            FormerSlug.objects.update_or_create(kind=FormerSlug.Kind.ENTITY, slug=slug, defaults={"name": entity.name, "entity": None})
         entity.delete()
         for form in forms:
             alias_set(form, entity=None)
@@ -148,6 +153,8 @@ def outlets_merge(*, keep: Outlet, others: Iterable[Outlet]) -> int:
             article.save(update_fields=["outlet", "updated_at"])
             moved += 1
         names = [other.name, *other.aliases.values_list("name", flat=True)]
+        FormerSlug.objects.filter(outlet=other).update(outlet=keep)
+        FormerSlug.objects.update_or_create(kind=FormerSlug.Kind.OUTLET, slug=other.slug, defaults={"name": other.name, "outlet": keep})
         other.delete()
         for name in names:
             OutletAlias.objects.update_or_create(key=alias_key(name), defaults={"name": name, "outlet": keep})

@@ -25,6 +25,11 @@ def unique_slug(model: type[models.Model], base: str, *, suffix: str = "", taken
     return f"{candidates[-1]}-{number}"
 
 
+def _slug_taken(model: type[models.Model], kind: str) -> Callable[[str], bool]:
+    """A slug is taken while an object has it or it still leads to one (a merged or blocked one)."""
+    return lambda slug: model.objects.filter(slug=slug).exists() or FormerSlug.objects.filter(kind=kind, slug=slug).exists()
+
+
 class Outlet(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -40,8 +45,11 @@ class Outlet(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = unique_slug(Outlet, self.name)
+            self.slug = unique_slug(Outlet, self.name, taken=_slug_taken(Outlet, "outlet"))
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("outlet_detail", args=[self.slug])
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -155,7 +163,7 @@ class Entity(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = unique_slug(Entity, self.name, suffix=self.type)
+            self.slug = unique_slug(Entity, self.name, suffix=self.type, taken=_slug_taken(Entity, "entity"))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -222,6 +230,33 @@ class EntityAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = alias_key(self.name)
         super().save(*args, **kwargs)
+
+
+class FormerSlug(models.Model):
+    """A slug that no longer names an entity or outlet of its own: merged into another (its links and
+    searches lead there) or blocked (its page says so). Links researchers saved never break."""
+
+    class Kind(models.TextChoices):
+        ENTITY = "entity", "Entity"
+        OUTLET = "outlet", "Outlet"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    slug = models.SlugField(max_length=200)
+    name = models.CharField(max_length=300, help_text="What the slug named.")
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs")
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta:
+        ordering = ["kind", "slug"]
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="former_slug_unique")]
+
+    def __str__(self) -> str:
+        target = self.entity or self.outlet
+        return f"{self.slug} → {target.slug if target else 'blocked'}"
+
+    @property
+    def blocked(self) -> bool:
+        return self.entity_id is None and self.outlet_id is None
 
 
 class Mention(models.Model):

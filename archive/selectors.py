@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.db.models import Count, QuerySet
 
-from .models import Article, Mention, Quote, QuoteGroup, Story
+from .models import Article, Entity, FormerSlug, Mention, Outlet, Quote, QuoteGroup, Story
 
 
 def entities_shared(article_ids: list[int], *, at_least: int = 1, limit: int = 25) -> QuerySet:
@@ -73,3 +73,11 @@ def story_page(story: Story) -> dict:
         "outlets": len({a.outlet_id for a in articles} - {None}), "entities": entities_shared(ids, at_least=2),
         "quotes": [(group, most_carried(wordings[group.pk])) for group in quotes],
     }
+
+
+def slugs_followed(kind: str, slugs: tuple[str, ...]) -> dict[str, FormerSlug]:
+    """Of these entity (or outlet) slugs, the former ones: merged into another, or blocked."""
+    model = Entity if kind == FormerSlug.Kind.ENTITY else Outlet
+    current = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    former = FormerSlug.objects.filter(kind=kind, slug__in=[slug for slug in slugs if slug not in current]).select_related("entity", "outlet")
+    return {item.slug: item for item in former}

@@ -7,6 +7,7 @@ Receivers reconcile each id against the database, so announcing an unchanged id 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,12 +27,24 @@ def _send(article_ids: frozenset[int]) -> None:
     articles_changed.send(sender=Article, article_ids=article_ids)
 
 
+_local = threading.local()  # per thread (Django's connections are): alias -> ids waiting for the commit
+
+
+def _outboxes() -> dict[str, set[int]]:
+    if not hasattr(_local, "outboxes"):
+        _local.outboxes = {}
+    return _local.outboxes
+
+
 def announce_articles_changed(*, article_ids: Iterable[int]) -> None:
     """Announce `article_ids` after the current transaction commits (at once outside a transaction).
 
     All announcements of one transaction go out as one signal: deleting a thousand articles is one index
-    update, not a thousand. Ids from a rolled-back savepoint may ride along; receivers reconcile each id
-    with the database, so an extra id costs a lookup and nothing else.
+    update, not a thousand. Each call registers a flush with Django's `on_commit`; the first to run sends
+    everything collected and the others find nothing left (a flush registered inside a savepoint that
+    rolls back is dropped by Django, so registering once per call is what keeps none from being lost).
+    Ids from a rolled-back savepoint may ride along; receivers reconcile each id with the database, so an
+    extra id costs a lookup and nothing else.
     """
     ids = frozenset(int(pk) for pk in article_ids)
     if not ids:
@@ -44,15 +57,12 @@ def announce_articles_changed(*, article_ids: Iterable[int]) -> None:
     if not connection.in_atomic_block:
         _send(ids)
         return
-    outbox: set[int] = connection.__dict__.setdefault("archive_outbox", set())
-    outbox.update(ids)
-    if not any(func is _flush for _, func, _ in connection.run_on_commit):
-        transaction.on_commit(_flush)
+    _outboxes().setdefault(connection.alias, set()).update(ids)
+    transaction.on_commit(lambda: _flush(connection.alias))
 
 
-def _flush() -> None:
-    connection = transaction.get_connection()
-    ids = frozenset(connection.__dict__.pop("archive_outbox", ()))
+def _flush(alias: str) -> None:
+    ids = frozenset(_outboxes().pop(alias, ()))
     if ids:
         _send(ids)
 

@@ -20,6 +20,7 @@ from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from archive.models import Article
+from archive.selectors import slugs_followed
 
 from .docsets import query_docs
 from .engine import searcher_open
@@ -74,6 +75,37 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Followed:
+    """A former entity or outlet slug in a search: merged into `slug` (None: blocked, it matches nothing)."""
+
+    kind: str
+    former: str
+    slug: str | None
+    name: str
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "from": self.former, "to": self.slug, "name": self.name}
+
+
+def slugs_follow(params: SearchParams, query: wq.Query) -> tuple[SearchParams, wq.Query, list[Followed]]:
+    """Filters and `entity:`/`outlet:` terms that name a merged entity or outlet by its old slug search the
+    one it was merged into, so saved links keep working."""
+    followed: list[Followed] = []
+    for facet in INDEXED:
+        if facet.name not in ("entity", "outlet"):
+            continue
+        in_query = tuple(leaf.text for leaf in query.leaves() if isinstance(leaf, wq.Term) and leaf.fieldname == facet.field)
+        for former in slugs_followed(facet.name, (*getattr(params, facet.attribute), *in_query)).values():
+            target = former.entity or former.outlet
+            followed.append(Followed(kind=facet.name, former=former.slug, slug=target.slug if target else None, name=target.name if target else former.name))
+            if target is not None:
+                chosen = getattr(params, facet.attribute)
+                params = replace(params, **{facet.attribute: tuple(dict.fromkeys(target.slug if v == former.slug else v for v in chosen))})
+                query = query.replace(facet.field, former.slug, target.slug)
+    return params, query, followed
+
+
+@dataclass(frozen=True)
 class SearchOutcome:
     params: SearchParams
     total: int  # what the heading counts: articles, or copy groups
@@ -88,6 +120,7 @@ class SearchOutcome:
     articles: int = 0  # matching articles
     groups: int = 0  # matching copy groups (an article without copies is a group of its own)
     undated_excluded: int = 0  # matching undated articles a date filter left out
+    followed: list[Followed] = field(default_factory=list)  # former slugs the search was given, and what it used
 
     @property
     def pagination(self) -> Pagination:
@@ -175,10 +208,10 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     with `snippets` highlighted snippets, with `with_share` each date bucket's share of the outlets' own
     output (see `attention_share`). The benchmark times each combination."""
     started = time.perf_counter()
-    query = query_parse(params.q)
-    groups = params.counts_groups
+    params, query, followed = slugs_follow(params, query_parse(params.q))
     with time_budget(settings.ARCHIVE_QUERY_SECONDS):
-        return _search(params, query, started=started, groups=groups, with_share=with_share, facets=facets, snippets=snippets)
+        outcome = _search(params, query, started=started, groups=params.counts_groups, with_share=with_share, facets=facets, snippets=snippets)
+    return replace(outcome, followed=followed) if followed else outcome
 
 
 def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bool, with_share: bool, facets: bool, snippets: bool) -> SearchOutcome:
@@ -244,7 +277,7 @@ def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], frozense
     """What an export of this search holds: the counts (as the page shows them), every listed result's id in
     the page's order (one per copy group when collapsed), and the matched terms for snippets."""
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
-    query = query_parse(params.q)
+    params, query, _ = slugs_follow(params, query_parse(params.q))
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
         listing = listing_build(searcher, params, query)
         docs = listing_order(searcher, params, query, listing, limit=None)

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
 
-from archive.models import Article, Entity, Outlet
+from archive.models import Article, Entity, FormerSlug, Outlet
+from archive.selectors import slugs_followed
 from archive.serializers import (
     EXPORT_FIELDS,
     article_reference,
@@ -119,6 +128,7 @@ def outcome_json(outcome: SearchOutcome, *, request: HttpRequest) -> dict:
         "took_ms": round(outcome.took_ms, 2),
         "facets_date_bucket": outcome.date_bucket,
         "undated_excluded": outcome.undated_excluded,
+        "followed": [item.as_json() for item in outcome.followed],
         "results": [hit_json(hit, request=request) for hit in outcome.hits],
         "facets": {name: [value.as_json() for value in values] for name, values in outcome.facets.items()},
         "index_status": _index_status(),
@@ -193,9 +203,22 @@ def _profile(params: SearchParams) -> SearchOutcome:
     return outcome
 
 
+def _former(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """A slug that once named an entity or outlet: a permanent redirect to what it was merged into, or a
+    page saying an editor blocked it; else 404."""
+    former = slugs_followed(kind, (slug,)).get(slug)
+    if former is None:
+        raise Http404(f"No {kind} has this slug.")
+    if former.blocked:
+        return render(request, "search/blocked.html", {"former": former}, status=410)
+    return HttpResponsePermanentRedirect((former.entity or former.outlet).get_absolute_url())
+
+
 def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An entity across the archive: coverage over time, who mentions it, who appears with it."""
-    entity = get_object_or_404(Entity, slug=slug)
+    entity = Entity.objects.filter(slug=slug).first()
+    if entity is None:
+        return _former(request, FormerSlug.Kind.ENTITY, slug)
     outcome = _profile(SearchParams(entities=(entity.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
     aliases = list(entity.aliases.filter(blocked=False).order_by("name").values_list("name", flat=True))
     itself = {entity.name.casefold(), *(alias.casefold() for alias in aliases)}
@@ -210,7 +233,9 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An outlet's coverage: its articles over time, the entities it mentions most, its latest articles."""
-    outlet = get_object_or_404(Outlet, slug=slug)
+    outlet = Outlet.objects.filter(slug=slug).first()
+    if outlet is None:
+        return _former(request, FormerSlug.Kind.OUTLET, slug)
     outcome = _profile(SearchParams(outlets=(outlet.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
     context = {"outlet": outlet, "outcome": outcome, "chart": chart_build(outcome.facets["date"], bucket=outcome.date_bucket), "top_entities": outcome.facets["entity"]}
     return render(request, "search/outlet_detail.html", context)

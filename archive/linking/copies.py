@@ -24,11 +24,11 @@ NUM_PERM = 128
 LSH_THRESHOLD = 0.2  # Jaccard; a copy keeping a third of a long article still comes up as a candidate
 CONTAINMENT_THRESHOLD = 0.75  # seeds: unrelated pairs under 0.25, the shortened AFP reprint 0.89; BBC follow-ups reusing background paragraphs reach 0.7
 MAX_CANDIDATES = 50
-WORD = re.compile(r"\w+")
+SHINGLE_TOKEN = re.compile(r"\w+")
 
 
 def body_shingles(body: str) -> set[bytes]:
-    words = WORD.findall(body.casefold())
+    words = SHINGLE_TOKEN.findall(body.casefold())
     if len(words) < SHINGLE_WORDS:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}

@@ -26,13 +26,13 @@ COMMON_SHARE, COMMON_FLOOR = 0.02, 50  # names in more articles than this do not
 THRESHOLD = 0.35
 UNDATED_THRESHOLD = 0.4  # no time window to narrow the candidates: a little more evidence
 TERMS_KEPT = 40
-WORD = re.compile(r"[a-z][a-z'-]{3,}")
+CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
 NEWS_WORDS = {"said", "says", "told", "added", "year", "years", "people", "time", "would", "could", "also", "last", "first", "government"}
 
 
 def body_terms(body: str) -> Counter[str]:
     """The body's most frequent content words: what the article is about, beyond its names."""
-    counts = Counter(word for word in WORD.findall(body.casefold()) if word not in STOP_WORDS and word not in NEWS_WORDS)
+    counts = Counter(word for word in CONTENT_WORD.findall(body.casefold()) if word not in STOP_WORDS and word not in NEWS_WORDS)
     return Counter(dict(counts.most_common(TERMS_KEPT)))
 
 

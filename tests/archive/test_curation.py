@@ -114,3 +114,52 @@ def test_entity_page_ignores_hidden_articles(seeds, client):
     article.status = article.Status.HIDDEN
     article.save()
     assert client.get("/entities/dmitry-peskov/").status_code == 404  # only a hidden article mentions him
+
+
+@pytest.fixture
+def fed(editor):
+    """Two names of one central bank in four indexed articles, as an import would leave them."""
+    from archive.curation import articles_touch
+    from tests.factories import ArticleFactory, EntityFactory, MentionFactory
+
+    short, full = EntityFactory(name="Fed", type="organization"), EntityFactory(name="US Federal Reserve", type="organization")
+    articles = [ArticleFactory(body=f"Rates story {n} about the central bank.") for n in range(4)]
+    for article in articles[:1]:
+        MentionFactory(article=article, entity=short)
+    for article in articles[1:]:
+        MentionFactory(article=article, entity=full)
+    articles_touch([a.pk for a in articles])  # mentions added after the save: the index must hear of them
+    return short, full
+
+
+def test_merge_offers_the_entity_in_most_articles_and_old_slugs_keep_working(fed, editor, client):
+    short, full = fed
+    page = editor.post(CHANGELIST, {"action": "merge_entities", "_selected_action": [short.pk, full.pk]}).content.decode()
+    assert f'value="{full.pk}" checked' in page.replace("  ", " ")  # the one in three articles, not the first by name
+    response = editor.post(CHANGELIST, {"action": "merge_entities", "_selected_action": [short.pk, full.pk], "post": "yes", "keep": full.pk}, follow=True)
+    assert "now in 4 articles; 1 articles changed" in response.content.decode()
+    redirect = client.get(f"/entities/{short.slug}/")
+    assert redirect.status_code == 301 and redirect["Location"] == f"/entities/{full.slug}/"
+    by_filter = client.get("/api/search", {"entity": short.slug}).json()
+    assert by_filter["total"] == 4 and by_filter["followed"] == [{"kind": "entity", "from": short.slug, "to": full.slug, "name": "US Federal Reserve"}]
+    assert client.get("/api/search", {"q": f"entity:{short.slug}"}).json()["total"] == 4
+    assert "was merged into" in client.get("/", {"entity": short.slug}).content.decode()
+
+
+def test_a_blocked_entity_page_says_so(fed, editor, client):
+    short, _ = fed
+    editor.post(CHANGELIST, {"action": "block_entities", "_selected_action": [short.pk]})
+    page = client.get(f"/entities/{short.slug}/")
+    assert page.status_code == 410 and "An editor blocked “Fed”" in page.content.decode()
+    answer = client.get("/api/search", {"entity": short.slug}).json()
+    assert answer["total"] == 0 and answer["followed"][0]["to"] is None
+
+
+def test_merged_outlet_slugs_redirect(seeds, editor, client):
+    from archive.models import Outlet
+
+    snn, urdu = Outlet.objects.get(slug="snn"), Outlet.objects.get(slug="urdupoint")
+    editor.post("/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk], "post": "yes", "keep": urdu.pk})
+    response = client.get("/outlets/snn/")
+    assert response.status_code == 301 and response["Location"] == "/outlets/urdupoint/"
+    assert client.get("/api/search", {"outlet": "snn"}).json()["total"] == 2
