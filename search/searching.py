@@ -17,7 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from archive.models import Article
 from archive.selectors import slugs_followed
@@ -179,9 +179,11 @@ def listing_order(searcher, params: SearchParams, query: wq.Query, listing: List
         return ordered[:limit] if limit is not None else ordered
     allowed = None if len(listed) == searcher.doc_count() else set(listed.tolist())
     wanted = len(listed) if limit is None else min(limit, len(listed))
-    collector = searcher.collector(limit=wanted or 1, filter=allowed)
-    if (left := time_left()) is not None:
-        collector = TimeLimitCollector(collector, timelimit=left)
+    collector = searcher.collector(limit=wanted or 1)
+    if (left := time_left()) is not None:  # a thread timer: SIGALRM only works in the main thread
+        collector = TimeLimitCollector(collector, timelimit=left, use_alarm=False)
+    if allowed is not None:  # outermost: wrapped inside the time limit, the filter would be skipped
+        collector = FilterCollector(collector, allowed, None)
     try:
         searcher.search_with_collector(query, collector)
     except TimeLimit:
