@@ -1,0 +1,67 @@
+"""Draw the quote-attribution sample (tests/data/quotes_sample.json) from a realistic archive, before the rules change.
+
+The archive: a scratch data directory with the seeds and the 2,095 BBC articles imported with the default spaCy
+model and linking on:
+
+    export ARCHIVE_DATA_DIR=/tmp/quotes-archive
+    python manage.py migrate && python manage.py import_articles fixtures/
+    python manage.py import_articles tests/data/bbc --outlet BBC
+    python scripts/quote_sample_draw.py > tests/data/quotes_sample.json
+
+Each drawn quote keeps its article's source, its offsets and text, and the speaker the rules of the day gave it
+(`speaker_old`); `speaker` is filled in by hand afterwards from reading the article. 40% are held out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import django
+
+SIZE = 240
+HELD_OUT = 100
+SEED = 19
+
+
+def main() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    django.setup()
+    from archive.models import Quote
+
+    quotes = list(Quote.objects.select_related("article", "speaker").order_by("article__source", "start"))
+    rng = random.Random(SEED)
+    drawn = rng.sample(quotes, SIZE)
+    held_out = set(rng.sample(range(SIZE), HELD_OUT))
+    items = [
+        {
+            "id": n,
+            "source": quote.article.source,
+            "start": quote.start,
+            "end": quote.end,
+            "text": quote.text,
+            "speaker_old": quote.speaker.name if quote.speaker else None,
+            "split": "held_out" if n in held_out else "dev",
+            "speaker": None,
+            "note": "",
+        }
+        for n, quote in enumerate(drawn)
+    ]
+    about = (
+        f"{SIZE} quotes drawn at random (seed {SEED}) from {len(quotes)} in an archive of the seeds and the BBC articles "
+        "imported with the default model and linking on, before the attribution rules changed. 'source' is the "
+        "article's source (the BBC folder is tests/data/bbc/), 'start'/'end' the quote's offsets in the clean body, "
+        "'speaker_old' what the old rules said. 'speaker' is the hand label from reading the article: the speaker's "
+        "canonical name (a person, or the organisation when only its spokesman or statement speaks), null when the "
+        "article does not name who said it. Develop on split 'dev'; 'held_out' is the measurement."
+    )
+    json.dump({"about": about, "seed": SEED, "items": items}, sys.stdout, indent=1, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
