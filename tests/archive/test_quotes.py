@@ -7,7 +7,7 @@ import pytest
 
 from archive.curation import quote_speaker_set
 from archive.ingestion.importer import articles_reprocess
-from archive.linking.quotes import Person, quote_words, quotes_find, same_statement, speakers_attribute
+from archive.linking.quotes import Speaker, quote_words, quotes_find, same_statement, speakers_attribute
 from archive.models import Article, Entity, Quote
 from tests.conftest import DATA, SEEDS_TRUTH
 from tests.factories import EntityFactory
@@ -44,7 +44,7 @@ def test_named_pronoun_role_and_continuation_speakers():
     putin = EntityFactory(name="Vladimir Putin")
     xi = EntityFactory(name="Xi Jinping")
     cctv = EntityFactory(name="CCTV", type=Entity.Type.ORGANIZATION)
-    people = [Person(entity=e, words=frozenset(w for w in e.name.split() if w[0].isupper())) for e in (putin, xi, cctv)]
+    people = [Speaker(entity=e, words=frozenset(w for w in e.name.split() if w[0].isupper())) for e in (putin, xi, cctv)]
     body = (
         "Russian President Vladimir Putin met Chinese leader Xi Jinping by video link.\n\n"
         "“We aim to strengthen cooperation between our armed forces,” Putin told Xi.\n\n"
