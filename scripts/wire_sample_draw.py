@@ -29,6 +29,7 @@ REAL_WIRES = {
     "0002": ("ap", "byline 'By WILLIAM KATES, Associated Press Writer'; AP copyright footer"),
     "0006": ("ap", "only an image named [service_ap] above the body"),
     "0015": ("pti", "byline line 'Press Trust of India'"),
+    "0027": ("ap", "'WESTPORT, Wash. July 24, 2012 (AP)' above the body (label corrected after the first held-out run)"),
     "0023": ("ap", "'By JOANN LOVIGLIO Associated Press', 'PHILADELPHIA July 24, 2012 (AP)'"),
     "0025": ("ap", "'FOX News' Chad Pergram and The Associated Press contributed to this report.'"),
     "0039": ("ap", "'NBC News' Ayman Mohyeldin, The Associated Press and Reuters contributed to this report.'"),
@@ -37,6 +38,8 @@ REAL_WIRES = {
     "0061": ("ap", "only an image named [service_ap] above the body"),
     "0068": ("ap", "byline 'By JENNIFER LOVEN, Associated Press Writer'"),
     "0069": ("ap", "'Associated Press contributed to this report.'"),
+    "0077": ("ap", "source line 'AP' between the deck and the date, where Fox puts 'FOXNews.com' (label corrected "
+                   "after the first held-out run)"),
     "0082": ("ap", "'The Associated Press contributed to this report.'"),
     "0086": ("ap", "'PUERTO VIEJO, Ecuador (AP) —'"),
     "0109": ("ap", "byline line 'ASSOCIATED PRESS' above the body"),

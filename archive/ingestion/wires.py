@@ -60,13 +60,18 @@ NOT_THE_WIRE = re.compile(
     re.I,
 )
 PHOTO_LINE = re.compile(r"\b(?:photo\w*|images?|pictures?|caption|credits?|getty|file photo|handout)\b", re.I)
+BLOCK_TAG = re.compile(
+    r"<(?:br|/?(?:p|div|h[1-6]|li|tr|td|section|article|header|footer|figure|figcaption))\b[^>]*>", re.I
+)
+CAPTION_END = re.compile(r"[.)]\s*$")
 RUNNING_END = re.compile(r"[.!?][”\"’')]*$|[.!?][”\"’]?\s+[A-Z“\"]")
 WORD = re.compile(r"\w+")
 
 # The shapes credits take.
 LEAD = re.compile(r"[\s•*·|=>(\[–—-]*(?:(?:by|from|written by|source|sources)\s*:?\s+)?", re.I)
 CREDIT_LEAD = re.compile(
-    r"[\s•*·|=>(\[–—-]*(?:with inputs from|inputs from|with|additional reporting by|reporting by|source|sources|via)\s*:?\s+",
+    r"[\s•*·|=>(\[–—-]*(?:with inputs from|inputs from|with|additional reporting by|reporting by|source|sources|via)"
+    r"\s*:?\s+",
     re.I,
 )
 COPYRIGHT_LEAD = re.compile(r"\W*(?:all rights reserved\W*)?(?:copyright|©|\(c\))(?:\W|\d{4})*", re.I)
@@ -77,14 +82,19 @@ METADATA = r"(?=.*(?:\d|\bupdated\b|\bpublished\b|\bposted\b|\bago\b))"
 HEADER_TAIL = (
     r"(?:\s+(?:staff(?:\s+writers?)?|writers?|news(?:\s+agency)?|relax\s?news|reporters?|correspondents?|desk|"
     r"(?:[\w-]+\s+)?writer))?"
-    rf"\s*(?:[|•·–—:,-]\s*{METADATA}.{{0,80}}|\s+(?:updated|published|posted|\d|{WEEKDAY_OR_MONTH}).{{0,80}})?"
+    rf"\s*(?:[|•·–—:,-]\s*{METADATA}.{{0,80}}"
+    rf"|\s+(?:updated|published|posted|\d|{WEEKDAY_OR_MONTH}).{{0,80}})?"
 )
 BYLINE_WRITERS = re.compile(r"\W*(?:[Bb]y|BY)\s+(?:(?:[A-Z][\w.'’-]*|and|of|de|la|van|von|der)[\s,|•]*){1,8}")
-CLOSING_TAIL = r"(?:\s*/\s*[\w-]+|\s+[A-Z]{2,3}\b|\s+\d+)*\W*"  # "— Reuters", "dpa/AFP", "UNI XR SB 1021", "(ANI)"
+# After a name closing the article: desk codes ("dpa/AFP", "UNI XR SB 1021") and punctuation ("— Reuters", "(ANI)")
+CLOSING_TAIL = r"(?:\s*/\s*[\w-]+|\s+[A-Z]{2,3}\b|\s+\d+)*\W*"
 CREDIT_LINE_WORDS = 12
 DATELINE_CREDIT = re.compile(r"\((?P<inside>[^()]{1,40})\)|/(?P<slashed>[A-Za-z-]{2,12})/")
-DATELINE_WORD = re.compile(r"[A-Z0-9][\w.'’-]*|[a-z]{1,3}|\[[A-Z]\w*\]")  # "PUERTO VIEJO, Ecuador", "Rio de Janeiro"
-CONTRIBUTED = re.compile(r"\bcontribut\w*\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)|\bcontributed\W*$", re.I)
+# The words of a place and a date: "PUERTO VIEJO, Ecuador", "Rio de Janeiro", "New Delhi [India], Jan 5"
+DATELINE_WORD = re.compile(r"[A-Z0-9][\w.'’-]*|[a-z]{1,3}|\[[A-Z]\w*\]")
+CONTRIBUTED = re.compile(
+    r"\bcontribut\w*\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)|\bcontributed\W*$", re.I
+)
 
 
 def agency_key(name: str) -> str:
@@ -93,8 +103,11 @@ def agency_key(name: str) -> str:
 
 
 def agencies_with(extra: Iterable[tuple[str, Sequence[str]]]) -> tuple[Agency, ...]:
-    """The built-in agencies and the editors' (name, forms) pairs; an agency with no forms is written as its name."""
-    added = tuple(Agency(agency_key(name), name, tuple(forms) or (name,)) for name, forms in extra if name.strip())
+    """The built-in agencies and the editors' (name, forms) pairs; an agency with no forms is written as
+    its name."""
+    added = tuple(
+        Agency(agency_key(name), name, tuple(forms) or (name,)) for name, forms in extra if name.strip()
+    )
     return AGENCIES + added
 
 
@@ -143,7 +156,8 @@ class _Names:
         """The agency in a byline after the writers' names: "By WILLIAM KATES, Associated Press Writer",
         "By JOANN LOVIGLIO Associated Press", "By MICHAEL WEISSENSTEIN | Associated Press – 1 hr ago"."""
         for match in self.pattern.finditer(line):
-            if BYLINE_WRITERS.fullmatch(line, 0, match.start()) and re.fullmatch(HEADER_TAIL, line[match.end() :], re.I):
+            writers, tail = line[: match.start()], line[match.end() :]
+            if BYLINE_WRITERS.fullmatch(writers) and re.fullmatch(HEADER_TAIL, tail, re.I):
                 return self.agency(match) if not _is_photo_slash(line, match) else None
         return None
 
@@ -153,7 +167,8 @@ def _is_photo_slash(text: str, match: re.Match[str]) -> bool:
     to another agency or a desk code ("dpa/AFP", "CBS/AP", "dpa/lsw") leaves a wire credit."""
     after = re.match(r"\s*/\s*(\w[\w.-]*)", text[match.end() :])
     before = re.search(r"(\w[\w.-]*)\s*/\s*$", text[: match.start()])
-    return any(side is not None and not (side.group(1).isupper() or side.group(1).islower()) for side in (after, before))
+    sides = [side.group(1) for side in (after, before) if side is not None]
+    return any(not (word.isupper() or word.islower()) for word in sides)
 
 
 @dataclass(frozen=True)
@@ -167,7 +182,9 @@ class _Places:
     after: list[str]
 
 
-def wire_detect(*, raw_text: str, parsed: ParsedArticle, extra: Sequence[tuple[str, Sequence[str]]] = ()) -> str | None:
+def wire_detect(
+    *, raw_text: str, parsed: ParsedArticle, extra: Sequence[tuple[str, Sequence[str]]] = ()
+) -> str | None:
     """The key of the wire agency the article credits, or None; `extra` adds editors' agencies as
     (name, forms) pairs, keyed by `agency_key(name)`.
 
@@ -193,36 +210,49 @@ def _places_find(raw_text: str, parsed: ParsedArticle) -> _Places:
     text does not hold them as lines (a JSON record).
 
     The lede is the first paragraph of running text: a photo caption or a byline the cleaner kept opens the
-    body but not the article, and a byline may follow a caption taken for the lede, so the short lines from
-    the body's start to its second running paragraph are read as the article's header too. Likewise the
-    last paragraph is the last of running text, and short lines the cleaner kept after it (a sign-off, a
-    share button) are read as lines after it.
+    body but not the article, and a byline may follow a caption taken for the lede, so the short paragraphs
+    before the second running paragraph are read (as their raw lines, datelines and all) as the article's
+    header too. Likewise the last paragraph is the last of running text, and short lines the cleaner kept
+    after it (a sign-off, a share button) are read as lines after it.
     """
     paragraphs = [p for p in parsed.body.split("\n\n") if p.strip()]
     if not paragraphs:
         return _Places(kept=[], above=[], opening="", closing="", after=[])
     running = [i for i, p in enumerate(paragraphs) if _is_running_text(p)] or list(range(len(paragraphs)))
     lede, last = running[0], running[-1]
-    second = running[1] if len(running) > 1 else lede + 1
-    kept_after = len(paragraphs[last + 1 : last + 1 + LINES_AFTER])
+    kept = [i for i in range(running[1] if len(running) > 1 else lede) if i != lede]
+    kept_after = paragraphs[last + 1 : last + 1 + LINES_AFTER]
     lines = [" ".join(line.split()) for line in _raw_text_lines(raw_text)]
     lines = [line for line in lines if line]
     keys = [" ".join(WORD.findall(line.casefold())) for line in lines]
-    at = {i: _line_holding(keys, WORD.findall(paragraphs[i].casefold())[:ANCHOR_WORDS]) for i in {0, lede, second} if i < len(paragraphs)}
+    at = {i: _line_holding(keys, WORD.findall(paragraphs[i].casefold())[:ANCHOR_WORDS]) for i in (lede, *kept)}
     end = _line_holding(keys, WORD.findall(paragraphs[last].casefold())[-ANCHOR_WORDS:], start=at[lede] or 0)
-    if at[0] is None or at[lede] is None or end is None:
-        kept = [p for i, p in enumerate(paragraphs[:second]) if i != lede]
-        return _Places(kept=kept, above=[], opening=paragraphs[lede], closing=paragraphs[last],
-                       after=paragraphs[last + 1 : last + 1 + LINES_AFTER])
-    second_line = at.get(second) or at[lede] + 1
-    kept = [line for i, line in enumerate(lines[at[0] : second_line], start=at[0]) if i != at[lede]]
+    if at[lede] is None or end is None:
+        return _Places(
+            kept=[paragraphs[i] for i in kept], above=[], opening=paragraphs[lede], closing=paragraphs[last],
+            after=kept_after,
+        )
     above = []
-    for line in reversed(lines[max(0, at[0] - LINES_ABOVE) : at[0]]):
-        if len(WORD.findall(line)) > PROSE_WORDS:
+    for index in range(at[lede] - 1, max(-1, at[lede] - 1 - LINES_ABOVE), -1):
+        if len(WORD.findall(lines[index])) > PROSE_WORDS:
             break
-        above.append(line)
-    after = lines[end + 1 : end + 1 + LINES_AFTER + kept_after]
-    return _Places(kept=kept, above=above, opening=lines[at[lede]], closing=lines[end], after=after)
+        if not _credits_a_photo(lines[: at[lede]], index):
+            above.append(lines[index])
+    kept_lines = [lines[at[i]] if at[i] is not None else paragraphs[i] for i in kept]
+    after = lines[end + 1 : end + 1 + LINES_AFTER + len(kept_after)]
+    return _Places(kept=kept_lines, above=above, opening=lines[at[lede]], closing=lines[end], after=after)
+
+
+def _credits_a_photo(lines: list[str], index: int) -> bool:
+    """A name standing alone beside a caption ("Tamerlan Tsarnaev, 26, left, and Dzhokhar Tsarnaev, 19." /
+    "AP") or a photo line ("7. Image: Mitt Romney" / "Reuters") credits the picture, not the article;
+    `lines` end before the lede."""
+    if len(WORD.findall(lines[index])) > 4:
+        return False
+    neighbours = lines[max(0, index - 1) : index] + lines[index + 1 : index + 2]
+    return any(
+        PHOTO_LINE.search(line) or (CAPTION_END.search(line) and len(WORD.findall(line)) >= 5) for line in neighbours
+    )
 
 
 def _is_running_text(paragraph: str) -> bool:
@@ -242,7 +272,7 @@ def _raw_text_lines(raw_text: str) -> list[str]:
     if opening != "<":
         return raw_text.split("\n")
     text = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1\s*>", " ", raw_text)
-    text = re.sub(r"(?i)<(?:br|/?(?:p|div|h[1-6]|li|tr|td|section|article|header|footer|figure|figcaption))\b[^>]*>", "\n", text)
+    text = re.sub(BLOCK_TAG, "\n", text)
     return html.unescape(re.sub(r"<[^>]*>", " ", text)).split("\n")
 
 
@@ -298,8 +328,9 @@ def _closing_credit(closing: str, after: list[str], names: _Names) -> Agency | N
     "© 2012 Reuters Limited"), or in a "contributed to this report" line. A heading ("Related Links",
     "Latest from AFP") ends the article's closing lines."""
     sign_off = re.search(r"(?:\s[-–—]{1,2}|[(\[])\s*(?P<credit>[^()\[\]–—]{2,40}?)[)\]]?\W*$", closing)
-    if sign_off is not None and (agency := names.line_is(sign_off.group("credit"), lead=LEAD, tail=CLOSING_TAIL)):
-        return agency
+    if sign_off is not None:
+        if (agency := names.line_is(sign_off.group("credit"), lead=LEAD, tail=CLOSING_TAIL)) is not None:
+            return agency
     for position, line in enumerate([closing, *after]):
         words = len(WORD.findall(line))
         if PHOTO_LINE.search(line) or words > 60:
@@ -308,8 +339,9 @@ def _closing_credit(closing: str, after: list[str], names: _Names) -> Agency | N
             return agency
         if words <= CREDIT_LINE_WORDS and (agency := names.line_is(line, lead=CREDIT_LEAD, tail=CLOSING_TAIL)):
             return agency
-        if (lead := COPYRIGHT_LEAD.match(line)) is not None and (agency := names.first(line, start=lead.end(), end=lead.end() + 40)):
-            return agency
+        if (lead := COPYRIGHT_LEAD.match(line)) is not None:
+            if (agency := names.first(line, start=lead.end(), end=lead.end() + 40)) is not None:
+                return agency
         if CONTRIBUTED.search(line) and (agency := names.first(line)) is not None:
             return agency
         if position and words <= 5 and not re.search(r"[.!?\d]", line):
