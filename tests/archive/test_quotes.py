@@ -7,7 +7,7 @@ import pytest
 
 from archive.curation import quote_speaker_set
 from archive.ingestion.importer import articles_reprocess
-from archive.linking.quotes import Speaker, quote_words, quotes_find, same_statement, speakers_attribute
+from archive.linking.quotes import quote_words, quotes_find, same_statement, speakers_attribute, speakers_from
 from archive.models import Article, Entity, Quote
 from tests.conftest import DATA, SEEDS_TRUTH
 from tests.factories import EntityFactory
@@ -44,7 +44,7 @@ def test_named_pronoun_role_and_continuation_speakers():
     putin = EntityFactory(name="Vladimir Putin")
     xi = EntityFactory(name="Xi Jinping")
     cctv = EntityFactory(name="CCTV", type=Entity.Type.ORGANIZATION)
-    people = [Speaker(entity=e, words=frozenset(w for w in e.name.split() if w[0].isupper())) for e in (putin, xi, cctv)]
+    people = speakers_from([putin, xi, cctv])
     body = (
         "Russian President Vladimir Putin met Chinese leader Xi Jinping by video link.\n\n"
         "“We aim to strengthen cooperation between our armed forces,” Putin told Xi.\n\n"
@@ -58,6 +58,94 @@ def test_named_pronoun_role_and_continuation_speakers():
     assert [speaker.name if speaker else None for speaker in speakers_attribute(body, found, people)] == [
         "Vladimir Putin", "Vladimir Putin", "Xi Jinping", "Vladimir Putin", "CCTV", "CCTV",
     ]
+
+
+def attribute(body: str, *entities: Entity, places: tuple[str, ...] = ()) -> list[str | None]:
+    speakers = speakers_attribute(body, quotes_find(body), speakers_from(entities, places=places))
+    return [speaker.name if speaker else None for speaker in speakers]
+
+
+def organisation(name: str) -> Entity:
+    return EntityFactory(name=name, type=Entity.Type.ORGANIZATION)
+
+
+@pytest.mark.django_db
+def test_a_spokesman_speaks_for_an_organisation_but_is_not_the_person_he_serves():
+    blair, peskov = EntityFactory(name="Tony Blair"), EntityFactory(name="Dmitry Peskov")
+    bbc = organisation("BBC")
+    body = (
+        "Tony Blair met the families on Friday.\n\n"
+        "Prime Minister Tony Blair's official spokesman said: “We will need to study this detailed judgment.”\n\n"
+        "“The programme was made with great care for the families,” a BBC spokesman said.\n\n"
+        "Kremlin spokesman Dmitry Peskov said: “The leaders will meet privately after the opening remarks.”"
+    )
+    assert attribute(body, blair, peskov, bbc) == [None, "BBC", "Dmitry Peskov"]
+
+
+@pytest.mark.django_db
+def test_a_statement_is_its_authors():
+    tanzi, labour = EntityFactory(name="Calisto Tanzi"), organisation("Labour")
+    body = (
+        "Calisto Tanzi was arrested in 2003.\n\n"
+        "“I apologise to all who have suffered so much damage,” Mr Tanzi's statement said.\n\n"
+        "In a statement Labour said it had grave concerns about the plan. "
+        "“Animals hit but not killed would suffer unnecessarily,” said the statement."
+    )
+    assert attribute(body, tanzi, labour) == ["Calisto Tanzi", "Labour"]
+
+
+@pytest.mark.django_db
+def test_a_turn_ends_where_the_next_speaker_is_introduced():
+    connors, crowther = EntityFactory(name="Jimmy Connors"), EntityFactory(name="John Crowther")
+    body = (
+        "Jimmy Connors spent three days at the camp.\n\n"
+        "“Britain has the right attitude,” said Connors. “The more involved I can be with the LTA, the better. "
+        "The kids will ask: 'What am I doing there?'” LTA chief executive, John Crowther, added: "
+        "“The relationship that Jimmy has started to develop is a good one.”"
+    )
+    assert attribute(body, connors, crowther) == ["Jimmy Connors", "Jimmy Connors", "John Crowther"]
+
+
+@pytest.mark.django_db
+def test_questions_belong_to_who_asked_them():
+    weingarten, myers = EntityFactory(name="Reid Weingarten"), EntityFactory(name="David Myers")
+    body = (
+        "On Monday, defence lawyer Reid Weingarten tried to distance his client from the allegations. "
+        "During cross examination, he asked Mr Myers if he ever knew Mr Ebbers “to make an accounting decision?”. "
+        "“Not that I am aware of,” Mr Myers replied. "
+        "“Did you ever know Mr Ebbers to make an accounting entry?” Mr Weingarten pressed."
+    )
+    assert attribute(body, weingarten, myers) == ["Reid Weingarten", "David Myers", "Reid Weingarten"]
+
+
+@pytest.mark.django_db
+def test_only_people_and_organisations_mentioned_as_such_speak():
+    scott, book = organisation("Ridley Scott"), EntityFactory(name="Wolf Brother")
+    body = (
+        "A British author has sold the film rights to her book, with Ridley Scott set to direct.\n\n"
+        "Wolf Brother is the first in a series of six books. The director said he was “thrilled” with the project. "
+        "“Wolf Brother is an enchanting book,” he said."
+    )
+    assert attribute(body, scott, book) == ["Ridley Scott"]
+    jason = EntityFactory(name="Jason Scotland")
+    body = (
+        "Gordon Strachan has turned the job down. The former Scotland international added that the move was "
+        "unwise. “I have too many memories of the other side of the city,” he said."
+    )
+    assert attribute(body, jason, EntityFactory(name="Gordon Strachan"), places=("Scotland",)) == ["Gordon Strachan"]
+
+
+@pytest.mark.django_db
+def test_inverted_clauses_and_far_pronouns():
+    curry, minister = EntityFactory(name="Adam Curry"), EntityFactory(name="Jack Straw")
+    body = "Adam Curry was a VJ.\n\n“It is totally going to kill the business model of radio,” thinks Curry."
+    assert attribute(body, curry) == ["Adam Curry"]
+    far = (
+        "Foreign Secretary Jack Straw said on Monday the talks would go on.\n\nThe talks began in 2003.\n\n"
+        "Officials met again in May.\n\nA deal was expected by the summer.\n\n"
+        "“Why should we wait any longer for a decision?” he asked."
+    )
+    assert attribute(far, minister) == [None]
 
 
 def test_variant_wordings_are_one_statement_and_others_are_not():

@@ -6,7 +6,7 @@ quotes in the groups of the statements they belong to. What the rest of the proj
 
 from __future__ import annotations
 
-from .attributing import ATTRIBUTION_ORDER, Speaker, speakers_attribute, speakers_of
+from .attributing import ATTRIBUTION_ORDER, Speaker, speakers_attribute, speakers_from, speakers_of
 from .finding import FoundQuote, quotes_find
 from .grouping import group_text_refresh, quote_group_for, quote_words, quotes_link, same_statement
 
@@ -21,5 +21,6 @@ __all__ = [
     "quotes_link",
     "same_statement",
     "speakers_attribute",
+    "speakers_from",
     "speakers_of",
 ]
