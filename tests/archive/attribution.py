@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "the"}
+TITLES = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lady", "lord", "the"}
 
 
 def _words(name: str) -> frozenset[str]:

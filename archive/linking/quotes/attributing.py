@@ -309,7 +309,8 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
     with Putin, Xi said") or an earlier clause ("His assurances came after Sir Digby Jones said")."""
     text = RELATIVE_CLAUSE.sub(",", subject)
     parts = [LEADING_CONJUNCTION.sub("", part.strip()) for part in CLAUSE_BREAK.split(text)]
-    parts = [part for part in parts if part and part.split()[0] not in CLAUSE_OPENERS]
+    parts = [part for part in parts if part]
+    parts = [part for part in parts if part.split()[0] not in CLAUSE_OPENERS] or parts[-1:]  # "As she left she told"
     for index in range(len(parts) - 1, 0, -1):
         first = parts[index].split()[0]
         earlier = _speakers_in(parts[index - 1], speakers)
@@ -322,8 +323,13 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
 
 
 def _is_role(phrase: str) -> bool:
-    words = {w.casefold() for w in phrase.split()}
-    return len(words) <= 8 and bool(words & (DETERMINERS | PERSON_ROLES | ORGANIZATION_ROLES))
+    """"the Kremlin chief", "the company", "the 34-year-old": a description with a common noun ("the US" is
+    a name)."""
+    words = phrase.split()
+    folded = {w.casefold() for w in words}
+    common = [w for w in words if (w[:1].islower() or w[:1].isdigit()) and w.casefold() not in DETERMINERS]
+    roles = PERSON_ROLES | ORGANIZATION_ROLES
+    return len(words) <= 8 and bool(common or folded & roles) and bool(folded & (DETERMINERS | roles))
 
 
 def _stem(word: str) -> str:
@@ -337,6 +343,8 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
     director" -> "with Ridley Scott set to direct"); None when none matches. A person's role falls back on a
     name NER typed as an organisation unless the text calls it one ("Ridley Scott" is no company)."""
     words = {_stem(w.casefold()) for w in WORD.findall(role)} - {_stem(w) for w in STOP_WORDS | {"the"}}
+    generic = {_stem(w) for w in PERSON_ROLES | ORGANIZATION_ROLES | PROXIES}
+    distinctive = words - generic  # "Sale" of "the Sale player", "Kremlin" of "the Kremlin chief"
 
     def best(candidates: list[Naming]) -> Speaker | None:
         scores: dict[Speaker, int] = {}
@@ -348,7 +356,11 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
             if {m.group(1).casefold() for m in OFFICE_MODIFIER.finditer(window)} - set(role.casefold().split()):
                 continue  # "shadow chancellor Oliver Letwin" is not "the chancellor"
             near = {_stem(w.casefold()) for w in WORD.findall(window)}
-            scores[naming.speaker] = max(scores.get(naming.speaker, 0), len(words & near))
+            if distinctive and not distinctive & near:
+                continue
+            titled = {_stem(w.casefold()) for w in WORD.findall(body[max(left, naming.start - 40) : naming.start])[-3:]}
+            score = len(words & near) + len(words & titled)  # "Arsenal boss Arsene Wenger" over "his Arsenal rival"
+            scores[naming.speaker] = max(scores.get(naming.speaker, 0), score)
         top = max(scores.items(), key=lambda item: item[1], default=(None, 0))
         return top[0] if top[1] else None
 
@@ -570,8 +582,9 @@ class _Reading:
         recent = [n for n in earlier if n.start >= since]
         last = self.last_speaker
         last_speaker = last if last is not None and fits(last.is_person, self.genders.get(last)) else None
-        previous = _sentence_bounds(self.body, max(0, before - 2), max(0, before - 2))[0]
-        if closest := [n for n in recent if n.is_subject and n.start >= previous]:
+        own = _sentence_bounds(self.body, before, before)[0]
+        previous = _sentence_bounds(self.body, max(0, own - 2), max(0, own - 2))[0] if own else own
+        if closest := [n for n in recent if n.is_subject and previous <= n.start < own]:
             return closest[-1].speaker  # "… Pearce is keen to wait. He added: “…”"
         if speaking := [n for n in recent if n.speaks]:
             return speaking[-1].speaker  # "Robin Cook said …. “…,” he said"
