@@ -22,8 +22,10 @@ random sample: tests/data/quotes_sample.json).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -220,6 +222,10 @@ def _owner(
     return owners[0] if len(owners) == 1 else None
 
 
+def _last_start(named: Sequence[Naming], speaker: Speaker) -> int:
+    return next((naming.start for naming in reversed(named) if naming.speaker is speaker), -1)
+
+
 def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
     """Where each speaker is named in the body, in order."""
     found = []
@@ -229,8 +235,7 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         if following is not None and (full := _owner(following.group(1), [s for s in speakers if word in s.words])):
             owner = full  # "Charles Kennedy" after "Charles Clarke": the name goes on
         else:
-            last_named = {n.speaker: n.start for n in found}
-            owner = _owner(word, speakers, recency=lambda s: last_named.get(s, -1))
+            owner = _owner(word, speakers, recency=lambda speaker: _last_start(found, speaker))
         if owner is None or MODIFIES_A_NAME.match(body, match.end()):
             continue  # "Olympic champion Kelly Holmes", "Wales physio Mark Davies": the head is the later name
         sentence_start = max(
@@ -332,6 +337,7 @@ def _is_role(phrase: str) -> bool:
     return len(words) <= 8 and bool(common or folded & roles) and bool(folded & (DETERMINERS | roles))
 
 
+@lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
     """"director" and "direct", "broadcaster" and "broadcasts" alike: roles are named by their verbs too."""
     return re.sub(r"(?:ors?|ers?|ing|ed|s)$", "", word) if len(word) > 4 else word
@@ -371,10 +377,21 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
     return found
 
 
+@lru_cache(maxsize=8)
+def _sentence_breaks(body: str) -> tuple[list[int], list[int], list[int]]:
+    """The body's sentence breaks: where each starts and ends, and where the capital that shows a sentence
+    ends is (a break counts before a point only once that capital is seen)."""
+    breaks = list(SENTENCE_END.finditer(body))
+    seen = [m.end() if m.group() == "\n\n" else m.end() + re.match(r"\s+.", body[m.end() :]).end() for m in breaks]
+    return [m.start() for m in breaks], [m.end() for m in breaks], seen
+
+
 def _sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in SENTENCE_END.finditer(body, 0, start + 1)), default=0)
-    right_match = SENTENCE_END.search(body, end)
-    return left, right_match.start() if right_match else len(body)
+    """The sentence holding body[start:end]."""
+    starts, ends, seen = _sentence_breaks(body)
+    left = max((e for e, shown in zip(ends[: bisect_right(starts, start + 1)], seen) if shown <= start + 1), default=0)
+    after = bisect_left(starts, end)
+    return left, (starts[after] if after < len(starts) else len(body))
 
 
 def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -> Clause | None:
@@ -513,8 +530,8 @@ class _Reading:
         return Attribution(None)
 
     def recency_before(self, at: int) -> Recency:
-        last = {naming.speaker: naming.start for naming in self.named if naming.start < at}
-        return lambda speaker: last.get(speaker, -1)
+        earlier = self.named[: bisect_left([naming.start for naming in self.named], at)]
+        return lambda speaker: _last_start(earlier, speaker)
 
     def head_named(self, phrase: str, recency: Recency) -> Speaker | None:
         """The speaker heading a noun phrase: a person named before any prepositional phrase ("Mr Smith of
