@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--misses", choices=["dev", "held_out"], help="list the disagreements of one split")
+    parser.add_argument("--misses", choices=["dev", "held_out", "fresh"], help="list the disagreements of one split")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -45,7 +45,7 @@ def main() -> None:
             if item["source"] == source:
                 speaker = by_start.get(item["start"])
                 found[item["id"]] = speaker.name if speaker else None
-    for split in ("dev", "held_out"):
+    for split in ("dev", "held_out", "fresh"):
         chosen = [item for item in items if item["split"] == split]
         print(f"{split} ({len(chosen)} quotes), old rules: {attribution_score((i['speaker'], i['speaker_old']) for i in chosen)}")
         print(f"{split} ({len(chosen)} quotes), new rules: {attribution_score((i['speaker'], found[i['id']]) for i in chosen)}")
