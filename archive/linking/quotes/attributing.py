@@ -639,8 +639,9 @@ def clause_after_quote(reading: _Reading, quote: FoundQuote) -> Attribution | No
         return None
     for offset in (0, after.find(", ") + 1 if ", " in after else -1):
         match = AFTER.match(after[offset:]) if offset >= 0 else None
-        if match is None or not re.search(r"\w", subject := match.group("subject") or match.group("subject_after_verb")):
-            continue
+        subject = (match.group("subject") or match.group("subject_after_verb")) if match is not None else ""
+        if not re.search(r"\w", LEADING_CONJUNCTION.sub("", subject.strip() + " ")):
+            continue  # "…” and noted that …": the sentence's subject, before the quote, speaks
         named_next = re.match(r"[^,]{0,60},\s*((?:[A-Z][\w'’-]*\s*){1,4})\W*$", after[offset + match.end() :])
         if match.group("subject_after_verb") and named_next and not any(
             s.is_person for s in _speakers_in(subject, reading.speakers)
