@@ -7,10 +7,18 @@ import pytest
 
 from archive.curation import quote_speaker_set
 from archive.ingestion.importer import articles_reprocess
-from archive.linking.quotes import quote_words, quotes_find, same_statement, speakers_attribute, speakers_from
-from archive.models import Article, Entity, Quote
+from archive.linking.quotes import (
+    quote_words,
+    quote_wording,
+    quotes_find,
+    quotes_link,
+    same_statement,
+    speakers_attribute,
+    speakers_from,
+)
+from archive.models import Article, Entity, Quote, QuoteGroup
 from tests.conftest import DATA, SEEDS_TRUTH
-from tests.factories import EntityFactory
+from tests.factories import ArticleFactory, EntityFactory, MentionFactory
 
 CHECKED = json.loads((DATA / "quotes_bbc_checked.json").read_text())
 
@@ -155,6 +163,62 @@ def test_variant_wordings_are_one_statement_and_others_are_not():
     assert not same_statement(aim, quote_words("We share the same views on the causes, course and logic of the ongoing transformation"))
 
 
+def linked(body: str, *speakers: Entity) -> Article:
+    article = ArticleFactory(body=body)
+    for entity in speakers:
+        MentionFactory(article=article, entity=entity)
+    quotes_link(article)
+    return article
+
+
+def test_a_wording_is_compared_without_its_marks_spacing_case_or_edges():
+    assert quote_wording("“Unprecedented  Western pressure and provocations”.") == quote_wording(
+        "unprecedented western pressure and provocations"
+    )
+    assert quote_wording("we’re ready to act") == quote_wording("we're ready to act")
+    assert quote_wording("we are ready to act") != quote_wording("we are ready to act now")
+
+
+@pytest.mark.django_db
+def test_one_wording_is_one_group_whatever_each_article_attributes_it_to():
+    putin, xi = EntityFactory(name="Vladimir Putin"), EntityFactory(name="Xi Jinping")
+    said = "The talks were long. “We will counter unprecedented Western pressure and provocations,” {who}."
+    by_putin = linked(said.format(who="Putin said"), putin)
+    unknown = linked("The talks were long. He hailed efforts to counter “unprecedented Western pressure and provocations”.")
+    by_xi = linked(said.format(who="Xi said").replace("We will", "we will"), xi)
+    quotes = Quote.objects.filter(text__icontains="provocations").select_related("speaker")
+    assert {q.article_id: q.speaker for q in quotes} == {by_putin.pk: putin, unknown.pk: None, by_xi.pk: xi}
+    assert len({q.group_id for q in quotes}) == 2  # "We will counter …" and "unprecedented …" are two wordings
+    counter = Quote.objects.get(article=by_putin).group
+    assert set(counter.quotes.values_list("article_id", flat=True)) == {by_putin.pk, by_xi.pk}
+    assert counter.speaker is None  # Putin in one article, Xi in the other: disputed
+    assert Quote.objects.get(article=unknown).group.speaker is None
+
+
+@pytest.mark.django_db
+def test_a_group_speaker_is_the_one_its_articles_agree_on_unless_an_editor_chose():
+    putin, peskov = EntityFactory(name="Vladimir Putin"), EntityFactory(name="Dmitry Peskov")
+    body = "The talks were long. “We aim to strengthen cooperation between our armed forces,” Putin said."
+    first, second = linked(body, putin), linked(body.replace("The talks were long", "The call ended"), putin)
+    group = Quote.objects.get(article=first).group
+    assert Quote.objects.get(article=second).group_id == group.pk
+    assert QuoteGroup.objects.get(pk=group.pk).speaker == putin
+    quote_speaker_set(Quote.objects.get(article=second), speaker=peskov)
+    assert QuoteGroup.objects.get(pk=group.pk).speaker == peskov
+    assert Quote.objects.get(article=first).speaker == putin  # each article keeps its own attribution
+
+
+@pytest.mark.django_db
+def test_variant_wordings_join_only_the_same_speaker_or_the_same_story():
+    putin, xi = EntityFactory(name="Vladimir Putin"), EntityFactory(name="Xi Jinping")
+    linked("Talks. “We aim to strengthen cooperation between the armed forces of Russia and China,” Putin said.", putin)
+    variant = linked("Talks. “We aim to strengthen the cooperation of the armed forces of Russia and China,” Putin said.", putin)
+    other = linked("Talks. “We aim to strengthen cooperation between the armed forces of Russia and China now,” Xi said.", xi)
+    groups = {a: Quote.objects.get(article=a).group_id for a in (variant, other)}
+    first = Quote.objects.exclude(article__in=[variant, other]).get().group_id
+    assert groups[variant] == first and groups[other] != first
+
+
 def test_seeds_shared_quotes_are_found_attributed_and_grouped(seeds):
     for shared in SEEDS_TRUTH["shared_quotes"]:
         words = quote_words(shared["text"])
@@ -162,6 +226,13 @@ def test_seeds_shared_quotes_are_found_attributed_and_grouped(seeds):
         assert {q.article.source for q in found} >= set(shared["in"]), shared["text"]
         assert {q.speaker.name for q in found if q.article.source in shared["in"]} == {shared["speaker"]}
         assert len({q.group_id for q in found}) == 1, shared["text"]
+        assert {q.group.speaker.name for q in found if q.group.speaker} == {shared["speaker"]}, shared["text"]
+
+
+def test_seeds_quote_of_putin_is_one_group_whoever_its_articles_name(seeds):
+    found = Quote.objects.filter(text__icontains="unprecedented Western pressure and provocations")
+    assert {q.article.source for q in found} >= {"000_5d6324c78be22e1b.txt", "002_259fda1996e3dcc7.txt", "004_735fed19aafc4c9a.txt"}
+    assert len({q.group_id for q in found}) == 1
 
 
 def test_bbc_hand_checked_quotes_are_attributed_to_the_right_person(import_paths):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .attributing import ATTRIBUTION_ORDER, Speaker, speakers_attribute, speakers_from, speakers_of
 from .finding import FoundQuote, quotes_find
-from .grouping import group_text_refresh, quote_group_for, quote_words, quotes_link, same_statement
+from .grouping import group_text_refresh, quote_group_for, quote_wording, quote_words, quotes_link, same_statement
 
 __all__ = [
     "ATTRIBUTION_ORDER",
@@ -16,6 +16,7 @@ __all__ = [
     "Speaker",
     "group_text_refresh",
     "quote_group_for",
+    "quote_wording",
     "quote_words",
     "quotes_find",
     "quotes_link",
