@@ -22,7 +22,9 @@ from .attributing import speakers_attribute, speakers_of
 from .finding import WORD, FoundQuote, quotes_find
 
 GROUP_OVERLAP = 0.6
-QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+QUOTE_MARKS = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
+)
 
 
 def quote_words(text: str) -> frozenset[str]:
@@ -100,7 +102,8 @@ def group_text_refresh(group: QuoteGroup) -> None:
     text = max(wordings, key=lambda wording: (wordings[wording], len(wording)))
     curated = {speaker for _, speaker, chosen in quotes if chosen}
     speakers = curated or {speaker for _, speaker, _ in quotes}
-    QuoteGroup.objects.filter(pk=group.pk).update(text=text, speaker=next(iter(speakers)) if len(speakers) == 1 else None)
+    agreed = next(iter(speakers)) if len(speakers) == 1 else None
+    QuoteGroup.objects.filter(pk=group.pk).update(text=text, speaker=agreed)
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,9 @@ class _Said:
     curated: bool
 
 
-def _said_by(quote: FoundQuote, attributed: Entity | None, chosen: list[tuple[frozenset[str], Entity | None]]) -> _Said:
+def _said_by(
+    quote: FoundQuote, attributed: Entity | None, chosen: list[tuple[frozenset[str], Entity | None]]
+) -> _Said:
     words = quote_words(quote.text)
     for known, speaker in chosen:
         if same_statement(words, known):
