@@ -37,7 +37,8 @@ VERBS = (
     r"notes|declared|declares|announced|argued|argues|claimed|claims|continued|continues|wrote|writes|asked|asks|ask|"
     r"replied|stressed|stresses|remarked|commented|underlined|emphasised|emphasized|admitted|admits|urged|urges|"
     r"recalled|acknowledged|suggested|confirmed|confirms|concluded|joked|pointed out|went on|tweeted|posted|"
-    r"described|describes|described it as|called on|called for|calls on|calls for|promised|pledged|vowed|predicted|revealed|conceded|observed|"
+    r"described|describes|described it as|called on|called for|calls on|calls for|promised|pledged|vowed|"
+    r"predicted|revealed|conceded|observed|"
     r"observes|recounted|answered|points out|believes|believed|thinks|cautioned|reckons|reckoned|maintained|"
     r"maintains|saying|spoke|criticised|criticized|criticises|accused|accusing|accuses|written|writing|hit out|"
     r"defended|dismissed|complained|agreed|agrees|responded|responds|countered|counters|confessed|quipped|"
@@ -190,7 +191,7 @@ def speakers_from(entities: Iterable[Entity], *, places: Iterable[str] = ()) -> 
     for one in named:
         if len([other for other in named if folds_into(one, other)]) == 1:
             continue  # the wider one below stands for it
-        folded = [other for other in named if folds_into(other, one) and [o for o in named if folds_into(other, o)] == [one]]
+        folded = [o for o in named if folds_into(o, one) and [w for w in named if folds_into(o, w)] == [one]]
         speakers.append(Speaker(entity=one[0], words=one[1], is_person=one[2] or any(other[2] for other in folded)))
     return speakers
 
@@ -252,7 +253,8 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         named_before = any(n.is_person and n.start >= sentence_start and n.speaker != owner for n in found)
         # "Former Labour MP Lord Janner", "Liverpool legend Phil Thompson": the sentence is about them
         opening = (
-            not named_before and len(lead) <= 5 and "," not in " ".join(lead) and not {w.casefold() for w in lead} & (FUNCTION_WORDS | VERB_WORDS)
+            not named_before and len(lead) <= 5 and "," not in " ".join(lead)
+            and not {w.casefold() for w in lead} & (FUNCTION_WORDS | VERB_WORDS)
             and BEFORE_VERB.search(" ".join(lead)) is None and not POSSESSIVE.search(match.group())
         )
         before_verb = NEAR_VERB.match(body, match.end()) is not None
@@ -290,7 +292,8 @@ def _speakers_in(
     for match in NAME_WORD.finditer(text):
         if POSSESSIVE.search(match.group()) or AFTER_THE.search(text[max(0, match.start() - 30) : match.start()]):
             continue
-        if (owner := _owner(match.group(), speakers, persons=persons, recency=recency)) is not None and owner not in found:
+        owner = _owner(match.group(), speakers, persons=persons, recency=recency)
+        if owner is not None and owner not in found:
             found.append(owner)
     return found
 
@@ -302,8 +305,9 @@ def _possessors_in(
     found = []
     for match in NAME_WORD.finditer(text):
         word = POSSESSIVE.sub("", match.group())
-        owner = _owner(word, speakers, persons=persons, recency=recency) if POSSESSIVE.search(match.group()) else None
-        if owner is not None:
+        if not POSSESSIVE.search(match.group()):
+            continue
+        if (owner := _owner(word, speakers, persons=persons, recency=recency)) is not None:
             found.append(owner)
     return found
 
@@ -321,7 +325,8 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
         earlier = _speakers_in(parts[index - 1], speakers)
         describes = (first[:1].islower() and first not in PERSON_PRONOUNS | THING_PRONOUNS) or POSSESSIVE.search(first)
         # "Paul Randle, Microsoft Windows Client product manager, said": a person's title, not a second subject
-        titles_a_person = any(s.is_person for s in earlier) and not any(s.is_person for s in _speakers_in(parts[index], speakers))
+        own = _speakers_in(parts[index], speakers)
+        titles_a_person = any(s.is_person for s in earlier) and not any(s.is_person for s in own)
         if not ((describes and earlier) or titles_a_person):
             return parts[index]
     return parts[0] if parts else ""
@@ -364,7 +369,8 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
             near = {_stem(w.casefold()) for w in WORD.findall(window)}
             if distinctive and not distinctive & near:
                 continue
-            titled = {_stem(w.casefold()) for w in WORD.findall(body[max(left, naming.start - 40) : naming.start])[-3:]}
+            lead = WORD.findall(body[max(left, naming.start - 40) : naming.start])[-3:]
+            titled = {_stem(w.casefold()) for w in lead}
             score = len(words & near) + len(words & titled)  # "Arsenal boss Arsene Wenger" over "his Arsenal rival"
             scores[naming.speaker] = max(scores.get(naming.speaker, 0), score)
         top = max(scores.items(), key=lambda item: item[1], default=(None, 0))
@@ -389,7 +395,8 @@ def _sentence_breaks(body: str) -> tuple[list[int], list[int], list[int]]:
 def _sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
     """The sentence holding body[start:end]."""
     starts, ends, seen = _sentence_breaks(body)
-    left = max((e for e, shown in zip(ends[: bisect_right(starts, start + 1)], seen) if shown <= start + 1), default=0)
+    candidates = zip(ends[: bisect_right(starts, start + 1)], seen)
+    left = max((e for e, shown in candidates if shown <= start + 1), default=0)
     after = bisect_left(starts, end)
     return left, (starts[after] if after < len(starts) else len(body))
 
@@ -453,7 +460,9 @@ def _named_as_organisation(phrase: str, speaker: Speaker) -> bool:
     )
 
 
-def _shown_speaking(body: str, quotes: Sequence[FoundQuote], speakers: Sequence[Speaker], named: list[Naming]) -> list[Naming]:
+def _shown_speaking(
+    body: str, quotes: Sequence[FoundQuote], speakers: Sequence[Speaker], named: list[Naming]
+) -> list[Naming]:
     """Speech clauses whose subject is no name: a spokesman or official ("A spokeswoman for Human Rights
     Watch said …"), or a role the article introduced ("The director said he was thrilled"). Who speaks
     there is who a later "she added" means."""
@@ -476,7 +485,9 @@ def _shown_speaking(body: str, quotes: Sequence[FoundQuote], speakers: Sequence[
         elif words[0] in DETERMINERS and not _speakers_in(phrase, speakers) and _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
             if (holder := _role_holder(phrase, body, named, persons=persons, before=verb.start())) is not None:
-                found.append(Naming(start=verb.start() - 1, speaker=holder, is_subject=True, speaks=True, is_person=persons))
+                found.append(
+                    Naming(start=verb.start() - 1, speaker=holder, is_subject=True, speaks=True, is_person=persons)
+                )
     return found
 
 
@@ -580,7 +591,9 @@ class _Reading:
             return self.last_quote.end
         return _sentence_bounds(self.body, self.last_quote.start, self.last_quote.end)[1]
 
-    def referent(self, quote: FoundQuote, *, before: int, persons: bool | None, sex: str | None = None) -> Speaker | None:
+    def referent(
+        self, quote: FoundQuote, *, before: int, persons: bool | None, sex: str | None = None
+    ) -> Speaker | None:
         """Who a pronoun or a role means: someone of that kind (`persons` None: either) shown speaking since
         the last quote, else the last quote's speaker if named again since, else the last subject since,
         else the last quote's speaker nearby, else the last subject named no more than a few paragraphs
@@ -668,7 +681,9 @@ def same_turn(reading: _Reading, quote: FoundQuote) -> Attribution | None:
         return None
     ends = PERIOD.findall(reading.body, last.end, quote.start + 1)  # the opening mark shows a sentence ended
     since = reading.last_clause_end()  # not the last quote's own clause ("…,” X, secretary of Y, told AFP.)
-    others = [n for n in reading.heard if since <= n.start < quote.start and n.speaks and n.speaker != reading.last_speaker]
+    others = [
+        n for n in reading.heard if since <= n.start < quote.start and n.speaks and n.speaker != reading.last_speaker
+    ]
     if _adjacent(reading.body, last, quote) and len(ends) <= 1 and quote.start - last.end < 160 and not others:
         return Attribution(reading.last_speaker)
     return None
