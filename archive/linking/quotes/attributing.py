@@ -285,29 +285,23 @@ def _genders(body: str, named: list[Naming]) -> dict[Speaker, str]:
 
 
 def _speakers_in(
-    text: str, speakers: Sequence[Speaker], *, persons: bool | None = None, recency: Recency | None = None
+    text: str,
+    speakers: Sequence[Speaker],
+    *,
+    possessive: bool = False,
+    persons: bool | None = None,
+    recency: Recency | None = None,
 ) -> list[Speaker]:
-    """Speakers named in `text`, in order; not a possessive, and not after "the" ("the 55-year-old Frenchman")."""
+    """Speakers named in `text`, in order: not as a possessive and not after "the" ("the 55-year-old
+    Frenchman"); or, `possessive`, only those named as one ("Tony Blair's", "Marca's")."""
     found = []
     for match in NAME_WORD.finditer(text):
-        if POSSESSIVE.search(match.group()) or AFTER_THE.search(text[max(0, match.start() - 30) : match.start()]):
+        if bool(POSSESSIVE.search(match.group())) != possessive:
             continue
-        owner = _owner(match.group(), speakers, persons=persons, recency=recency)
+        if not possessive and AFTER_THE.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        owner = _owner(POSSESSIVE.sub("", match.group()), speakers, persons=persons, recency=recency)
         if owner is not None and owner not in found:
-            found.append(owner)
-    return found
-
-
-def _possessors_in(
-    text: str, speakers: Sequence[Speaker], *, persons: bool | None = None, recency: Recency | None = None
-) -> list[Speaker]:
-    """Speakers named with a possessive in `text` ("Tony Blair's", "Marca's")."""
-    found = []
-    for match in NAME_WORD.finditer(text):
-        word = POSSESSIVE.sub("", match.group())
-        if not POSSESSIVE.search(match.group()):
-            continue
-        if (owner := _owner(word, speakers, persons=persons, recency=recency)) is not None:
             found.append(owner)
     return found
 
@@ -444,7 +438,7 @@ def _proxy_principal(
     if holder is not None and (named := _speakers_in(holder.group(1), speakers, persons=True, recency=recency)):
         return True, named[0]
     principals = _speakers_in(phrase, speakers, persons=False, recency=recency)
-    principals += _possessors_in(phrase, speakers, persons=False, recency=recency)
+    principals += _speakers_in(phrase, speakers, persons=False, recency=recency, possessive=True)
     if principals:
         organisations = [s for s in principals if not s.is_person or _named_as_organisation(phrase, s)]
         return True, organisations[0] if organisations else None
@@ -567,7 +561,7 @@ class _Reading:
         the man last shown speaking), else who the article said made it ("In a statement the RSPCA said …
         “…,” said the statement"); else the article does not say."""
         recency = self.recency_before(before)
-        if possessors := _possessors_in(phrase, self.speakers, recency=recency):
+        if possessors := _speakers_in(phrase, self.speakers, recency=recency, possessive=True):
             return Attribution(possessors[-1])
         if named := _speakers_in(phrase, self.speakers, recency=recency):
             return Attribution(named[-1])  # "the Cabinet Office statement"
