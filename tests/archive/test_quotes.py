@@ -196,6 +196,16 @@ def test_one_wording_is_one_group_whatever_each_article_attributes_it_to():
 
 
 @pytest.mark.django_db
+def test_a_short_common_phrase_is_not_one_statement_across_unrelated_articles():
+    smith, jones = EntityFactory(name="Anna Smith"), EntityFactory(name="Bob Jones")
+    first = linked("The plant will close. “In the near future,” Smith said.", smith)
+    other = linked("The road will open. “In the near future,” Jones said.", jones)
+    again = linked("The plant closed. “In the near future,” Smith said.", smith)
+    group = {a: Quote.objects.get(article=a).group_id for a in (first, other, again)}
+    assert group[first] != group[other] and group[first] == group[again]
+
+
+@pytest.mark.django_db
 def test_a_group_speaker_is_the_one_its_articles_agree_on_unless_an_editor_chose():
     putin, peskov = EntityFactory(name="Vladimir Putin"), EntityFactory(name="Dmitry Peskov")
     body = "The talks were long. “We aim to strengthen cooperation between our armed forces,” Putin said."

@@ -3,7 +3,8 @@
 A statement is one group whatever each article attributes it to: the same wording (quote marks, spacing, case
 and the punctuation around it aside) joins its group wherever it was printed, and a variant wording —
 reprinted, translated differently, trimmed — joins a group whose content words it mostly shares when the group
-holds a quote of the same speaker or from the article's copies or story. Each quote keeps its own article's
+holds a quote of the same speaker or from the article's copies or story (as does a short phrase's wording:
+"in the near future" is said by many). Each quote keeps its own article's
 attribution (`Quote.speaker`); the group's speaker is the one they agree on, and None where they disagree or
 some do not say. An editor's choice of speaker for a quote (`Quote.speaker_curated`) is the group's word.
 """
@@ -22,6 +23,7 @@ from .attributing import speakers_attribute, speakers_of
 from .finding import WORD, FoundQuote, quotes_find
 
 GROUP_OVERLAP = 0.6
+STATEMENT_WORDS = 3  # content words a wording needs to be one statement wherever it is printed
 QUOTE_MARKS = str.maketrans(
     {"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'}
 )
@@ -50,14 +52,15 @@ def same_statement(first: frozenset[str], second: frozenset[str]) -> bool:
     return shared >= min(3, len(first), len(second)) and shared >= GROUP_OVERLAP * min(len(first), len(second))
 
 
-def _same_wording_group(text: str) -> int | None:
-    """The group already holding this wording, found through its longest word (a database filter) and
-    then compared exactly."""
+def _same_wording_group(text: str, *, among: Q | None) -> int | None:
+    """The group already holding this wording (among the quotes `among` selects, or all), found through its
+    longest word (a database filter) and then compared exactly."""
     wording = quote_wording(text)
     probe = max(re.findall(r"[^\W_]+", wording), key=len, default="")
     if not probe:
         return None
-    for group_id, other in Quote.objects.filter(text__icontains=probe).values_list("group_id", "text"):
+    quotes = Quote.objects.filter(text__icontains=probe)
+    for group_id, other in (quotes.filter(among) if among is not None else quotes).values_list("group_id", "text"):
         if quote_wording(other) == wording:
             return group_id
     return None
@@ -66,15 +69,20 @@ def _same_wording_group(text: str) -> int | None:
 def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> tuple[QuoteGroup, bool]:
     """The group of this statement, or a new one (then True): the group holding the same wording, whoever
     said it where; else the group of a variant wording by the same speaker, or in the article's copies or
-    story."""
+    story. A wording of fewer than three content words ("in the near future") is a phrase many people use:
+    it joins the same wording only where a variant would."""
     words = quote_words(text)
-    if (same := _same_wording_group(text)) is not None:
-        return QuoteGroup.objects.get(pk=same), False
     related = Article.objects.none()
     if article.copy_group_id:
         related |= Article.objects.filter(copy_group_id=article.copy_group_id)
     if article.story_id:
         related |= Article.objects.filter(story_id=article.story_id)
+    near_quote = Q(article__in=related) | Q(article=article)
+    if speaker is not None:
+        near_quote |= Q(speaker=speaker) | Q(group__speaker=speaker)
+    among = None if len(words) >= STATEMENT_WORDS else near_quote
+    if (same := _same_wording_group(text, among=among)) is not None:
+        return QuoteGroup.objects.get(pk=same), False
     near = Q(quotes__article__in=related.exclude(pk=article.pk))
     if speaker is not None:
         near |= Q(speaker=speaker) | Q(quotes__speaker=speaker)
