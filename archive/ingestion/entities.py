@@ -152,20 +152,32 @@ def _short_form_target(short: str, candidates: Iterable[str]) -> str | None:
     return best.pop() if len(best) == 1 else None
 
 
-def entities_from_doc(doc: Doc) -> list[FoundEntity]:
-    """Canonical entities of one article with their mention counts."""
+@dataclass(frozen=True)
+class EntitySpan:
+    """One mention in the text (character offsets into the body) and the canonical entity it counts for;
+    what the sample scorer follows from an article's text to the archive's entity."""
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    type: str
+
+
+def entity_spans(doc: Doc) -> list[EntitySpan]:
+    """Every span of `doc` that names an entity, with the canonical name and type it counts for."""
     lowered_words = {token.text for token in doc if token.is_lower}
-    surfaces: list[tuple[str, str]] = []
+    kept: list[tuple[object, str, str]] = []
     for span in doc.ents:
         entity_type = LABEL_TYPES.get(span.label_)
         if entity_type is None or _is_sentence_initial_word(span, lowered_words):
             continue
         name = name_clean(span.text, entity_type=entity_type)
         if name_acceptable(name):
-            surfaces.append((name, entity_type))
+            kept.append((span, name, entity_type))
     # One type per name in an article: the label spaCy gave it most often.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, entity_type in surfaces:
+    for _, name, entity_type in kept:
         votes[name][entity_type] += 1
     types = {name: type_correct(name, counter.most_common(1)[0][0]) for name, counter in votes.items()}
     people = [name for name, entity_type in types.items() if entity_type == "person"]
@@ -173,11 +185,21 @@ def entities_from_doc(doc: Doc) -> list[FoundEntity]:
     for name, entity_type in types.items():
         target = _short_form_target(name, people) if len(name.split()) <= 2 else None
         canonical[name] = (target, "person") if target else (name, entity_type)
-    counts: Counter[tuple[str, str]] = Counter(canonical[name] for name, _ in surfaces)
+    return [EntitySpan(span.start_char, span.end_char, name, *canonical[name]) for span, name, _ in kept]
+
+
+def entities_from_doc(doc: Doc) -> list[FoundEntity]:
+    """Canonical entities of one article with their mention counts."""
+    return entities_from_spans(entity_spans(doc))
+
+
+def entities_from_spans(spans: list[EntitySpan]) -> list[FoundEntity]:
+    """One entry per canonical entity of an article's spans, with the other forms it was written as."""
+    counts: Counter[tuple[str, str]] = Counter((span.name, span.type) for span in spans)
     forms: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for name, target in canonical.items():
-        if name != target[0]:
-            forms[target].add(name)
+    for span in spans:
+        if span.surface != span.name:
+            forms[(span.name, span.type)].add(span.surface)
     return [
         FoundEntity(name=name, type=entity_type, count=count, surfaces=tuple(sorted(forms[(name, entity_type)])))
         for (name, entity_type), count in counts.most_common()

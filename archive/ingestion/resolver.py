@@ -12,11 +12,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
 from ..models import Entity, EntityAlias, alias_key
 from .entities import FoundEntity
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What one found entity became: the archive's entity (None: blocked), and the origin of the alias that
+    decided it ("" when the name itself did), so a measurement can tell learned decisions apart."""
+
+    item: FoundEntity
+    entity: Entity | None
+    via: str
 
 
 class EntityResolver:
@@ -35,12 +46,21 @@ class EntityResolver:
     def mentions(self, found: list[FoundEntity]) -> Counter[Entity]:
         """Mention counts per entity for one article (two names of one entity add up)."""
         counts: Counter[Entity] = Counter()
+        for resolution in self.resolutions(found):
+            if resolution.entity is not None:
+                counts[resolution.entity] += resolution.item.count
+        return counts
+
+    def resolutions(self, found: list[FoundEntity]) -> list[Resolution]:
+        """The entity each of one article's found entities lands on (None: blocked), learning as it goes."""
+        result = []
         for item in found:
+            alias = self._aliases.get(alias_key(item.name))
             entity = self.resolve(item)
             if entity is not None:
-                counts[entity] += item.count
                 self._learn(item, entity)
-        return counts
+            result.append(Resolution(item, entity, alias.origin if alias is not None else ""))
+        return result
 
     def resolve(self, item: FoundEntity) -> Entity | None:
         alias = self._aliases.get(alias_key(item.name))
