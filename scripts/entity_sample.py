@@ -93,7 +93,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "score":
         sample = json.loads(args.sample.read_text())
         labels = json.loads(args.labels.read_text())
-        report = entity_sample.sample_score(sample, labels, _trace(args.archive))
+        trace = _trace(args.archive)
+        report = {"sample": entity_sample.sample_score(sample, labels, trace)}
+        if labels.get("top"):
+            report["top"] = entity_sample.top_score(trace, labels["top"])
         print(json.dumps(report, indent=1, ensure_ascii=False) if args.json else entity_sample.report_text(report))
 
 

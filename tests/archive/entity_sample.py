@@ -228,3 +228,144 @@ def sample_draw(trace: Trace, *, seed: int, sizes: tuple[int, ...] = SAMPLE_SIZE
 def _stratum_label(stratum: int) -> str:
     low, high = STRATA[stratum]
     return str(low) if low == high else f"{low}+" if high is None else f"{low}-{high}"
+
+
+def _outcome(spans: list[TracedSpan], start: int, end: int) -> TracedSpan | None:
+    """The traced span that covers most of [start, end): what the rules now make of a labelled mention."""
+    overlaps = [(min(end, span.end) - max(start, span.start), span) for span in spans]
+    best = max(overlaps, key=lambda pair: pair[0], default=(0, None))
+    return best[1] if best[0] > 0 else None
+
+
+def _matches(span: TracedSpan | None, gold: dict | None) -> bool:
+    """Whether a mention's outcome is its labelled reading: the right name and type, or dropped when the
+    mention names no entity."""
+    if gold is None or span is None or span.entity_id is None:
+        return gold is None and (span is None or span.entity_id is None)
+    return span.type in gold["types"] and alias_key(span.name) in {alias_key(name) for name in gold["names"]}
+
+
+def _label_correct(label: dict, name: str, entity_type: str) -> bool:
+    """Whether the labelled entity is right as named and typed: an entity, its name and type, no wrong merge."""
+    names = {alias_key(n) for n in label["names"]}
+    return label["entity"] and not label["merge"] and entity_type in label["types"] and alias_key(name) in names
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def sample_score(sample: dict, labels: dict, trace: Trace) -> dict:
+    """What the traced rules make of every labelled mention of the sample, and the figures over it.
+
+    An item counts in the facet when at least one of its mentions still lands on an entity; it is right
+    when every mention that lands does so on its labelled entity (name and type) and no mention of another
+    labelled referent lands on the same entity (a wrong merge). Items labelled right as drawn are "kept"
+    when at least one mention still lands right and none lands wrong.
+    """
+    outcomes: dict[str, list[TracedSpan | None]] = {}
+    referents: dict[int, set[str]] = defaultdict(set)
+    for item in sample["sample"]:
+        label = labels["sample"][item["id"]]
+        outcomes[item["id"]] = spans = [_outcome(trace.get(m["source"], []), m["start"], m["end"]) for m in item["mentions"]]
+        for span, gold in zip(spans, label["mentions"], strict=True):
+            if span is not None and span.entity_id is not None:
+                referents[span.entity_id].add(alias_key(gold["names"][0]) if gold else "")
+    merged = {pk for pk, seen in referents.items() if len(seen) > 1}
+    rows = []
+    for item in sample["sample"]:
+        label = labels["sample"][item["id"]]
+        landed = [(span, gold) for span, gold in zip(outcomes[item["id"]], label["mentions"], strict=True)
+                  if span is not None and span.entity_id is not None]
+        right = [span.entity_id not in merged and _matches(span, gold) for span, gold in landed]
+        rows.append({
+            "id": item["id"], "stratum": item["stratum"], "drawn": f"{item['name']} ({item['type']})",
+            "drawn_right": _label_correct(label, item["name"], item["type"]),
+            "in_facet": bool(landed), "right": bool(landed) and all(right),
+            "now": sorted({f"{span.name} ({span.type})" + (" [merged]" if span.entity_id in merged else "") for span, _ in landed}),
+            "learned_wrong": [f"{span.surface} -> {span.name}" for (span, gold), ok in zip(landed, right) if span.via == "learned" and not ok],
+            "learned": sum(span.via == "learned" for span, _ in landed),
+        })
+    in_facet = [row for row in rows if row["in_facet"]]
+    drawn_right = [row for row in rows if row["drawn_right"]]
+    strata = sample.get("strata", {})
+    by_stratum = {
+        stratum: _ratio(sum(r["right"] for r in in_facet if r["stratum"] == stratum), sum(r["stratum"] == stratum for r in in_facet))
+        for stratum in strata
+    }
+    weighted = sum(strata[s] * p for s, p in by_stratum.items() if p is not None) / sum(strata[s] for s, p in by_stratum.items() if p is not None) if strata else None
+    mentions_total = sum(len(label["mentions"]) for label in labels["sample"].values())
+    mentions_right = sum(
+        _matches(span, gold) and (span is None or span.entity_id not in merged)
+        for item in sample["sample"]
+        for span, gold in zip(outcomes[item["id"]], labels["sample"][item["id"]]["mentions"], strict=True)
+    )
+    return {
+        "items": len(rows),
+        "in_facet": len(in_facet),
+        "precision": _ratio(sum(r["right"] for r in in_facet), len(in_facet)),
+        "precision_by_stratum": by_stratum,
+        "precision_weighted_by_population": round(weighted, 3) if weighted is not None else None,
+        "mentions_right": _ratio(mentions_right, mentions_total),
+        "drawn_right": len(drawn_right),
+        "kept": _ratio(sum(r["right"] for r in drawn_right), len(drawn_right)),
+        "learned_mentions": sum(r["learned"] for r in rows),
+        "learned_wrong": [f"{r['id']}: {w}" for r in rows for w in r["learned_wrong"]],
+        "wrong": [r for r in in_facet if not r["right"]],
+        "lost": [r for r in drawn_right if not r["right"]],
+    }
+
+
+def top_score(trace: Trace, top_labels: dict, *, top: int = 100, stray_share: float = 0.05) -> dict:
+    """The `top` entities by article count under the traced rules, judged by the labels of the top entities.
+
+    Labels are keyed "name (type)". An entity is right when its label says so and the articles labelled as
+    naming something else are at most `stray_share` of its articles; articles it gained since its label was
+    made are listed as unreviewed, and an entity without a label is listed, so that no judgement is guessed.
+    """
+    ranked = sorted(entity_facts(trace).values(), key=lambda f: (-len(f.articles), f.entity.name, f.entity.type))[:top]
+    rows = []
+    for rank, facts in enumerate(ranked, 1):
+        key = f"{facts.entity.name} ({facts.entity.type})"
+        label = top_labels.get(key)
+        if label is None:
+            rows.append({"rank": rank, "entity": key, "articles": len(facts.articles), "verdict": "unlabelled"})
+            continue
+        articles = set(facts.articles)
+        strays = len(articles & set(label.get("wrong", [])))
+        unreviewed = sorted(articles - set(label["reviewed"])) if "reviewed" in label else []
+        right = _label_correct({**label, "merge": False}, facts.entity.name, facts.entity.type) and (
+            not label["merge"] or bool(label.get("wrong"))) and strays <= stray_share * len(articles)
+        rows.append({"rank": rank, "entity": key, "articles": len(articles), "strays": strays,
+                     "unreviewed": unreviewed, "verdict": "right" if right else "wrong"})
+    judged = [row for row in rows if row["verdict"] != "unlabelled"]
+    return {
+        "precision": _ratio(sum(row["verdict"] == "right" for row in judged), len(judged)),
+        "judged": len(judged),
+        "unlabelled": [row["entity"] for row in rows if row["verdict"] == "unlabelled"],
+        "unreviewed": {row["entity"]: row["unreviewed"] for row in judged if row.get("unreviewed")},
+        "rows": rows,
+    }
+
+
+def report_text(report: dict) -> str:
+    """The figures of `sample_score` (and `top_score` under "top") as a reader wants them first."""
+    lines = []
+    sample = report.get("sample")
+    if sample:
+        lines += [
+            f"sample: {sample['items']} entities, {sample['in_facet']} still in the facet",
+            f"  precision {sample['precision']} (by stratum {sample['precision_by_stratum']}, "
+            f"weighted by stratum size {sample['precision_weighted_by_population']}); mentions right {sample['mentions_right']}",
+            f"  kept {sample['kept']} of the {sample['drawn_right']} entities that were right as drawn",
+            f"  learned aliases: {sample['learned_mentions']} mentions, wrong: {sample['learned_wrong'] or 'none'}",
+        ]
+        lines += [f"  wrong  {row['id']} {row['drawn']} -> {', '.join(row['now'])}" for row in sample["wrong"]]
+        lines += [f"  lost   {row['id']} {row['drawn']} -> {', '.join(row['now']) or 'dropped'}" for row in sample["lost"]]
+    top = report.get("top")
+    if top:
+        lines.append(f"top {top['judged']} judged: precision {top['precision']}; unlabelled: {top['unlabelled'] or 'none'}")
+        lines += [f"  wrong  #{row['rank']} {row['entity']} ({row['articles']} articles, {row['strays']} strays)"
+                  for row in top["rows"] if row["verdict"] == "wrong"]
+        lines += [f"  unreviewed {entity}: {len(sources)} articles" for entity, sources in top["unreviewed"].items()]
+    return "\n".join(lines)
