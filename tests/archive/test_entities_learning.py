@@ -39,16 +39,29 @@ def bbc(tmp_path, relative: str) -> Path:
 
 def test_tudor_england_does_not_absorb_england(tmp_path, write, import_paths):
     import_paths(bbc(tmp_path, "entertainment/levy-takes-whitbread-novel-prize.txt"))
-    import_paths(write("rugby.txt", "England will face Wales in Cardiff on Saturday. England coach Andy Robinson named an unchanged side."))
+    import_paths(
+        write(
+            "rugby.txt",
+            "England will face Wales in Cardiff on Saturday. England coach Andy Robinson named an unchanged side.",
+        )
+    )
     assert ("England", "place") in entities_of("rugby.txt")
     assert not EntityAlias.objects.filter(key="england").exists()
-    assert not Mention.objects.filter(entity__type="person", entity__name__endswith="England").exclude(
-        article__source="levy-takes-whitbread-novel-prize.txt").exists()
+    assert (
+        not Mention.objects.filter(entity__type="person", entity__name__endswith="England")
+        .exclude(article__source="levy-takes-whitbread-novel-prize.txt")
+        .exists()
+    )
 
 
 def test_jason_scotland_does_not_absorb_scotland(tmp_path, write, import_paths):
     import_paths(bbc(tmp_path, "sport/dundee-utd-4-1-aberdeen.txt"))
-    import_paths(write("six-nations.txt", "Scotland lost to Ireland at Murrayfield. Scotland coach Matt Williams said his side had been unlucky."))
+    import_paths(
+        write(
+            "six-nations.txt",
+            "Scotland lost to Ireland at Murrayfield. Scotland coach Matt Williams said his side had been unlucky.",
+        )
+    )
     assert ("Scotland", "place") in entities_of("six-nations.txt")
     assert "Jason Scotland" not in names_of("six-nations.txt")
     assert not EntityAlias.objects.filter(key="scotland").exists()
@@ -59,7 +72,12 @@ BLAIR = "Prime Minister Tony Blair spoke in London on Monday. Later Tony said th
 
 def test_a_given_name_is_never_learned(write, import_paths):
     import_paths(write("a.txt", BLAIR), write("b.txt", BLAIR.replace("Monday", "Tuesday")))
-    import_paths(write("c.txt", "Tony said the new rules would hurt small builders like him, the plumber from Leeds added."))
+    import_paths(
+        write(
+            "c.txt",
+            "Tony said the new rules would hurt small builders like him, the plumber from Leeds added.",
+        )
+    )
     assert "Tony Blair" in names_of("a.txt")
     assert Article.objects.filter(source="c.txt").exists() and "Tony Blair" not in names_of("c.txt")
     assert not EntityAlias.objects.filter(key="tony").exists()
@@ -71,8 +89,14 @@ KENNEDY = "Liberal Democrat leader Charles Kennedy spoke in {}. Mr Kennedy said 
 def test_a_surname_is_not_carried_to_other_people(write, import_paths):
     import_paths(write("a.txt", KENNEDY.format("Harrogate")), write("b.txt", KENNEDY.format("Bath")))
     import_paths(
-        write("lineup.txt", "London Irish: Horak, Ojo, Kennedy, Casey; Gustard, Dawson, Murphy. Replacements: Paul, Hatley."),
-        write("history.txt", "President Kennedy was shot in Dallas in 1963, the historian told the audience in Boston."),
+        write(
+            "lineup.txt",
+            "London Irish: Horak, Ojo, Kennedy, Casey; Gustard, Dawson, Murphy. Replacements: Paul, Hatley.",
+        ),
+        write(
+            "history.txt",
+            "President Kennedy was shot in Dallas in 1963, the historian told the audience in Boston.",
+        ),
     )
     assert "Charles Kennedy" in names_of("a.txt") and "Charles Kennedy" in names_of("b.txt")
     assert Article.objects.filter(source__in=["lineup.txt", "history.txt"]).count() == 2
@@ -82,8 +106,14 @@ def test_a_surname_is_not_carried_to_other_people(write, import_paths):
 def test_yukos_is_an_organisation(tmp_path, write, import_paths):
     import_paths(bbc(tmp_path, "business/china-had-role-in-yukos-split-up.txt"))
     import_paths(
-        write("a.txt", "Russian oil firm Yukos has asked a US court to halt the sale of its main unit, the company said."),
-        write("b.txt", "Shares in oil company Yukos fell sharply in Moscow on Monday after the tax ruling, traders said."),
+        write(
+            "a.txt",
+            "Russian oil firm Yukos has asked a US court to halt the sale of its main unit, the company said.",
+        ),
+        write(
+            "b.txt",
+            "Shares in oil company Yukos fell sharply in Moscow on Monday after the tax ruling, traders said.",
+        ),
     )
     import_paths(write("c.txt", "Yukos said on Monday it would appeal against the ruling in Moscow."))
     for source in ("china-had-role-in-yukos-split-up.txt", "a.txt", "b.txt", "c.txt"):
@@ -92,19 +122,37 @@ def test_yukos_is_an_organisation(tmp_path, write, import_paths):
 
 
 def test_budget_and_bank_are_not_organisations(tmp_path, write, import_paths):
-    import_paths(bbc(tmp_path, "business/golden-rule-boost-for-chancellor.txt"), bbc(tmp_path, "business/bank-holds-interest-rate-at-4-75.txt"))
-    import_paths(write("a.txt", "Gordon Brown will deliver the Budget on 16 March. The Bank kept interest rates on hold at 4.75%."))
+    import_paths(
+        bbc(tmp_path, "business/golden-rule-boost-for-chancellor.txt"),
+        bbc(tmp_path, "business/bank-holds-interest-rate-at-4-75.txt"),
+    )
+    import_paths(
+        write(
+            "a.txt",
+            "Gordon Brown will deliver the Budget on 16 March. The Bank kept interest rates on hold at 4.75%.",
+        )
+    )
     assert Article.objects.count() == 3
     assert not Mention.objects.filter(entity__name__in=["Budget", "Bank"]).exists()
 
 
 def test_mr_brown_is_gordon_brown_or_no_one(tmp_path, write, import_paths):
-    import_paths(bbc(tmp_path, "politics/blair-and-brown-criticised-by-mps.txt"), bbc(tmp_path, "politics/brown-comes-out-shooting.txt"))
-    import_paths(write("alone.txt", "Mr Brown said the figures were encouraging and that he expected growth to continue this year."))
+    import_paths(
+        bbc(tmp_path, "politics/blair-and-brown-criticised-by-mps.txt"),
+        bbc(tmp_path, "politics/brown-comes-out-shooting.txt"),
+    )
+    import_paths(
+        write(
+            "alone.txt",
+            "Mr Brown said the figures were encouraging and that he expected growth to continue this year.",
+        )
+    )
     for source in ("blair-and-brown-criticised-by-mps.txt", "brown-comes-out-shooting.txt"):
         names = entities_of(source)
         assert ("Gordon Brown", "person") in names, source
-        assert not {name for name, entity_type in names if "Brown" in name and entity_type != "person"}, source
+        assert not {name for name, entity_type in names if "Brown" in name and entity_type != "person"}, (
+            source
+        )
     assert Article.objects.filter(source="alone.txt").exists()
     assert not {name for name in names_of("alone.txt") if "Brown" in name}
 

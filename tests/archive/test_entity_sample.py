@@ -10,7 +10,9 @@ from tests.archive.entity_sample import STRATA, TracedSpan, sample_score
 from tests.conftest import DATA
 
 
-def span(start: int, end: int, surface: str, pk: int | None, name: str = "", entity_type: str = "", via: str = "") -> TracedSpan:
+def span(
+    start: int, end: int, surface: str, pk: int | None, name: str = "", entity_type: str = "", via: str = ""
+) -> TracedSpan:
     return TracedSpan(start, end, surface, pk, name, entity_type, via)
 
 
@@ -22,29 +24,71 @@ def gold(name: str, entity_type: str) -> dict:
     return {"names": [name], "types": [entity_type]}
 
 
-def label(name: str | None, entity_type: str | None, mentions: list[dict | None], *, merge: bool = False) -> dict:
-    return {"entity": name is not None, "names": [name] if name else [], "types": [entity_type] if entity_type else [],
-            "merge": merge, "mentions": mentions}
+def label(
+    name: str | None, entity_type: str | None, mentions: list[dict | None], *, merge: bool = False
+) -> dict:
+    return {
+        "entity": name is not None,
+        "names": [name] if name else [],
+        "types": [entity_type] if entity_type else [],
+        "merge": merge,
+        "mentions": mentions,
+    }
 
 
 def test_score_follows_each_labelled_mention_to_what_it_became():
-    sample = {"strata": {"1": 30, "2-3": 10}, "sample": [
-        {"id": "a", "stratum": "1", "name": "England", "type": "place", "mentions": [mention("x", 0, 7)]},
-        {"id": "b", "stratum": "1", "name": "Tudor England", "type": "person", "mentions": [mention("y", 10, 17), mention("z", 0, 13)]},
-        {"id": "c", "stratum": "2-3", "name": "Budget", "type": "organization", "mentions": [mention("x", 20, 26)]},
-        {"id": "d", "stratum": "2-3", "name": "Reynolds", "type": "person", "mentions": [mention("x", 30, 38)]},
-        {"id": "e", "stratum": "2-3", "name": "Paul Reynolds", "type": "person", "mentions": [mention("y", 0, 13)]},
-    ]}
-    labels = {"sample": {
-        "a": label("England", "place", [gold("England", "place")]),
-        "b": label("England", "place", [gold("England", "place"), None], merge=True),
-        "c": label(None, None, [None]),
-        "d": label("Paul Reynolds", "person", [gold("Paul Reynolds", "person")]),
-        "e": label("Paul Reynolds (BBC)", "person", [gold("Paul Reynolds (BBC)", "person")]),
-    }}
+    sample = {
+        "strata": {"1": 30, "2-3": 10},
+        "sample": [
+            {"id": "a", "stratum": "1", "name": "England", "type": "place", "mentions": [mention("x", 0, 7)]},
+            {
+                "id": "b",
+                "stratum": "1",
+                "name": "Tudor England",
+                "type": "person",
+                "mentions": [mention("y", 10, 17), mention("z", 0, 13)],
+            },
+            {
+                "id": "c",
+                "stratum": "2-3",
+                "name": "Budget",
+                "type": "organization",
+                "mentions": [mention("x", 20, 26)],
+            },
+            {
+                "id": "d",
+                "stratum": "2-3",
+                "name": "Reynolds",
+                "type": "person",
+                "mentions": [mention("x", 30, 38)],
+            },
+            {
+                "id": "e",
+                "stratum": "2-3",
+                "name": "Paul Reynolds",
+                "type": "person",
+                "mentions": [mention("y", 0, 13)],
+            },
+        ],
+    }
+    labels = {
+        "sample": {
+            "a": label("England", "place", [gold("England", "place")]),
+            "b": label("England", "place", [gold("England", "place"), None], merge=True),
+            "c": label(None, None, [None]),
+            "d": label("Paul Reynolds", "person", [gold("Paul Reynolds", "person")]),
+            "e": label("Paul Reynolds (BBC)", "person", [gold("Paul Reynolds (BBC)", "person")]),
+        }
+    }
     trace = {
-        "x": [span(0, 7, "England", 1, "England", "place"), span(30, 38, "Reynolds", 3, "Paul Reynolds", "person", "learned")],
-        "y": [span(0, 13, "Paul Reynolds", 3, "Paul Reynolds", "person"), span(10, 17, "England", 1, "England", "place", "learned")],
+        "x": [
+            span(0, 7, "England", 1, "England", "place"),
+            span(30, 38, "Reynolds", 3, "Paul Reynolds", "person", "learned"),
+        ],
+        "y": [
+            span(0, 13, "Paul Reynolds", 3, "Paul Reynolds", "person"),
+            span(10, 17, "England", 1, "England", "place", "learned"),
+        ],
         "z": [span(0, 13, "Tudor England", 2, "Tudor England", "person")],
     }
     report = sample_score(sample, labels, trace)
@@ -60,15 +104,20 @@ def test_score_follows_each_labelled_mention_to_what_it_became():
     assert report["mentions_right"] == round(3 / 6, 3)  # a, b's first, c dropped as it should be
 
 
-@pytest.mark.parametrize(("draw", "labels", "at_least"), [
-    ("entity_sample.json", "entity_sample_labels.json", 300),
-    ("entity_sample_fresh.json", "entity_sample_fresh_labels.json", 100),
-])
+@pytest.mark.parametrize(
+    ("draw", "labels", "at_least"),
+    [
+        ("entity_sample.json", "entity_sample_labels.json", 300),
+        ("entity_sample_fresh.json", "entity_sample_fresh_labels.json", 100),
+    ],
+)
 def test_every_drawn_entity_is_labelled(draw, labels, at_least):
     sample = json.loads((DATA / draw).read_text())
     labelled = json.loads((DATA / labels).read_text())["sample"]
     assert len(sample["sample"]) >= at_least
-    assert set(sample["strata"]) == {item["stratum"] for item in sample["sample"]} and len(sample["strata"]) == len(STRATA)
+    assert set(sample["strata"]) == {item["stratum"] for item in sample["sample"]} and len(
+        sample["strata"]
+    ) == len(STRATA)
     for item in sample["sample"]:
         label = labelled[item["id"]]
         assert len(label["mentions"]) == len(item["mentions"]) >= 1, item["id"]
