@@ -62,24 +62,31 @@ def test_seed_entities_have_no_bare_short_forms(seeds):
     assert not {"Putin", "Xi", "Chinese", "Western"} & names
 
 
-def test_short_form_learned_in_one_article_resolves_another(tmp_path, import_paths):
+def test_a_surname_is_learned_across_articles_and_resolves_another(tmp_path, import_paths):
     (tmp_path / "a.txt").write_text("Russian President Vladimir Putin spoke on Friday. Putin said the talks had gone well for both sides.")
-    (tmp_path / "b.txt").write_text("In Moscow on Saturday, Putin met the governor to discuss the regional budget for next year.")
+    (tmp_path / "b.txt").write_text("Vladimir Putin flew to Minsk. There Putin said the union state would be strengthened this year.")
+    (tmp_path / "c.txt").write_text("In Moscow on Saturday, Putin met the governor to discuss the regional budget for next year.")
     import_paths(tmp_path / "a.txt")
+    assert not EntityAlias.objects.filter(key="putin").exists()  # one article is no evidence
     import_paths(tmp_path / "b.txt")
-    assert entity_names(Article.objects.get(source="b.txt")) >= {"Vladimir Putin"}
+    import_paths(tmp_path / "c.txt")
+    assert EntityAlias.objects.get(key="putin").entity.name == "Vladimir Putin"
+    assert entity_names(Article.objects.get(source="c.txt")) >= {"Vladimir Putin"}
     assert not Entity.objects.filter(name="Putin").exists()
 
 
-def test_a_learned_form_naming_two_people_is_forgotten(committed_db):
+def test_a_learned_surname_is_forgotten_when_a_namesake_arrives(committed_db):
     from archive.ingestion.entities import FoundEntity
     from archive.ingestion.resolver import EntityResolver
 
     resolver = EntityResolver()
+    john = resolver.resolve(FoundEntity("John Smith", "person", 1))
+    Mention.objects.create(article=Article.objects.create(title="t", body="b", raw_text="b", source="x"), entity=john)
     resolver.mentions([FoundEntity("John Smith", "person", 2, surfaces=("Smith",))])
     assert EntityAlias.objects.get(key="smith").entity.name == "John Smith"
     resolver.mentions([FoundEntity("Mary Smith", "person", 2, surfaces=("Smith",))])
     assert not EntityAlias.objects.filter(key="smith").exists()
+    assert resolver.resolve(FoundEntity("Smith", "person", 1, form="bare")) is None
 
 
 def test_without_a_model_known_names_and_aliases_are_matched(settings, tmp_path, import_paths):
