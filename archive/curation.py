@@ -16,7 +16,7 @@ from django.utils import timezone
 from .linking import (
     copy_group_refresh,
     quote_group_for,
-    quote_group_text_refresh,
+    quote_group_refresh,
     story_refresh,
 )
 from .models import (
@@ -204,11 +204,11 @@ def quote_speaker_set(quote: Quote, *, speaker: Entity | None) -> Quote:
     quote.speaker, quote.speaker_curated = speaker, True
     quote.group, _ = quote_group_for(quote.text, speaker=speaker, article=quote.article)
     quote.save()
-    quote_group_text_refresh(quote.group)
+    quote_group_refresh(quote.group)
     if not old_group.quotes.exists():
         old_group.delete()
     elif old_group.pk != quote.group_id:
-        quote_group_text_refresh(old_group)
+        quote_group_refresh(old_group)
     return quote
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 
 from django.db.models import Count, QuerySet
 
+from .linking import most_carried
 from .models import Article, Entity, FormerSlug, Mention, Outlet, Quote, QuoteGroup, Story
 
 
@@ -18,12 +19,6 @@ def entities_shared(article_ids: list[int], *, at_least: int = 1, limit: int = 2
         Mention.objects.filter(article_id__in=article_ids).values("entity__name", "entity__slug", "entity__type")
         .annotate(n=Count("article_id")).filter(n__gte=at_least).order_by("-n", "entity__name")[:limit]
     )
-
-
-def most_carried(wordings: Counter[str]) -> str:
-    """The wording of a statement that most articles print (the longest of equals): a trimmed or
-    paraphrased variant does not stand for what most outlets printed."""
-    return max(wordings, key=lambda wording: (wordings[wording], len(wording)))
 
 
 def article_page(pk: int) -> dict | None:

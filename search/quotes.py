@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 
+from archive.linking import most_carried
 from archive.models import Article, Entity, Quote, QuoteGroup
-from archive.selectors import most_carried
 
 from .facets import FacetValue, facet_values
 from .fields import NO_VALUE, SPEAKER

@@ -14,11 +14,10 @@ from django.conf import settings
 from ..models import Article
 from .copies import CopyFinder, copies_link
 from .copies import group_refresh as copy_group_refresh
-from .quotes import group_text_refresh as quote_group_text_refresh
-from .quotes import quote_group_for, quotes_link
+from .quotes import most_carried, quote_group_for, quote_group_refresh, quotes_link
 from .stories import EntityCounts, story_link, story_refresh
 
-__all__ = ["Linker", "copy_group_refresh", "quote_group_for", "quote_group_text_refresh", "story_refresh"]
+__all__ = ["Linker", "copy_group_refresh", "most_carried", "quote_group_for", "quote_group_refresh", "story_refresh"]
 
 
 class Linker:

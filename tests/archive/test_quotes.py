@@ -8,8 +8,8 @@ import pytest
 from archive.curation import quote_speaker_set
 from archive.ingestion.importer import articles_reprocess
 from archive.linking.quotes import (
-    quote_words,
     quote_wording,
+    quote_words,
     quotes_find,
     quotes_link,
     same_statement,

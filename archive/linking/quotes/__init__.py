@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from .attributing import ATTRIBUTION_ORDER, Speaker, speakers_attribute, speakers_from, speakers_of
 from .finding import FoundQuote, quotes_find
-from .grouping import group_text_refresh, quote_group_for, quote_wording, quote_words, quotes_link, same_statement
+from .grouping import (
+    most_carried,
+    quote_group_for,
+    quote_group_refresh,
+    quote_wording,
+    quote_words,
+    quotes_link,
+    same_statement,
+)
 
 __all__ = [
     "ATTRIBUTION_ORDER",
     "FoundQuote",
     "Speaker",
-    "group_text_refresh",
+    "quote_group_refresh",
+    "most_carried",
     "quote_group_for",
+    "quote_group_refresh",
     "quote_wording",
     "quote_words",
     "quotes_find",

@@ -47,6 +47,12 @@ def quote_wording(text: str) -> str:
     return " ".join(text.translate(QUOTE_MARKS).casefold().split()).strip(" \"'.,;:!?…()[]-–—")
 
 
+def most_carried(wordings: Counter[str]) -> str:
+    """The wording of a statement that most articles print (the longest of equals): a trimmed or
+    paraphrased variant does not stand for what most outlets printed."""
+    return max(wordings, key=lambda wording: (wordings[wording], len(wording)))
+
+
 def same_statement(first: frozenset[str], second: frozenset[str]) -> bool:
     shared = len(first & second)
     return shared >= min(3, len(first), len(second)) and shared >= GROUP_OVERLAP * min(len(first), len(second))
@@ -99,15 +105,14 @@ def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> t
     return QuoteGroup.objects.get(pk=best[0]), False
 
 
-def group_text_refresh(group: QuoteGroup) -> None:
+def quote_group_refresh(group: QuoteGroup) -> None:
     """A group shows its most carried wording (the longest of equals: a trimmed or paraphrased variant does
     not replace what most outlets printed) and the speaker its quotes agree on: the editors' choice where
     they made one, else the attribution every article gives, else None (they disagree, or some do not say)."""
     quotes = list(group.quotes.values_list("text", "speaker_id", "speaker_curated"))
     if not quotes:
         return
-    wordings = Counter(text for text, _, _ in quotes)
-    text = max(wordings, key=lambda wording: (wordings[wording], len(wording)))
+    text = most_carried(Counter(text for text, _, _ in quotes))
     curated = {speaker for _, speaker, chosen in quotes if chosen}
     speakers = curated or {speaker for _, speaker, _ in quotes}
     agreed = next(iter(speakers)) if len(speakers) == 1 else None
@@ -156,7 +161,7 @@ def quotes_link(article: Article) -> None:
         if not new:
             joined[group.pk] = group
     for group in joined.values():  # a new group already shows its only wording and speaker
-        group_text_refresh(group)
+        quote_group_refresh(group)
 
 
 def _quotes_clear(article: Article) -> None:
@@ -164,4 +169,4 @@ def _quotes_clear(article: Article) -> None:
     article.quotes.all().delete()
     QuoteGroup.objects.filter(pk__in=groups, quotes=None).delete()
     for group in QuoteGroup.objects.filter(pk__in=groups):
-        group_text_refresh(group)
+        quote_group_refresh(group)
