@@ -10,9 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .blocks import (
+    BLOCK_HEADING,
+    EMPTY,
+    END,
+    INLINE,
+    MENU,
+    PROSE,
+    SHORT,
+    LineShape,
+    densest_run,
+    line_shape,
+    line_value,
+    repeated_keys,
+)
 from .dates import date_find, date_strip
 from .records import ParsedArticle
 
@@ -77,6 +92,11 @@ DATELINES = [
 ]
 CLOSING_QUOTE_GLUED = re.compile(r"([”»])(?=[^\W\d_])")
 SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+CREDIT_LINE = re.compile(r"©|\(c\)|copyright|^source\s*:", re.I)
+KEY_TOKEN = re.compile(r"\w+")
+NAV_SEPARATOR = re.compile(r"\s[|•·»›>/-]\s")
+BREADCRUMB = re.compile(r"^home\s*[|•·»›>/-]", re.I)
+BULLET_LINE = re.compile(r"^[•□○◦●■☆★◎▪▫◆◇►▶‣⁃·]")
 UI_WORDS = {"menu", "search", "home", "close", "share", "login", "log in", "sign in", "subscribe", "navigation"}
 
 
@@ -99,19 +119,12 @@ def is_prose(line: str) -> bool:
     return count >= 6 and bool(SENTENCE_END.search(line)) and not line.endswith("..")
 
 
-def is_body_start(line: str) -> bool:
-    """The article's first paragraph: prose that is not a headline asking a question."""
-    if not is_prose(line) or is_furniture_line(line):
-        return False
-    return not (line.rstrip("”\"’' ").endswith("?") and len(words(line)) < 12)
-
-
 def is_navigation(line: str) -> bool:
     """A menu or link list: many separators between short items ("News | Sport | Business")."""
-    separators = len(re.findall(r"\s[|•·»›>/-]\s", line))
+    separators = len(NAV_SEPARATOR.findall(line)) if len(line) > 2 else 0
     if separators >= 3 and len(words(line)) / (separators + 1) <= 4:
         return True
-    if separators >= 1 and re.match(r"^home\s*[|•·»›>/-]", line, re.I):  # breadcrumbs: "Home > News > Local"
+    if separators >= 1 and BREADCRUMB.match(line):  # breadcrumbs: "Home > News > Local"
         return True
     return line.strip().lower() in UI_WORDS
 
@@ -123,7 +136,7 @@ def is_furniture_line(line: str) -> bool:
 def is_end_marker(line: str) -> bool:
     if END_LINE.match(line) or AUTHOR_BIO.match(line) or SOURCE_CREDIT.match(line):
         return True
-    return len(words(line)) <= 7 and not SENTENCE_END.search(line.rstrip(":")) and bool(END_HEADING.match(line))
+    return bool(END_HEADING.match(line)) and len(words(line)) <= 7 and not SENTENCE_END.search(line.rstrip(":"))
 
 
 def is_title_like(line: str) -> bool:
@@ -185,11 +198,15 @@ def _is_byline_line(line: str) -> bool:
     )
 
 
-def _header_read(lines: list[str]) -> _Header:
-    """Outlet, headline, byline and date from the lines above the article's first paragraph."""
+def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
+    """Outlet, byline and date from the lines above the article's first paragraph, and the headline:
+    `lines[title_at]` when given, else the first title-shaped line."""
     header = _Header()
     titles: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
+        if index == title_at:
+            titles.append(line)
+            continue
         byline = _byline_from(line) if _is_byline_line(line) else ""
         line_date = date_find(line) if (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
         rest = PUBLISHED_LINE.sub(" ", date_strip(line)).strip(" ,;:|–—-")
@@ -207,17 +224,79 @@ def _header_read(lines: list[str]) -> _Header:
             header.removed.append(line)
         elif not header.outlet and not titles and is_outlet_like(line):
             header.outlet = outlet_name_normalise(line)
-        elif is_title_like(line):
-            if any(line.casefold() == seen.casefold() for seen in titles):
-                header.removed.append(line)  # the headline printed twice
-            else:
-                titles.append(line)
+        elif is_title_like(line) and not titles and title_at is None:
+            titles.append(line)
         else:
-            header.removed.append(line)
-    if titles:
-        header.title = titles[0]
-        header.removed.extend(titles[1:])
+            header.removed.append(line)  # a second headline, a caption, a label
+    header.title = titles[0] if titles else ""
     return header
+
+
+HEADLINE_WINDOW = 40  # lines above the article's first paragraph where its headline may stand
+ARTICLE_MIN_VALUE = 40.0  # a run before the comments with less than this is not the article
+RECORD_CHROME_LINES = 6  # a run holding this many lines the page repeats is a list of records (comments)
+COMMON_WORDS = 15  # the article's most frequent words are its function words and say little of its topic
+TRAILING_LINES = 3
+HEADER_LINES = 6  # short lines above an article without a headline that may be its byline and date
+HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or the date
+
+
+def is_headline_candidate(line: str) -> bool:
+    return (
+        is_title_like(line)
+        and len(words(line)) <= 25
+        and not BULLET_LINE.match(line)
+        and not is_furniture_line(line)
+        and not is_end_marker(line)
+        and not _is_byline_line(line)
+        and date_find(line) is None
+    )
+
+
+def content_words(text: str, *, common: frozenset[str] = frozenset()) -> list[str]:
+    """The words of `text` that carry its topic: not short, not among the page's most common words."""
+    return [word for word in (token.casefold() for token in words(text)) if len(word) >= 4 and word not in common]
+
+
+def headline_index(page: PageLines, start: int, *, body: str) -> int | None:
+    """The headline: a title-shaped line above the article whose topic words the article uses; longer,
+    nearer and echoed (the page prints it again as a line of its own or at the start or end of one: a
+    window title, a share bar, a teaser) count for more. A short name the copyright line or the dateline
+    gives is the outlet's; printed twice, the first copy is the headline."""
+    body_words = Counter(token.casefold() for token in words(body))
+    common = frozenset(word for word, count in body_words.most_common(COMMON_WORDS) if count >= 3)
+    edges = "\n" + "\n".join(page.keys) + "\n"
+    credits = "\n".join([body[:80]] + [key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line)])
+    best, best_score = None, 0.0
+    for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
+        line, key = page.lines[index], page.keys[index]
+        if page.roles[index] != SHORT or not is_headline_candidate(line):
+            continue
+        tokens = content_words(line, common=common)
+        if not tokens:
+            continue
+        overlap = sum(token in body_words for token in tokens) / len(tokens)
+        if overlap < 0.3 or (is_outlet_like(line) and key in line_key(credits)):
+            continue
+        echoed = sum(edges.count(f"{left}{key}{right}") for left, right in (("\n", "\n"), ("\n", " "), (" ", "\n"))) >= 2
+        length = min(len(words(line)), 6) / 6
+        score = overlap + 0.3 * length + 0.3 * echoed - 0.005 * distance
+        if score > best_score:
+            best, best_score = index, score
+    if best is not None:
+        best = next(i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best])
+    return best
+
+
+def header_start(page: PageLines, start: int, title_at: int | None) -> int:
+    """Where the article's header begins: a line or two above the headline (an outlet, a date), or without
+    a headline the short lines just above the article (byline, date), up to the first menu line."""
+    if title_at is not None:
+        return max(0, title_at - HEADER_ABOVE)
+    zone = start
+    while zone > max(0, start - HEADER_LINES) and page.roles[zone - 1] in (SHORT, INLINE, EMPTY):
+        zone -= 1
+    return zone
 
 
 def _dateline_strip(paragraph: str) -> tuple[str, object]:
@@ -256,7 +335,7 @@ def title_derive(body: str) -> str:
 
 def line_key(line: str) -> str:
     """A line as compared across pages: case, spacing and punctuation do not matter."""
-    return " ".join(re.findall(r"\w+", line.casefold()))
+    return " ".join(KEY_TOKEN.findall(line.casefold()))
 
 
 @dataclass(frozen=True)
@@ -281,6 +360,119 @@ def body_lines_clean(lines: list[str], *, title: str = "", furniture: frozenset[
     return BodyCut(body=body, inline=inline, tail=lines[end:])
 
 
+SOFT_HEADING = re.compile(
+    r"^(?:related\b.*|read (?:more|next|also)\b.*|also read\b.*|see also|don'?t miss|more (?:stories|news|articles|from|on|in|like this|to read|coverage)\b.*|"
+    r"recommended\b.*|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|editor'?s picks|further reading|explore more|"
+    r"what to read next|latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|trending\b.*|"
+    r"most (?:read|popular|viewed|shared|commented)\b.*|popular (?:stories|now|articles)|watch|listen|video|photos?)\s*:?$",
+    re.I,
+)
+
+
+def is_soft_heading(line: str) -> bool:
+    """A heading over a block of links inside the article: the block is cut, the article goes on."""
+    return len(words(line)) <= 7 and bool(SOFT_HEADING.match(line))
+
+
+COMMENTS_MARKER = re.compile(
+    r"\b(?:comments?|replies|discussion|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze)\b", re.I
+)
+
+
+def is_comments_marker(line: str) -> bool:
+    """A heading or a count over the readers' comments ("12 Comments", "Post a comment", "Comments Filter:")."""
+    return len(words(line)) <= 8 and bool(COMMENTS_MARKER.search(line))
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """A page's non-empty lines with what each is to the article (`blocks` roles) and its value."""
+
+    lines: list[str]
+    keys: list[str]
+    shapes: list[LineShape]
+    roles: list[str]
+    values: list[float]
+
+
+def line_role(line: str, shape: LineShape, *, repeated: bool, known: bool) -> str:
+    """The line's role (see `blocks`); `repeated` when the page prints it three times or more, `known`
+    when the outlet's other pages print it too (see `furniture_learn`)."""
+    if is_end_marker(line):
+        return BLOCK_HEADING if is_soft_heading(line) else END
+    if shape.words == 0:
+        return EMPTY
+    if INLINE_FURNITURE.match(line) or line.strip().lower() in UI_WORDS:
+        return INLINE
+    if repeated or known or is_navigation(line):
+        return MENU
+    if shape.prose:
+        return PROSE
+    if shape.bullet and not shape.ends_sentence:
+        return MENU
+    return SHORT
+
+
+def page_lines_read(lines: list[str], *, furniture: frozenset[str] = frozenset()) -> PageLines:
+    keys = [line_key(line) for line in lines]
+    repeated = repeated_keys(keys)
+    shapes = [line_shape(line) for line in lines]
+    roles = [
+        line_role(line, shape, repeated=key in repeated, known=key in furniture)
+        for line, key, shape in zip(lines, keys, shapes)
+    ]
+    values = [line_value(role, shape) for role, shape in zip(roles, shapes)]
+    return PageLines(lines=lines, keys=keys, shapes=shapes, roles=roles, values=values)
+
+
+def article_span(page: PageLines) -> tuple[int, int] | None:
+    """The article's lines [start, end): the densest run of prose that crosses no closing furniture (a
+    copyright line, an author's bio, a comments heading); such a line before the article only cuts off
+    what stands above it. Readers' comments follow the article and repeat their chrome ("Reply", "Flag"),
+    so a run that does so after a comments heading gives way to the best run before that heading."""
+    span = densest_run(page.values)
+    if span is None:
+        return None
+    start, end = span
+    chrome = [index for index in range(start, end) if page.roles[index] == MENU and not page.shapes[index].bullet]
+    for marker in range(end):
+        if is_comments_marker(page.lines[marker]) and sum(index > marker for index in chrome) >= RECORD_CHROME_LINES:
+            before = densest_run(page.values[:marker], minimum=ARTICLE_MIN_VALUE)
+            if before is not None:
+                return before
+    return span
+
+
+def span_extend(page: PageLines, start: int, end: int) -> tuple[int, int]:
+    """The densest run leaves out a short last paragraph (or a last line or two of a list) that costs
+    more than it adds; up to TRAILING_LINES such lines right after it, past inline furniture, belong to it."""
+    taken, index = 0, end
+    while index < len(page.lines) and taken < TRAILING_LINES and page.roles[index] in (SHORT, PROSE, INLINE, EMPTY):
+        if page.roles[index] in (SHORT, PROSE):
+            taken += 1
+            end = index + 1
+        index += 1
+    return start, end
+
+
+def span_body(page: PageLines, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The article's paragraphs in [start, end) and the lines dropped from among them: furniture, and the
+    links under a heading like "Read more" up to the article's next paragraph."""
+    body, dropped = [], []
+    in_block = False
+    for index in range(start, end):
+        role, line = page.roles[index], page.lines[index]
+        if role == BLOCK_HEADING:
+            in_block = True
+        elif role == PROSE and not page.shapes[index].bullet:
+            in_block = False
+        if in_block or role in (BLOCK_HEADING, EMPTY, INLINE, MENU, END):
+            dropped.append(line)
+        else:
+            body.append(line)
+    return body, dropped
+
+
 def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
     """Split a scraped page into the clean article and its metadata, keeping what was removed."""
     text = text_normalise(text)
@@ -290,8 +482,9 @@ def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
         published = date_find(header_date.group(1))
         text = text[header_date.end() :]
     lines = [line for line in text.split("\n") if line]
-    start = next((i for i, line in enumerate(lines) if is_body_start(line) and line_key(line) not in furniture), None)
-    if start is None:
+    page = page_lines_read(lines, furniture=furniture)
+    span = article_span(page)
+    if span is None:
         cut = body_lines_clean(lines, furniture=furniture)
         return ParsedArticle(
             title=title_derive(" ".join(cut.body)) if cut.body else "",
@@ -302,9 +495,17 @@ def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
             published=published,
             removed=tuple(cut.inline + cut.tail),
         )
-    header = _header_read(lines[:start])
-    cut = body_lines_clean(lines[start:], title=header.title, furniture=furniture)
-    body = cut.body
+    start, end = span_extend(page, *span)
+    body, dropped = span_body(page, start, end)
+    tail = lines[end:]
+    title_at = headline_index(page, start, body="\n".join(body))
+    if title_at is not None:
+        body = [line for line in body if line.casefold() != lines[title_at].casefold()]
+        if not body:
+            body = [lines[start]]
+    zone = header_start(page, start, title_at)
+    header = _header_read(lines[zone:start], title_at=None if title_at is None else title_at - zone)
+    header.removed[:0] = lines[:zone]
     first, dateline_date = _dateline_strip(body[0])
     if first != body[0]:
         header.removed.append(body[0][: len(body[0]) - len(first)].strip())
@@ -314,10 +515,10 @@ def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
         title=header.title or title_derive(clean),
         title_derived=not header.title,
         body=clean,
-        outlet=header.outlet or _outlet_from_footer(cut.tail),
+        outlet=header.outlet or _outlet_from_footer(tail),
         byline=header.byline,
         published=published or header.published or dateline_date,
-        removed=tuple(header.removed + cut.inline + cut.tail),
+        removed=tuple(header.removed + dropped + tail),
     )
 
 
