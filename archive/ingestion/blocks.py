@@ -33,6 +33,60 @@ class LineShape:
     prose: bool
 
 
+CELL_GAP = re.compile(r"[ \t\u00a0]{3,}")  # where a text dump of a table puts the gap between two cells
+MAIN_CELL_CHARS = 25  # a table cell this long may be the article's column
+WRAPPED_LINE_WORDS = 6  # a line this long that stops mid-sentence was wrapped
+
+
+def table_cells_unfold(lines: list[str]) -> list[str]:
+    """A dump of a page laid out in a table prints a row's cells side by side, so the article's column
+    comes interleaved with menu and teaser columns, a few words a line. In a block of lines (up to a blank
+    line) holding such gaps, the longest cell of every row, when long enough to be running text, is
+    taken as the main column: the other cells come first, one a line, then the main column's lines in
+    order, so that they meet the article's continuation below the table."""
+    out: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            block.append(line)
+            continue
+        if any(CELL_GAP.search(row.strip()) for row in block):
+            main, rest = [], []
+            for row in block:
+                cells = [cell for cell in CELL_GAP.split(row.strip()) if cell]
+                longest = max(cells, key=len)
+                if len(longest) >= MAIN_CELL_CHARS:
+                    main.append(longest)
+                    cells.remove(longest)
+                rest.extend(cells)
+            block = rest + main
+        out.extend(block)
+        out.append(line)
+        block = []
+    return out[:-1]
+
+
+def wrapped_lines_join(lines: list[str]) -> list[str]:
+    """Text wrapped at a fixed width (an old page's narrow column) breaks sentences across lines: a line
+    of several words that ends no sentence, followed (with no blank line between) by words that start in
+    lower case, continues on them."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if (
+            line[:1].islower()
+            and previous
+            and not previous.rstrip(CLOSERS).endswith((*SENTENCE_ENDS, ":"))
+            and not BULLET.match(line)
+            and len(previous.split()) >= WRAPPED_LINE_WORDS
+            and " " in line.strip()
+        ):
+            out[-1] = f"{previous} {line}"
+        else:
+            out.append(line)
+    return out
+
+
 def line_shape(line: str) -> LineShape:
     """Length and shape of a line: its words (in scripts written without spaces two characters count as
     one), whether it is a list item, and whether it reads as running text: it ends a sentence (not with

@@ -27,6 +27,8 @@ from .blocks import (
     line_shape,
     line_value,
     repeated_keys,
+    table_cells_unfold,
+    wrapped_lines_join,
 )
 from .dates import date_find, date_strip
 from .records import ParsedArticle
@@ -109,14 +111,6 @@ def text_normalise(text: str) -> str:
 
 def words(line: str) -> list[str]:
     return WORD.findall(line)
-
-
-def is_prose(line: str) -> bool:
-    """A sentence-bearing line of running text, as opposed to a heading, a link or a label."""
-    count = len(words(line))
-    if count >= 14:
-        return bool(SENTENCE_END.search(line)) or count >= 25
-    return count >= 6 and bool(SENTENCE_END.search(line)) and not line.endswith("..")
 
 
 def is_navigation(line: str) -> bool:
@@ -235,57 +229,81 @@ def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
 HEADLINE_WINDOW = 40  # lines above the article's first paragraph where its headline may stand
 ARTICLE_MIN_VALUE = 40.0  # a run before the comments with less than this is not the article
 RECORD_CHROME_LINES = 6  # a run holding this many lines the page repeats is a list of records (comments)
+HEADLINE_WORDS = 18  # longer lines are standfirsts, captions and the article's own paragraphs
+HEADLINE_PROSE_WORDS = 15  # a line ending a sentence may still be a headline ("Who paid for it?") up to this long
+ECHO_LINES = 3  # a word more lines around the article use is the page's, not the article's topic
+DECK_LINES = 6  # a standfirst stands this close below its headline ...
+DECK_MARGIN = 0.35  # ... and may score this much better
+LEDE_WORDS = 60  # a headline sums up the article's opening, so its words come back there
 COMMON_WORDS = 15  # the article's most frequent words are its function words and say little of its topic
 TRAILING_LINES = 3
 HEADER_LINES = 6  # short lines above an article without a headline that may be its byline and date
 HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or the date
 
 
-def is_headline_candidate(line: str) -> bool:
-    return (
-        is_title_like(line)
-        and len(words(line)) <= 25
-        and not BULLET_LINE.match(line)
-        and not is_furniture_line(line)
-        and not is_end_marker(line)
-        and not _is_byline_line(line)
-        and date_find(line) is None
+ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{1,3}\.$")  # "... to U.S." "... off Wash."
+
+
+def is_headline_candidate(line: str, role: str) -> bool:
+    """A line that may be a headline: short, not a sentence of running text (though it may ask a question
+    or end with an abbreviation), not a list item, a menu, furniture, a byline, a date, a form or a link."""
+    count = len(words(line))
+    if role not in (SHORT, PROSE) or not 2 <= count <= (HEADLINE_PROSE_WORDS if role == PROSE else HEADLINE_WORDS):
+        return False
+    if line.endswith(".") and not ABBREVIATION_END.search(line):
+        return False
+    return not (
+        BULLET_LINE.match(line)
+        or "[" in line
+        or "http" in line
+        or is_navigation(line)
+        or is_furniture_line(line)
+        or is_end_marker(line)
+        or _is_byline_line(line)
+        or date_find(line) is not None
     )
 
 
-def content_words(text: str, *, common: frozenset[str] = frozenset()) -> list[str]:
-    """The words of `text` that carry its topic: not short, not among the page's most common words."""
-    return [word for word in (token.casefold() for token in words(text)) if len(word) >= 4 and word not in common]
-
-
-def headline_index(page: PageLines, start: int, *, body: str) -> int | None:
-    """The headline: a title-shaped line above the article whose topic words the article uses; longer,
-    nearer and echoed (the page prints it again as a line of its own or at the start or end of one: a
-    window title, a share bar, a teaser) count for more. A short name the copyright line or the dateline
-    gives is the outlet's; printed twice, the first copy is the headline."""
-    body_words = Counter(token.casefold() for token in words(body))
+def headline_index(page: PageLines, start: int, end: int) -> int | None:
+    """The headline above the article [start, end): a title-shaped line whose topic words the article
+    uses. Longer (to a point), nearer and echoed lines (printed again as a line of their own or at the
+    start or end of one: a window title, a share bar, a teaser) count for more. A topic word is neither
+    one of the article's most frequent words nor one that many lines around the article use ("share",
+    "news"). The highest-scoring line gives way to a nearly as good one just above it: a headline stands
+    above its standfirst. A short name the copyright line or the dateline gives is the outlet's; printed
+    twice, the first copy is the headline."""
+    body_words = Counter(word for key in page.keys[start:end] for word in key.split())
+    lede = set(" ".join(page.keys[start:end]).split()[:LEDE_WORDS])
     common = frozenset(word for word, count in body_words.most_common(COMMON_WORDS) if count >= 3)
+    around = Counter(word for index, key in enumerate(page.keys) if not start <= index < end for word in set(key.split()))
     edges = "\n" + "\n".join(page.keys) + "\n"
-    credits = "\n".join([body[:80]] + [key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line)])
-    best, best_score = None, 0.0
+    credits = "\n".join(
+        [page.keys[start][:80]] + [key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line)]
+    )
+    scored: list[tuple[int, float, float]] = []
     for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
         line, key = page.lines[index], page.keys[index]
-        if page.roles[index] != SHORT or not is_headline_candidate(line):
+        if not is_headline_candidate(line, page.roles[index]):
             continue
-        tokens = content_words(line, common=common)
+        tokens = [word for word in key.split() if len(word) >= 3 and word not in common and around[word] <= ECHO_LINES]
         if not tokens:
             continue
-        overlap = sum(token in body_words for token in tokens) / len(tokens)
-        if overlap < 0.3 or (is_outlet_like(line) and key in line_key(credits)):
+        overlap = sum(word in body_words for word in tokens) / len(tokens)
+        in_lede = sum(word in lede for word in tokens) / len(tokens)
+        if overlap < 0.3 or (is_outlet_like(line) and key in credits):
             continue
         echoed = sum(edges.count(f"{left}{key}{right}") for left, right in (("\n", "\n"), ("\n", " "), (" ", "\n"))) >= 2
         length = min(len(words(line)), 6) / 6
-        score = overlap + 0.3 * length + 0.3 * echoed - 0.005 * distance
-        if score > best_score:
-            best, best_score = index, score
-    if best is not None:
-        best = next(i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best])
-    return best
+        score = overlap + 0.5 * in_lede + 0.3 * length + 0.3 * echoed - 0.005 * distance
+        scored.append((index, score, overlap))
+    if not scored:
+        return None
+    best, best_score, _ = max(scored, key=lambda item: item[1])
+    for index, score, overlap in sorted(scored):
+        if best - DECK_LINES <= index < best and score >= best_score - DECK_MARGIN and overlap >= 0.5:
+            best = index
+            break
+    return next(i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best])
 
 
 def header_start(page: PageLines, start: int, title_at: int | None) -> int:
@@ -475,7 +493,7 @@ def span_body(page: PageLines, start: int, end: int) -> tuple[list[str], list[st
 
 def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
     """Split a scraped page into the clean article and its metadata, keeping what was removed."""
-    text = text_normalise(text)
+    text = "\n".join(wrapped_lines_join(text_normalise("\n".join(table_cells_unfold(text.split("\n")))).split("\n")))
     published = None
     header_date = HEADER_DATE.match(text)
     if header_date:
@@ -498,7 +516,7 @@ def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
     start, end = span_extend(page, *span)
     body, dropped = span_body(page, start, end)
     tail = lines[end:]
-    title_at = headline_index(page, start, body="\n".join(body))
+    title_at = headline_index(page, start, end)
     if title_at is not None:
         body = [line for line in body if line.casefold() != lines[title_at].casefold()]
         if not body:
@@ -549,7 +567,7 @@ def furniture_learn(pages: Iterable[tuple[str, str]]) -> dict[str, frozenset[str
         for position, line in enumerate(body[1:], start=1):
             at_edge = position <= 2 or position >= len(body) - 3
             key = line_key(line)
-            if key and (at_edge or not is_prose(line)):
+            if key and (at_edge or not line_shape(line).prose):
                 lines.setdefault(key, set()).add(lede)
     learned = {
         group: frozenset(key for key, ledes in lines.items() if len(ledes) >= FURNITURE_MIN_PAGES)

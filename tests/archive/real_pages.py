@@ -227,13 +227,18 @@ def report_print(scores: list[PageScore], halves: dict[str, list[str]], truth: d
 
 
 def main(argv: list[str]) -> int:
+    """Score the set at argv[0] (default corpus_dir()) in a scratch database; --write-split rewrites the split."""
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("ARCHIVE_SPACY_MODEL", "")
     os.environ.setdefault("ARCHIVE_LINKING", "0")
-    scratch = tempfile.mkdtemp(prefix="real-pages-db-")
-    os.environ.setdefault("ARCHIVE_DATA_DIR", scratch)
+    with tempfile.TemporaryDirectory(prefix="real-pages-db-") as scratch:
+        os.environ.setdefault("ARCHIVE_DATA_DIR", scratch)
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     import django
     from django.core.management import call_command
 
