@@ -36,6 +36,7 @@ class LineShape:
 CELL_GAP = re.compile(r"[ \t\u00a0]{3,}")  # where a text dump of a table puts the gap between two cells
 MAIN_CELL_CHARS = 25  # a table cell this long may be the article's column
 WRAPPED_LINE_WORDS = 6  # a line this long that stops mid-sentence was wrapped
+CAPITALISED_SHARE = 0.8  # more of the words capitalised than this: a menu or a list of names, not a sentence
 
 
 def table_cells_unfold(lines: list[str]) -> list[str]:
@@ -108,7 +109,7 @@ def line_shape(line: str) -> LineShape:
         prose = count >= 25 and SENTENCE_INSIDE.search(text) is not None
     if prose and len(tokens) >= 8:
         capitalised = sum(token[0].isupper() for token in tokens)
-        prose = capitalised / len(tokens) <= 0.6
+        prose = capitalised / len(tokens) <= CAPITALISED_SHARE
     return LineShape(words=count, bullet=marker is not None, ends_sentence=ends, prose=prose)
 
 

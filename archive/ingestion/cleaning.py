@@ -31,6 +31,7 @@ from .blocks import (
     wrapped_lines_join,
 )
 from .dates import date_find, date_strip
+from .stopwords import stopwords_of
 from .records import ParsedArticle
 
 HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
@@ -96,6 +97,7 @@ CLOSING_QUOTE_GLUED = re.compile(r"([”»])(?=[^\W\d_])")
 SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 CREDIT_LINE = re.compile(r"©|\(c\)|copyright|^source\s*:", re.I)
 KEY_TOKEN = re.compile(r"\w+")
+BREADCRUMB_SEPARATOR = re.compile(r"\s[|•·»›>/]\s")
 NAV_SEPARATOR = re.compile(r"\s[|•·»›>/-]\s")
 BREADCRUMB = re.compile(r"^home\s*[|•·»›>/-]", re.I)
 BULLET_LINE = re.compile(r"^[•□○◦●■☆★◎▪▫◆◇►▶‣⁃·]")
@@ -193,8 +195,8 @@ def _is_byline_line(line: str) -> bool:
 
 
 def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
-    """Outlet, byline and date from the lines above the article's first paragraph, and the headline:
-    `lines[title_at]` when given, else the first title-shaped line."""
+    """Outlet, byline and date from the lines above the article's first paragraph; `lines[title_at]` is
+    the headline (see `headline_index`)."""
     header = _Header()
     titles: list[str] = []
     for index, line in enumerate(lines):
@@ -218,8 +220,6 @@ def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
             header.removed.append(line)
         elif not header.outlet and not titles and is_outlet_like(line):
             header.outlet = outlet_name_normalise(line)
-        elif is_title_like(line) and not titles and title_at is None:
-            titles.append(line)
         else:
             header.removed.append(line)  # a second headline, a caption, a label
     header.title = titles[0] if titles else ""
@@ -234,8 +234,8 @@ HEADLINE_PROSE_WORDS = 15  # a line ending a sentence may still be a headline ("
 ECHO_LINES = 3  # a word more lines around the article use is the page's, not the article's topic
 DECK_LINES = 6  # a standfirst stands this close below its headline ...
 DECK_MARGIN = 0.35  # ... and may score this much better
+STEM_CHARS = 5  # words are compared by their first letters, so inflected forms match
 LEDE_WORDS = 60  # a headline sums up the article's opening, so its words come back there
-COMMON_WORDS = 15  # the article's most frequent words are its function words and say little of its topic
 TRAILING_LINES = 3
 HEADER_LINES = 6  # short lines above an article without a headline that may be its byline and date
 HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or the date
@@ -246,7 +246,9 @@ ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{1,3}\.$")  # "..
 
 def is_headline_candidate(line: str, role: str) -> bool:
     """A line that may be a headline: short, not a sentence of running text (though it may ask a question
-    or end with an abbreviation), not a list item, a menu, furniture, a byline, a date, a form or a link."""
+    or end with an abbreviation), not a list item, a menu or breadcrumb, furniture, a byline, a date, a
+    form or a link, and neither starting with a word in lower case ("iPod" and "x86" will do) nor leaving
+    a bracket open (the piece of a wrapped line)."""
     count = len(words(line))
     if role not in (SHORT, PROSE) or not 2 <= count <= (HEADLINE_PROSE_WORDS if role == PROSE else HEADLINE_WORDS):
         return False
@@ -254,6 +256,9 @@ def is_headline_candidate(line: str, role: str) -> bool:
         return False
     return not (
         BULLET_LINE.match(line)
+        or (line.split()[0].isalpha() and line.split()[0].islower())
+        or line.count("(") != line.count(")")
+        or BREADCRUMB_SEPARATOR.search(line)
         or "[" in line
         or "http" in line
         or is_navigation(line)
@@ -261,22 +266,25 @@ def is_headline_candidate(line: str, role: str) -> bool:
         or is_end_marker(line)
         or _is_byline_line(line)
         or date_find(line) is not None
+        or len(words(date_strip(line))) < 2
     )
 
 
 def headline_index(page: PageLines, start: int, end: int) -> int | None:
     """The headline above the article [start, end): a title-shaped line whose topic words the article
-    uses. Longer (to a point), nearer and echoed lines (printed again as a line of their own or at the
-    start or end of one: a window title, a share bar, a teaser) count for more. A topic word is neither
-    one of the article's most frequent words nor one that many lines around the article use ("share",
-    "news"). The highest-scoring line gives way to a nearly as good one just above it: a headline stands
-    above its standfirst. A short name the copyright line or the dateline gives is the outlet's; printed
-    twice, the first copy is the headline."""
+    uses (compared by their first letters, so "Turkish" finds "Turkey"). Longer (to a point), nearer and
+    echoed lines (printed again on the page: a share bar, a teaser) count for more. A topic word is not a
+    stop word of the page's language, nor one that many lines around the article use ("share", "news").
+    The best line gives way to a nearly as good one just above it: a headline stands above its
+    standfirst. A short name the copyright line or the dateline gives is the outlet's. When no line
+    shares the article's words, the title-shaped line just above its byline and date is the headline.
+    Printed twice, the first copy is the headline."""
     body_words = Counter(word for key in page.keys[start:end] for word in key.split())
-    lede = set(" ".join(page.keys[start:end]).split()[:LEDE_WORDS])
-    common = frozenset(word for word, count in body_words.most_common(COMMON_WORDS) if count >= 3)
+    stop = stopwords_of(body_words.elements())
+    stems = {word[:STEM_CHARS] for word in body_words}
+    lede = {word[:STEM_CHARS] for word in " ".join(page.keys[start:end]).split()[:LEDE_WORDS]}
     around = Counter(word for index, key in enumerate(page.keys) if not start <= index < end for word in set(key.split()))
-    edges = "\n" + "\n".join(page.keys) + "\n"
+    printed = "\n".join(page.keys)
     credits = "\n".join(
         [page.keys[start][:80]] + [key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line)]
     )
@@ -285,24 +293,34 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         line, key = page.lines[index], page.keys[index]
         if not is_headline_candidate(line, page.roles[index]):
             continue
-        tokens = [word for word in key.split() if len(word) >= 3 and word not in common and around[word] <= ECHO_LINES]
-        if not tokens:
+        tokens = [word[:STEM_CHARS] for word in key.split() if len(word) >= 3 and word not in stop and around[word] <= ECHO_LINES]
+        matched = sum(token in stems for token in tokens)
+        if not tokens or matched / len(tokens) < 0.3:
             continue
-        overlap = sum(word in body_words for word in tokens) / len(tokens)
-        in_lede = sum(word in lede for word in tokens) / len(tokens)
-        if overlap < 0.3 or (is_outlet_like(line) and key in credits):
+        if is_outlet_like(line) and (key in credits or matched < 2):
             continue
-        echoed = sum(edges.count(f"{left}{key}{right}") for left, right in (("\n", "\n"), ("\n", " "), (" ", "\n"))) >= 2
+        overlap = matched / len(tokens)
+        in_lede = sum(token in lede for token in tokens) / len(tokens)
+        echoed = len(words(line)) >= 4 and printed.count(key) >= 2
         length = min(len(words(line)), 6) / 6
         score = overlap + 0.5 * in_lede + 0.3 * length + 0.3 * echoed - 0.005 * distance
         scored.append((index, score, overlap))
-    if not scored:
-        return None
-    best, best_score, _ = max(scored, key=lambda item: item[1])
-    for index, score, overlap in sorted(scored):
-        if best - DECK_LINES <= index < best and score >= best_score - DECK_MARGIN and overlap >= 0.5:
-            best = index
-            break
+    if scored:
+        best, best_score, _ = max(scored, key=lambda item: item[1])
+        for index, score, overlap in sorted(scored):
+            if best - DECK_LINES <= index < best and score >= best_score - DECK_MARGIN and overlap >= 0.5:
+                best = index
+                break
+    else:
+        best = next(
+            (
+                index for index in range(start - 1, max(-1, start - 1 - HEADER_LINES), -1)
+                if is_headline_candidate(page.lines[index], page.roles[index]) and not is_outlet_like(page.lines[index])
+            ),
+            None,
+        )
+        if best is None or any(page.roles[index] not in (SHORT, INLINE, EMPTY) for index in range(best, start)):
+            return None
     return next(i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best])
 
 

@@ -111,6 +111,7 @@ def headline_key(title: str) -> str:
 
 
 def dates_written(text: str) -> set[dt.date]:
+    """Every date written in `text` (each year with the words before or after it)."""
     from archive.ingestion.dates import date_find
 
     found = set()
@@ -120,6 +121,24 @@ def dates_written(text: str) -> set[dt.date]:
                 if (date := date_find(window)) is not None:
                     found.add(date)
     return found
+
+
+def article_dates(page_text: str, truth: dict) -> set[dt.date]:
+    """The dates the article itself gives: in its text, in the date stamps the truth cut from above its
+    headline, and in the page's header of the article, from three lines above the headline (found by
+    `headline_key`, else eight lines above the article) to the article's first line. A date anywhere
+    else on the page (a menu's "today", a teaser, a comment) is not the article's."""
+    lines = [line.strip() for line in page_text.split("\n") if line.strip()]
+    opening = " ".join(TOKEN.findall(truth["body"].lower())[:8])
+    first = next((i for i, line in enumerate(lines) if opening and opening in " ".join(TOKEN.findall(line.lower()))), None)
+    header: list[str] = []
+    if first is not None:
+        title = headline_key(truth["title"])
+        top = next((i for i in range(first, max(-1, first - 60), -1) if headline_key(lines[i]) == title), first - 8)
+        header = lines[max(0, top - 3) : first + 4]
+    stamps = truth.get("truth_removed_above_headline") or ""
+    stamps = stamps if isinstance(stamps, str) else "\n".join(stamps)
+    return dates_written("\n".join([truth["body"], stamps, *header]))
 
 
 @dataclass(frozen=True)
@@ -135,19 +154,19 @@ class PageScore:
     published: dt.date | None
 
 
-def page_score(stem: str, kind: str, article, truth: dict) -> PageScore:
-    """One page's figures; `article` is the stored Article, or None when the page was rejected."""
-    if article is None:
+def page_score(stem: str, kind: str, extracted, truth: dict, *, page_text: str) -> PageScore:
+    """One page's figures; `extracted` has the article's body, title and published date (a stored Article
+    or a ParsedArticle), or is None when the page was rejected; `page_text` is the page's text dump."""
+    if extracted is None:
         return PageScore(stem, kind, 0.0, 0.0, 0.0, False, False, "", None)
-    precision, recall, f1 = token_prf(article.body, truth["body"])
-    published = article.published
+    precision, recall, f1 = token_prf(extracted.body, truth["body"])
+    published = extracted.published
     if truth.get("date"):
         date_wrong = published is not None and published != dt.date.fromisoformat(truth["date"])
     else:
-        written = dates_written(truth["body"] + "\n" + "\n".join(truth.get("truth_removed_above_headline") or []))
-        date_wrong = published is not None and published not in written
-    headline_right = headline_key(article.title) == headline_key(truth["title"])
-    return PageScore(stem, kind, precision, recall, f1, headline_right, date_wrong, article.title, published)
+        date_wrong = published is not None and published not in article_dates(page_text, truth)
+    headline_right = headline_key(extracted.title) == headline_key(truth["title"])
+    return PageScore(stem, kind, precision, recall, f1, headline_right, date_wrong, extracted.title, published)
 
 
 def html_unpacked(corpus: Path, into: Path) -> Path:
@@ -175,8 +194,9 @@ def corpus_import_and_score(corpus: Path) -> list[PageScore]:
     if report.created + report.updated + report.rejected == 0:
         raise RuntimeError(f"nothing was imported from {corpus}: {report.summary}")
     stored = {article.source: article for article in Article.objects.only("source", "body", "title", "published")}
+    texts = {stem: (corpus / "txt" / f"{stem}.txt").read_text(encoding="utf-8") for stem in truth}
     return [
-        page_score(stem, kind, stored.get(f"{stem}.{kind}"), truth[stem])
+        page_score(stem, kind, stored.get(f"{stem}.{kind}"), truth[stem], page_text=texts[stem])
         for kind in ("txt", "html")
         for stem in sorted(truth)
     ]
