@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from itertools import chain
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -125,8 +126,36 @@ def is_navigation(line: str) -> bool:
     return line.strip().lower() in UI_WORDS
 
 
+# The words INLINE_FURNITURE's lines start with, so that most lines need not be matched against it.
+INLINE_FIRST_WORDS = frozenset(
+    "advertisement advertising ad sponsored story article scroll read also related see watch listen more "
+    "recommended must image photo picture video graphic copyright click tap sign subscribe register log login "
+    "download get join share tweet email e-mail print copy facebook twitter whatsapp linkedin pinterest reddit "
+    "telegram skip menu search home close accept we".split()
+)
+
+
+FIRST_WORD = re.compile(r"\s*([^\W\d_]+(?:-[^\W\d_]+)?)")
+
+
+def is_inline_furniture(line: str) -> bool:
+    """INLINE_FURNITURE.match, asked only of lines that could match it."""
+    first = line[:1]
+    head = FIRST_WORD.match(line)
+    lowered = line.lower()
+    if not (
+        first.isdigit()
+        or first in "©("
+        or (head is not None and head.group(1).lower() in INLINE_FIRST_WORDS)
+        or "getty images" in lowered
+        or "javascript" in lowered
+    ):
+        return False
+    return bool(INLINE_FURNITURE.match(line))
+
+
 def is_furniture_line(line: str) -> bool:
-    return bool(INLINE_FURNITURE.match(line)) or is_navigation(line)
+    return is_inline_furniture(line) or is_navigation(line)
 
 
 def is_end_marker(line: str) -> bool:
@@ -196,15 +225,17 @@ def _is_byline_line(line: str) -> bool:
 
 def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
     """Outlet, byline and date from the lines above the article's first paragraph; `lines[title_at]` is
-    the headline (see `headline_index`)."""
+    the headline (see `headline_index`). A date counts only next to the headline or just above the
+    article: one further up is a menu's or a banner's ("today's date"), or a teaser's."""
     header = _Header()
     titles: list[str] = []
     for index, line in enumerate(lines):
         if index == title_at:
             titles.append(line)
             continue
+        near = index >= len(lines) - DATE_LINES or (title_at is not None and abs(index - title_at) <= HEADER_ABOVE + 1)
         byline = _byline_from(line) if _is_byline_line(line) else ""
-        line_date = date_find(line) if (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
+        line_date = date_find(line) if near and (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
         rest = PUBLISHED_LINE.sub(" ", date_strip(line)).strip(" ,;:|–—-")
         if byline:
             header.byline = header.byline or byline
@@ -237,6 +268,7 @@ DECK_MARGIN = 0.35  # ... and may score this much better
 STEM_CHARS = 5  # words are compared by their first letters, so inflected forms match
 LEDE_WORDS = 60  # a headline sums up the article's opening, so its words come back there
 TRAILING_LINES = 3
+DATE_LINES = 8  # the lines just above the article that may give its date
 HEADER_LINES = 6  # short lines above an article without a headline that may be its byline and date
 HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or the date
 
@@ -246,28 +278,29 @@ ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{1,3}\.$")  # "..
 
 def is_headline_candidate(line: str, role: str) -> bool:
     """A line that may be a headline: short, not a sentence of running text (though it may ask a question
-    or end with an abbreviation), not a list item, a menu or breadcrumb, furniture, a byline, a date, a
-    form or a link, and neither starting with a word in lower case ("iPod" and "x86" will do) nor leaving
-    a bracket open (the piece of a wrapped line)."""
+    or end with an abbreviation), not a list item, a breadcrumb, a byline, a date or a time, a form or a
+    link, and neither starting with a word in lower case ("iPod" and "x86" will do) nor leaving a bracket
+    open (the piece of a wrapped line). Its `role` is SHORT or PROSE, so it is no menu or furniture."""
+    if role not in (SHORT, PROSE) or "[" in line or "http" in line or line.count("(") != line.count(")"):
+        return False
     count = len(words(line))
-    if role not in (SHORT, PROSE) or not 2 <= count <= (HEADLINE_PROSE_WORDS if role == PROSE else HEADLINE_WORDS):
+    if not 2 <= count <= (HEADLINE_PROSE_WORDS if role == PROSE else HEADLINE_WORDS):
         return False
     if line.endswith(".") and not ABBREVIATION_END.search(line):
         return False
+    first = line.split(None, 1)[0]
     return not (
-        BULLET_LINE.match(line)
-        or (line.split()[0].isalpha() and line.split()[0].islower())
-        or line.count("(") != line.count(")")
+        (first.isalpha() and first.islower())
+        or BULLET_LINE.match(line)
         or BREADCRUMB_SEPARATOR.search(line)
-        or "[" in line
-        or "http" in line
-        or is_navigation(line)
-        or is_furniture_line(line)
-        or is_end_marker(line)
         or _is_byline_line(line)
-        or date_find(line) is not None
-        or len(words(date_strip(line))) < 2
+        or len(words(date_strip(line))) < count
     )
+
+
+def _credit_keys(page: PageLines) -> str:
+    """The keys of the lines that credit the outlet (a copyright line, a "Source:" line), one a line."""
+    return "\n".join(key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line))
 
 
 def headline_index(page: PageLines, start: int, end: int) -> int | None:
@@ -279,15 +312,13 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
     standfirst. A short name the copyright line or the dateline gives is the outlet's. When no line
     shares the article's words, the title-shaped line just above its byline and date is the headline.
     Printed twice, the first copy is the headline."""
-    body_words = Counter(word for key in page.keys[start:end] for word in key.split())
-    stop = stopwords_of(body_words.elements())
+    body = " ".join(page.keys[start:end]).split()
+    body_words = Counter(body)
+    stop = stopwords_of(body_words)
     stems = {word[:STEM_CHARS] for word in body_words}
-    lede = {word[:STEM_CHARS] for word in " ".join(page.keys[start:end]).split()[:LEDE_WORDS]}
-    around = Counter(word for index, key in enumerate(page.keys) if not start <= index < end for word in set(key.split()))
+    lede = {word[:STEM_CHARS] for word in body[:LEDE_WORDS]}
+    around = Counter(chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:]))
     printed = "\n".join(page.keys)
-    credits = "\n".join(
-        [page.keys[start][:80]] + [key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line)]
-    )
     scored: list[tuple[int, float, float]] = []
     for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
         line, key = page.lines[index], page.keys[index]
@@ -297,7 +328,7 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         matched = sum(token in stems for token in tokens)
         if not tokens or matched / len(tokens) < 0.3:
             continue
-        if is_outlet_like(line) and (key in credits or matched < 2):
+        if is_outlet_like(line) and (matched < 2 or key in page.keys[start][:80] or key in _credit_keys(page)):
             continue
         overlap = matched / len(tokens)
         in_lede = sum(token in lede for token in tokens) / len(tokens)
@@ -438,7 +469,7 @@ def line_role(line: str, shape: LineShape, *, repeated: bool, known: bool) -> st
         return BLOCK_HEADING if is_soft_heading(line) else END
     if shape.words == 0:
         return EMPTY
-    if INLINE_FURNITURE.match(line) or line.strip().lower() in UI_WORDS:
+    if is_inline_furniture(line) or line.strip().lower() in UI_WORDS:
         return INLINE
     if repeated or known or is_navigation(line):
         return MENU
