@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .blocks import (
     BLOCK_HEADING,
+    CELL_GAP,
     EMPTY,
     END,
     INLINE,
@@ -43,7 +44,7 @@ TLD = re.compile(r"\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|
 
 # Headings that open the page's closing furniture: whatever follows them is not the article.
 END_HEADING = re.compile(
-    r"^(?:related(?: (?:links|topics|stories|articles|news|posts|content|coverage|reading|video))?|"
+    r"^(?:related\b.{0,40}|also on\b.{0,40}|"
     r"recent (?:stories|posts|news|articles)|more (?:stories|news|articles|from|on this|in|like this|to read|coverage)\b.*|"
     r"latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|"
     r"most (?:read|popular|viewed|shared|commented)|popular (?:stories|now|articles)|trending(?: now| stories)?|"
@@ -428,7 +429,7 @@ def body_lines_clean(lines: list[str], *, title: str = "", furniture: frozenset[
 
 
 SOFT_HEADING = re.compile(
-    r"^(?:related\b.*|read (?:more|next|also)\b.*|also read\b.*|see also|don'?t miss|more (?:stories|news|articles|from|on|in|like this|to read|coverage)\b.*|"
+    r"^(?:related\b.*|also on\b.*|read (?:more|next|also)\b.*|also read\b.*|see also|don'?t miss|more (?:stories|news|articles|from|on|in|like this|to read|coverage)\b.*|"
     r"recommended\b.*|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|editor'?s picks|further reading|explore more|"
     r"what to read next|latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|trending\b.*|"
     r"most (?:read|popular|viewed|shared|commented)\b.*|popular (?:stories|now|articles)|watch|listen|video|photos?)\s*:?$",
@@ -542,7 +543,9 @@ def span_body(page: PageLines, start: int, end: int) -> tuple[list[str], list[st
 
 def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
     """Split a scraped page into the clean article and its metadata, keeping what was removed."""
-    text = "\n".join(wrapped_lines_join(text_normalise("\n".join(table_cells_unfold(text.split("\n")))).split("\n")))
+    if CELL_GAP.search(text):
+        text = "\n".join(table_cells_unfold(text.split("\n")))
+    text = "\n".join(wrapped_lines_join(text_normalise(text).split("\n")))
     published = None
     header_date = HEADER_DATE.match(text)
     if header_date:

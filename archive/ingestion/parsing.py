@@ -7,6 +7,7 @@ its stored raw text comes out exactly as a fresh import would make it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 from django.conf import settings
@@ -20,8 +21,27 @@ from .cleaning import (
     text_normalise,
     title_derive,
 )
-from .dates import date_find, date_parse_strict
+from .dates import date_find, date_for_url, date_parse_strict
 from .records import ParsedArticle, RejectedInput
+
+
+# The date from the page's metadata and address only: searching its text finds menus' and teasers' dates.
+DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
+
+LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
+CANONICAL = re.compile(r"""\brel\s*=\s*["']?canonical\b""", re.I)
+HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def canonical_url(html: str) -> str:
+    """The address `<link rel="canonical">` gives (trafilatura prefers og:url, which some sites set to
+    their home page)."""
+    for tag in LINK_TAG.findall(html):
+        href = HREF.search(tag)
+        if href and CANONICAL.search(tag):
+            return href.group(1)
+    return ""
 
 
 def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
@@ -29,7 +49,9 @@ def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
     import trafilatura
 
     try:
-        document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+        document = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=DATE_PARAMS
+        )
     except Exception as error:  # lxml and trafilatura raise many kinds of errors on broken markup
         raise RejectedInput(f"the HTML could not be read ({type(error).__name__})") from error
     if document is None or not (document.text or "").strip():
@@ -44,7 +66,7 @@ def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
         body=body,
         outlet=outlet_name_normalise(document.sitename or document.hostname or ""),
         byline=(document.author or "").split(";")[0].strip(),
-        published=date_find(document.date or ""),
+        published=date_for_url(date_find(document.date or ""), canonical_url(html) or document.url or ""),
         source_url=document.url or "",
         removed=tuple(cut.inline + cut.tail),
     )
