@@ -299,6 +299,10 @@ def is_headline_candidate(line: str, role: str) -> bool:
     )
 
 
+def shape_is_list(shape: LineShape) -> bool:
+    return shape.bullet
+
+
 def _credit_keys(page: PageLines) -> str:
     """The keys of the lines that credit the outlet (a copyright line, a "Source:" line), one a line."""
     return "\n".join(key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line))
@@ -323,7 +327,10 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
     scored: list[tuple[int, float, float]] = []
     for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
         line, key = page.lines[index], page.keys[index]
-        if not is_headline_candidate(line, page.roles[index]):
+        role = page.roles[index]
+        if role == MENU and key in page.repeated and not (shape_is_list(page.shapes[index]) or is_navigation(line)):
+            role = SHORT  # a headline the page prints three times (share bars, breadcrumbs) is still one
+        if not is_headline_candidate(line, role):
             continue
         tokens = [word[:STEM_CHARS] for word in key.split() if len(word) >= 3 and word not in stop and around[word] <= ECHO_LINES]
         matched = sum(token in stems for token in tokens)
@@ -461,6 +468,7 @@ class PageLines:
     shapes: list[LineShape]
     roles: list[str]
     values: list[float]
+    repeated: frozenset[str]
 
 
 def line_role(line: str, shape: LineShape, *, repeated: bool, known: bool) -> str:
@@ -470,9 +478,9 @@ def line_role(line: str, shape: LineShape, *, repeated: bool, known: bool) -> st
         return BLOCK_HEADING if is_soft_heading(line) else END
     if shape.words == 0:
         return EMPTY
-    if is_inline_furniture(line) or line.strip().lower() in UI_WORDS:
+    if known or is_inline_furniture(line) or line.strip().lower() in UI_WORDS:
         return INLINE
-    if repeated or known or is_navigation(line):
+    if repeated or is_navigation(line):
         return MENU
     if shape.prose:
         return PROSE
@@ -490,7 +498,7 @@ def page_lines_read(lines: list[str], *, furniture: frozenset[str] = frozenset()
         for line, key, shape in zip(lines, keys, shapes)
     ]
     values = [line_value(role, shape) for role, shape in zip(roles, shapes)]
-    return PageLines(lines=lines, keys=keys, shapes=shapes, roles=roles, values=values)
+    return PageLines(lines=lines, keys=keys, shapes=shapes, roles=roles, values=values, repeated=frozenset(repeated))
 
 
 def article_span(page: PageLines) -> tuple[int, int] | None:
@@ -596,8 +604,10 @@ FURNITURE_MIN_PAGES = 3
 
 
 def page_group(parsed: ParsedArticle, *, folder: str) -> str:
-    """Pages that share furniture: the same outlet in the same folder of a crawl."""
-    return f"{folder}\x1f{parsed.outlet.casefold()}"
+    """Pages that share furniture: the pages of one folder of a crawl. A whole page names its outlet too
+    seldom and too variously (a copyright holder here, a section label there) for the outlet to group it,
+    and a line must repeat on three pages with different openings to count, so sites do not mix."""
+    return folder
 
 
 def furniture_learn(pages: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
