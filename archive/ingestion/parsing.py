@@ -44,16 +44,56 @@ def canonical_url(html: str) -> str:
     return ""
 
 
-def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
-    """An HTML page through trafilatura's main-text extraction, its metadata feeding the same fields."""
+TABLE_CHECK_WORDS = 300  # a shorter extraction from a page with tables may have left the article's table out
+TABLE_ROW = re.compile(r"^\|(.*)\|\s*$")
+TABLE_MIN_ROWS = 5
+TABLE_ROW_WORDS = 25  # a data table's rows are a few words each; a layout table's cells hold paragraphs
+
+
+def _trafilatura_extract(html: str, *, tables: bool):
     import trafilatura
 
     try:
-        document = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=DATE_PARAMS
+        return trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=tables, date_extraction_params=DATE_PARAMS
         )
     except Exception as error:  # lxml and trafilatura raise many kinds of errors on broken markup
         raise RejectedInput(f"the HTML could not be read ({type(error).__name__})") from error
+
+
+def _is_data_table(text: str) -> bool:
+    """Whether most of an extraction's words stand in the rows of a data table ("| cell | cell |"): at
+    least TABLE_MIN_ROWS rows of two cells or more, none of them long, rather than the few long cells
+    (and many empty ones) of a page laid out in a table."""
+    lines = text.split("\n")
+    cells = [[cell for cell in row.group(1).split("|") if cell.strip()] for line in lines if (row := TABLE_ROW.match(line))]
+    words = [sum(len(cell.split()) for cell in row) for row in cells]
+    if any(count > TABLE_ROW_WORDS for count in words) or sum(len(row) >= 2 for row in cells) < TABLE_MIN_ROWS:
+        return False
+    return sum(words) >= 0.5 * sum(len(line.split()) for line in lines)
+
+
+def html_document(html: str):
+    """trafilatura's extraction of the article, leaving tables out (a page laid out in tables would bring
+    its menus along), unless the article is itself a table (school closings, results): when a short
+    extraction comes from a page with tables and most of the text extracted with tables stands in the
+    rows of a data table, that one is the article."""
+    document = _trafilatura_extract(html, tables=False)
+    text = (document.text or "") if document is not None else ""
+    if len(text.split()) < TABLE_CHECK_WORDS and "<table" in html.lower():
+        with_tables = _trafilatura_extract(html, tables=True)
+        if with_tables is not None and _is_data_table(with_tables.text or ""):
+            with_tables.text = "\n".join(
+                " | ".join(cell.strip() for cell in row.group(1).split("|")) if (row := TABLE_ROW.match(line)) else line
+                for line in with_tables.text.split("\n")
+            )
+            return with_tables
+    return document
+
+
+def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
+    """An HTML page through trafilatura's main-text extraction, its metadata feeding the same fields."""
+    document = html_document(html)
     if document is None or not (document.text or "").strip():
         raise RejectedInput("no article text found in the HTML")
     title = text_normalise(document.title or "").strip()
