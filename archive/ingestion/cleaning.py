@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from itertools import chain
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .blocks import (
     BLOCK_HEADING,
     CELL_GAP,
+    CJK,
     EMPTY,
     END,
     INLINE,
@@ -33,8 +34,8 @@ from .blocks import (
     wrapped_lines_join,
 )
 from .dates import date_find, date_strip
-from .stopwords import stopwords_of
 from .records import ParsedArticle
+from .stopwords import stopwords_of
 
 HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
 SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*$|[.!?][”\"’]?\s")
@@ -277,15 +278,16 @@ HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or t
 ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{1,3}\.$")  # "... to U.S." "... off Wash."
 
 
-def is_headline_candidate(line: str, role: str) -> bool:
+def is_headline_candidate(line: str, role: str, *, count: int) -> bool:
     """A line that may be a headline: short, not a sentence of running text (though it may ask a question
     or end with an abbreviation), not a list item, a breadcrumb, a byline, a date or a time, a form or a
     link, and neither starting with a word in lower case ("iPod" and "x86" will do) nor leaving a bracket
     open (the piece of a wrapped line). Its `role` is SHORT or PROSE, so it is no menu or furniture."""
     if role not in (SHORT, PROSE) or "[" in line or "http" in line or line.count("(") != line.count(")"):
         return False
-    count = len(words(line))
     if not 2 <= count <= (HEADLINE_PROSE_WORDS if role == PROSE else HEADLINE_WORDS):
+        return False
+    if len(words(line)) < 2 and not CJK.search(line):  # a number, a date
         return False
     if line.endswith(".") and not ABBREVIATION_END.search(line):
         return False
@@ -295,12 +297,8 @@ def is_headline_candidate(line: str, role: str) -> bool:
         or BULLET_LINE.match(line)
         or BREADCRUMB_SEPARATOR.search(line)
         or _is_byline_line(line)
-        or len(words(date_strip(line))) < count
+        or len(words(date_strip(line))) < len(words(line))
     )
-
-
-def shape_is_list(shape: LineShape) -> bool:
-    return shape.bullet
 
 
 def _credit_keys(page: PageLines) -> str:
@@ -308,40 +306,79 @@ def _credit_keys(page: PageLines) -> str:
     return "\n".join(key for line, key in zip(page.lines, page.keys) if CREDIT_LINE.search(line))
 
 
+def topic_tokens(words: Iterable[str]) -> list[str]:
+    """Words as a headline and its article are compared: by their first letters (so "Turkish" finds
+    "Turkey"), and in scripts written without spaces by pairs of characters."""
+    tokens: list[str] = []
+    for word in words:
+        if CJK.search(word):
+            tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
+        else:
+            tokens.append(word[:STEM_CHARS])
+    return tokens
+
+
+@dataclass(frozen=True)
+class ArticleWords:
+    """What a candidate headline is held against: the article's words and the page around it."""
+
+    stems: frozenset[str]
+    lede: frozenset[str]
+    stop: frozenset[str]
+    around: Counter
+    printed: str
+
+    @classmethod
+    def read(cls, page: PageLines, start: int, end: int) -> ArticleWords:
+        body = " ".join(page.keys[start:end]).split()
+        counts = Counter(body)
+        return cls(
+            stems=frozenset(topic_tokens(counts)),
+            lede=frozenset(topic_tokens(body[:LEDE_WORDS])),
+            stop=stopwords_of(counts),
+            around=Counter(chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:])),
+            printed="\n".join(page.keys),
+        )
+
+    def overlap(self, key: str) -> tuple[float, float, int]:
+        """The share of the line's topic words the article uses and its opening uses, and how many: a
+        topic word is neither a stop word of the page's language nor one many lines around it use."""
+        words = [word for word in key.split() if len(word) >= 3 and word not in self.stop and self.around[word] <= ECHO_LINES]
+        tokens = topic_tokens(words)
+        if not tokens:
+            return 0.0, 0.0, 0
+        matched = sum(token in self.stems for token in tokens)
+        return matched / len(tokens), sum(token in self.lede for token in tokens) / len(tokens), matched
+
+
+def headline_role(page: PageLines, index: int) -> str:
+    """The line's role, except that a headline the page prints three times (a share bar, a breadcrumb)
+    is still a headline, not a menu."""
+    role = page.roles[index]
+    repeated_only = page.keys[index] in page.repeated and not (page.shapes[index].bullet or is_navigation(page.lines[index]))
+    return SHORT if role == MENU and repeated_only else role
+
+
 def headline_index(page: PageLines, start: int, end: int) -> int | None:
     """The headline above the article [start, end): a title-shaped line whose topic words the article
-    uses (compared by their first letters, so "Turkish" finds "Turkey"). Longer (to a point), nearer and
-    echoed lines (printed again on the page: a share bar, a teaser) count for more. A topic word is not a
-    stop word of the page's language, nor one that many lines around the article use ("share", "news").
-    The best line gives way to a nearly as good one just above it: a headline stands above its
-    standfirst. A short name the copyright line or the dateline gives is the outlet's. When no line
-    shares the article's words, the title-shaped line just above its byline and date is the headline.
-    Printed twice, the first copy is the headline."""
-    body = " ".join(page.keys[start:end]).split()
-    body_words = Counter(body)
-    stop = stopwords_of(body_words)
-    stems = {word[:STEM_CHARS] for word in body_words}
-    lede = {word[:STEM_CHARS] for word in body[:LEDE_WORDS]}
-    around = Counter(chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:]))
-    printed = "\n".join(page.keys)
+    uses (`ArticleWords.overlap`). Longer (to a point), nearer and echoed lines (printed again on the
+    page: a share bar, a teaser) count for more. The best line gives way to a nearly as good one just
+    above it: a headline stands above its standfirst. A short name the copyright line or the dateline
+    gives is the outlet's. When no line shares the article's words, the title-shaped line just above its
+    byline and date is the headline. Printed twice, the first copy is the headline."""
+    article = ArticleWords.read(page, start, end)
     scored: list[tuple[int, float, float]] = []
     for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
         line, key = page.lines[index], page.keys[index]
-        role = page.roles[index]
-        if role == MENU and key in page.repeated and not (shape_is_list(page.shapes[index]) or is_navigation(line)):
-            role = SHORT  # a headline the page prints three times (share bars, breadcrumbs) is still one
-        if not is_headline_candidate(line, role):
+        if not is_headline_candidate(line, headline_role(page, index), count=page.shapes[index].words):
             continue
-        tokens = [word[:STEM_CHARS] for word in key.split() if len(word) >= 3 and word not in stop and around[word] <= ECHO_LINES]
-        matched = sum(token in stems for token in tokens)
-        if not tokens or matched / len(tokens) < 0.3:
+        overlap, in_lede, matched = article.overlap(key)
+        if overlap < 0.3:
             continue
         if is_outlet_like(line) and (matched < 2 or key in page.keys[start][:80] or key in _credit_keys(page)):
             continue
-        overlap = matched / len(tokens)
-        in_lede = sum(token in lede for token in tokens) / len(tokens)
-        echoed = len(words(line)) >= 4 and printed.count(key) >= 2
-        length = min(len(words(line)), 6) / 6
+        echoed = page.shapes[index].words >= 4 and article.printed.count(key) >= 2
+        length = min(page.shapes[index].words, 6) / 6
         score = overlap + 0.5 * in_lede + 0.3 * length + 0.3 * echoed - 0.005 * distance
         scored.append((index, score, overlap))
     if scored:
@@ -354,7 +391,8 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         best = next(
             (
                 index for index in range(start - 1, max(-1, start - 1 - HEADER_LINES), -1)
-                if is_headline_candidate(page.lines[index], page.roles[index]) and not is_outlet_like(page.lines[index])
+                if is_headline_candidate(page.lines[index], page.roles[index], count=page.shapes[index].words)
+                and not is_outlet_like(page.lines[index])
             ),
             None,
         )
@@ -520,15 +558,22 @@ def article_span(page: PageLines) -> tuple[int, int] | None:
 
 
 def span_extend(page: PageLines, start: int, end: int) -> tuple[int, int]:
-    """The densest run leaves out a short last paragraph (or a last line or two of a list) that costs
-    more than it adds; up to TRAILING_LINES such lines right after it, past inline furniture, belong to it."""
-    taken, index = 0, end
-    while index < len(page.lines) and taken < TRAILING_LINES and page.roles[index] in (SHORT, PROSE, INLINE, EMPTY):
+    """The densest run leaves out a short last paragraph (or the last lines of a list) that costs more
+    than it adds: up to TRAILING_LINES such lines right after it, past inline furniture, belong to it, up
+    to a comments count. Short lines followed by a menu are rather a heading and its teasers ("Mehr zum
+    Thema", two headlines, the footer's links): then only the prose among them is taken."""
+    taken: list[int] = []
+    index = end
+    while index < len(page.lines) and len(taken) < TRAILING_LINES and page.roles[index] in (SHORT, PROSE, INLINE, EMPTY):
         if page.roles[index] in (SHORT, PROSE):
-            taken += 1
-            end = index + 1
+            if is_comments_marker(page.lines[index]):
+                break
+            taken.append(index)
         index += 1
-    return start, end
+    following = next((role for role in page.roles[index:] if role not in (INLINE, EMPTY)), END)
+    if following == MENU:
+        taken = [i for i in taken if page.roles[i] == PROSE]
+    return start, max([end, *(i + 1 for i in taken)])
 
 
 def span_body(page: PageLines, start: int, end: int) -> tuple[list[str], list[str]]:
