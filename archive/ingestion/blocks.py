@@ -17,7 +17,7 @@ from dataclasses import dataclass
 WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\d,.:]*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 SENTENCE_INSIDE = re.compile(r"[.!?。！？][”\"’»]?\s")
-BULLET = re.compile(r"(?:[•□○◦●■☆★◎▪▫◆◇►▶‣⁃·*+-]|\d{1,2}[.)])\s*")
+BULLET = re.compile(r"(?:[•□○◦●■☆★◎▪▫◆◇►▶‣⁃·*+-]\s*|\d{1,2}[.)]\s+)")
 PLACEHOLDER = re.compile(r"\[[^\]]*\]")  # images without alt text and form fields, as w3m prints them
 CLOSERS = "”\"’')]» "
 SENTENCE_ENDS = tuple(".!?…。！？")

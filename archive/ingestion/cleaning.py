@@ -264,9 +264,10 @@ ARTICLE_MIN_VALUE = 40.0  # a run before the comments with less than this is not
 RECORD_CHROME_LINES = 6  # a run holding this many lines the page repeats is a list of records (comments)
 HEADLINE_WORDS = 18  # longer lines are standfirsts, captions and the article's own paragraphs
 HEADLINE_PROSE_WORDS = 15  # a line ending a sentence may still be a headline ("Who paid for it?") up to this long
-ECHO_LINES = 3  # a word more lines around the article use is the page's, not the article's topic
-DECK_LINES = 6  # a standfirst stands this close below its headline ...
-DECK_MARGIN = 0.35  # ... and may score this much better
+ECHO_LINES = 3  # a word more lines around the article use than this (or than this share of them) ...
+ECHO_SHARE = 0.02  # ... is the page's ("share", "news"), not the article's topic
+DECK_LINES = 10  # a standfirst stands this close below its headline ...
+DECK_MARGIN = 0.45  # ... and may score this much better
 STEM_CHARS = 5  # words are compared by their first letters, so inflected forms match
 LEDE_WORDS = 60  # a headline sums up the article's opening, so its words come back there
 TRAILING_LINES = 3
@@ -326,6 +327,7 @@ class ArticleWords:
     lede: frozenset[str]
     stop: frozenset[str]
     around: Counter
+    around_lines: int
     printed: str
 
     @classmethod
@@ -337,13 +339,15 @@ class ArticleWords:
             lede=frozenset(topic_tokens(body[:LEDE_WORDS])),
             stop=stopwords_of(counts),
             around=Counter(chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:])),
+            around_lines=len(page.keys) - (end - start),
             printed="\n".join(page.keys),
         )
 
     def overlap(self, key: str) -> tuple[float, float, int]:
         """The share of the line's topic words the article uses and its opening uses, and how many: a
         topic word is neither a stop word of the page's language nor one many lines around it use."""
-        words = [word for word in key.split() if len(word) >= 3 and word not in self.stop and self.around[word] <= ECHO_LINES]
+        generic = max(ECHO_LINES, ECHO_SHARE * self.around_lines)
+        words = [word for word in key.split() if len(word) >= 3 and word not in self.stop and self.around[word] <= generic]
         tokens = topic_tokens(words)
         if not tokens:
             return 0.0, 0.0, 0
@@ -363,11 +367,12 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
     """The headline above the article [start, end): a title-shaped line whose topic words the article
     uses (`ArticleWords.overlap`). Longer (to a point), nearer and echoed lines (printed again on the
     page: a share bar, a teaser) count for more. The best line gives way to a nearly as good one just
-    above it: a headline stands above its standfirst. A short name the copyright line or the dateline
-    gives is the outlet's. When no line shares the article's words, the title-shaped line just above its
+    above it: a headline stands above its standfirst. A short name (one to three capitalised words) is
+    the outlet's when the copyright line or the dateline gives it, or when the article uses fewer than two
+    of its words. When no line shares the article's words, the title-shaped line just above its
     byline and date is the headline. Printed twice, the first copy is the headline."""
     article = ArticleWords.read(page, start, end)
-    scored: list[tuple[int, float, float]] = []
+    scored: list[tuple[int, float, float, int]] = []
     for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
         line, key = page.lines[index], page.keys[index]
         if not is_headline_candidate(line, headline_role(page, index), count=page.shapes[index].words):
@@ -380,11 +385,11 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         echoed = page.shapes[index].words >= 4 and article.printed.count(key) >= 2
         length = min(page.shapes[index].words, 6) / 6
         score = overlap + 0.5 * in_lede + 0.3 * length + 0.3 * echoed - 0.005 * distance
-        scored.append((index, score, overlap))
+        scored.append((index, score, overlap, matched))
     if scored:
-        best, best_score, _ = max(scored, key=lambda item: item[1])
-        for index, score, overlap in sorted(scored):
-            if best - DECK_LINES <= index < best and score >= best_score - DECK_MARGIN and overlap >= 0.5:
+        best, best_score, _, _ = max(scored, key=lambda item: item[1])
+        for index, score, overlap, matched in sorted(scored):
+            if best - DECK_LINES <= index < best and score >= best_score - DECK_MARGIN and overlap >= 0.5 and matched >= 2:
                 best = index
                 break
     else:
