@@ -312,7 +312,7 @@ def topic_tokens(words: Iterable[str]) -> list[str]:
     "Turkey"), and in scripts written without spaces by pairs of characters."""
     tokens: list[str] = []
     for word in words:
-        if CJK.search(word):
+        if not word.isascii() and CJK.search(word):
             tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
         else:
             tokens.append(word[:STEM_CHARS])

@@ -15,16 +15,23 @@ SAMPLE_WORDS = 50  # a language's function words are its most frequent, so the a
 
 
 @cache
-def _stop_lists() -> tuple[frozenset[str], ...]:
-    """Every stop list jusText has, read once."""
+def _stop_lists() -> tuple[tuple[frozenset[str], ...], dict[str, tuple[int, ...]]]:
+    """Every stop list jusText has, and for every word the lists that hold it (read once)."""
     import justext
 
-    return tuple(justext.get_stoplist(language) for language in sorted(justext.get_stoplists()))
+    lists = tuple(justext.get_stoplist(language) for language in sorted(justext.get_stoplists()))
+    holders: dict[str, list[int]] = {}
+    for number, stop_words in enumerate(lists):
+        for word in stop_words:
+            holders.setdefault(word, []).append(number)
+    return lists, {word: tuple(numbers) for word, numbers in holders.items()}
 
 
 def stopwords_of(words: Counter[str]) -> frozenset[str]:
     """The stop list holding most of the most frequent of `words` (case-folded, with their counts), or an
     empty set when none holds any (a script jusText has no list for)."""
-    sample = frozenset(word for word, _ in words.most_common(SAMPLE_WORDS))
-    best = max(_stop_lists(), key=lambda stop_words: len(stop_words & sample))
-    return best if best & sample else frozenset()
+    lists, holders = _stop_lists()
+    coverage: Counter[int] = Counter()
+    for word, _ in words.most_common(SAMPLE_WORDS):
+        coverage.update(holders.get(word, ()))
+    return lists[coverage.most_common(1)[0][0]] if coverage else frozenset()
