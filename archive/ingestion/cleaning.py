@@ -235,7 +235,8 @@ def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
         if index == title_at:
             titles.append(line)
             continue
-        near = index >= len(lines) - DATE_LINES or (title_at is not None and abs(index - title_at) <= HEADER_ABOVE + 1)
+        near_headline = title_at is not None and abs(index - title_at) <= HEADER_ABOVE + 1
+        near = near_headline or index >= len(lines) - DATE_LINES
         byline = _byline_from(line) if _is_byline_line(line) else ""
         line_date = date_find(line) if near and (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
         rest = PUBLISHED_LINE.sub(" ", date_strip(line)).strip(" ,;:|–—-")
@@ -347,7 +348,9 @@ class ArticleWords:
         """The share of the line's topic words the article uses and its opening uses, and how many: a
         topic word is neither a stop word of the page's language nor one many lines around it use."""
         generic = max(ECHO_LINES, ECHO_SHARE * self.around_lines)
-        words = [word for word in key.split() if len(word) >= 3 and word not in self.stop and self.around[word] <= generic]
+        words = [
+            word for word in key.split() if len(word) >= 3 and word not in self.stop and self.around[word] <= generic
+        ]
         tokens = topic_tokens(words)
         if not tokens:
             return 0.0, 0.0, 0
@@ -359,7 +362,8 @@ def headline_role(page: PageLines, index: int) -> str:
     """The line's role, except that a headline the page prints three times (a share bar, a breadcrumb)
     is still a headline, not a menu."""
     role = page.roles[index]
-    repeated_only = page.keys[index] in page.repeated and not (page.shapes[index].bullet or is_navigation(page.lines[index]))
+    listed = page.shapes[index].bullet or is_navigation(page.lines[index])
+    repeated_only = page.keys[index] in page.repeated and not listed
     return SHORT if role == MENU and repeated_only else role
 
 
@@ -389,7 +393,8 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
     if scored:
         best, best_score, _, _ = max(scored, key=lambda item: item[1])
         for index, score, overlap, matched in sorted(scored):
-            if best - DECK_LINES <= index < best and score >= best_score - DECK_MARGIN and overlap >= 0.5 and matched >= 2:
+            near_above = best - DECK_LINES <= index < best
+            if near_above and score >= best_score - DECK_MARGIN and overlap >= 0.5 and matched >= 2:
                 best = index
                 break
     else:
@@ -479,8 +484,9 @@ def body_lines_clean(lines: list[str], *, title: str = "", furniture: frozenset[
 
 
 SOFT_HEADING = re.compile(
-    r"^(?:related\b.*|also on\b.*|read (?:more|next|also)\b.*|also read\b.*|see also|don'?t miss|more (?:stories|news|articles|from|on|in|like this|to read|coverage)\b.*|"
-    r"recommended\b.*|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|editor'?s picks|further reading|explore more|"
+    r"^(?:related\b.*|also on\b.*|read (?:more|next|also)\b.*|also read\b.*|see also|don'?t miss|"
+    r"more (?:stories|news|articles|from|on|in|like this|to read|coverage)\b.*|recommended\b.*|"
+    r"you (?:may|might) (?:also )?(?:like|be interested in|have missed)|editor'?s picks|further reading|explore more|"
     r"what to read next|latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|trending\b.*|"
     r"most (?:read|popular|viewed|shared|commented)\b.*|popular (?:stories|now|articles)|watch|listen|video|photos?)\s*:?$",
     re.I,
@@ -493,7 +499,8 @@ def is_soft_heading(line: str) -> bool:
 
 
 COMMENTS_MARKER = re.compile(
-    r"\b(?:comments?|replies|discussion|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze)\b", re.I
+    r"\b(?:comments?|replies|discussion|kommentare?|commentaires?|comentarios?|commenti|reacties|komentarze)\b",
+    re.I,
 )
 
 
@@ -541,7 +548,7 @@ def page_lines_read(lines: list[str], *, furniture: frozenset[str] = frozenset()
         for line, key, shape in zip(lines, keys, shapes)
     ]
     values = [line_value(role, shape) for role, shape in zip(roles, shapes)]
-    return PageLines(lines=lines, keys=keys, shapes=shapes, roles=roles, values=values, repeated=frozenset(repeated))
+    return PageLines(lines, keys, shapes, roles, values, repeated=frozenset(repeated))
 
 
 def article_span(page: PageLines) -> tuple[int, int] | None:
@@ -555,7 +562,8 @@ def article_span(page: PageLines) -> tuple[int, int] | None:
     start, end = span
     chrome = [index for index in range(start, end) if page.roles[index] == MENU and not page.shapes[index].bullet]
     for marker in range(end):
-        if is_comments_marker(page.lines[marker]) and sum(index > marker for index in chrome) >= RECORD_CHROME_LINES:
+        chrome_after = sum(index > marker for index in chrome)
+        if chrome_after >= RECORD_CHROME_LINES and is_comments_marker(page.lines[marker]):
             before = densest_run(page.values[:marker], minimum=ARTICLE_MIN_VALUE)
             if before is not None:
                 return before
@@ -569,7 +577,8 @@ def span_extend(page: PageLines, start: int, end: int) -> tuple[int, int]:
     Thema", two headlines, the footer's links): then only the prose among them is taken."""
     taken: list[int] = []
     index = end
-    while index < len(page.lines) and len(taken) < TRAILING_LINES and page.roles[index] in (SHORT, PROSE, INLINE, EMPTY):
+    trailing = (SHORT, PROSE, INLINE, EMPTY)
+    while index < len(page.lines) and len(taken) < TRAILING_LINES and page.roles[index] in trailing:
         if page.roles[index] in (SHORT, PROSE):
             if is_comments_marker(page.lines[index]):
                 break

@@ -55,7 +55,11 @@ def _trafilatura_extract(html: str, *, tables: bool):
 
     try:
         return trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=tables, date_extraction_params=DATE_PARAMS
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=tables,
+            date_extraction_params=DATE_PARAMS,
         )
     except Exception as error:  # lxml and trafilatura raise many kinds of errors on broken markup
         raise RejectedInput(f"the HTML could not be read ({type(error).__name__})") from error
@@ -66,11 +70,18 @@ def _is_data_table(text: str) -> bool:
     least TABLE_MIN_ROWS rows of two cells or more, none of them long, rather than the few long cells
     (and many empty ones) of a page laid out in a table."""
     lines = text.split("\n")
-    cells = [[cell for cell in row.group(1).split("|") if cell.strip()] for line in lines if (row := TABLE_ROW.match(line))]
+    rows = [row.group(1) for line in lines if (row := TABLE_ROW.match(line))]
+    cells = [[cell for cell in row.split("|") if cell.strip()] for row in rows]
     words = [sum(len(cell.split()) for cell in row) for row in cells]
     if any(count > TABLE_ROW_WORDS for count in words) or sum(len(row) >= 2 for row in cells) < TABLE_MIN_ROWS:
         return False
     return sum(words) >= 0.5 * sum(len(line.split()) for line in lines)
+
+
+def _table_row_text(line: str) -> str:
+    """A table row as a line of its cells ("School 4 | Closed"), any other line as it is."""
+    row = TABLE_ROW.match(line)
+    return " | ".join(cell.strip() for cell in row.group(1).split("|")) if row else line
 
 
 def html_document(html: str):
@@ -83,10 +94,7 @@ def html_document(html: str):
     if len(text.split()) < TABLE_CHECK_WORDS and "<table" in html.lower():
         with_tables = _trafilatura_extract(html, tables=True)
         if with_tables is not None and _is_data_table(with_tables.text or ""):
-            with_tables.text = "\n".join(
-                " | ".join(cell.strip() for cell in row.group(1).split("|")) if (row := TABLE_ROW.match(line)) else line
-                for line in with_tables.text.split("\n")
-            )
+            with_tables.text = "\n".join(_table_row_text(line) for line in with_tables.text.split("\n"))
             return with_tables
     return document
 

@@ -53,7 +53,8 @@ def corpus_dir() -> Path:
 def site_of(host: str) -> str:
     """The publisher a host name belongs to: 'news.bbc.co.uk' and 'www.bbc.com' are both 'bbc'."""
     labels = host.lower().split(".")
-    country_second_level = len(labels) >= 3 and labels[-2] in {"co", "com", "org", "net", "ac", "gov"} and len(labels[-1]) == 2
+    second_level = {"co", "com", "org", "net", "ac", "gov"}
+    country_second_level = len(labels) >= 3 and labels[-2] in second_level and len(labels[-1]) == 2
     name = labels[-3] if country_second_level else labels[-2]
     return TEMPLATE_FAMILIES.get(name, name)
 
@@ -81,7 +82,8 @@ def split_write(truth: dict[str, dict]) -> None:
         "The real-pages development set split in two by site (tests/archive/real_pages.py, split_make, seed "
         f"{SPLIT_SEED}). The cleaner's rules are developed on 'develop' only; 'held_out' is the measurement."
     )
-    SPLIT_FILE.write_text(json.dumps({"about": about, "seed": SPLIT_SEED, "sites": sites, "halves": halves}, indent=1) + "\n")
+    split = {"about": about, "seed": SPLIT_SEED, "sites": sites, "halves": halves}
+    SPLIT_FILE.write_text(json.dumps(split, indent=1) + "\n")
 
 
 def split_load() -> dict[str, list[str]]:
@@ -131,11 +133,13 @@ def article_dates(page_text: str, truth: dict) -> set[dt.date]:
     else on the page (a menu's "today", a teaser, a comment) is not the article's."""
     lines = [line.strip() for line in page_text.split("\n") if line.strip()]
     opening = " ".join(TOKEN.findall(truth["body"].lower())[:8])
-    first = next((i for i, line in enumerate(lines) if opening and opening in " ".join(TOKEN.findall(line.lower()))), None)
+    keyed = [" ".join(TOKEN.findall(line.lower())) for line in lines]
+    first = next((i for i, key in enumerate(keyed) if opening and opening in key), None)
     header: list[str] = []
     if first is not None:
         title = headline_key(truth["title"])
-        top = next((i for i in range(first, max(-1, first - 60), -1) if headline_key(lines[i]) == title), first - 8)
+        above = range(first, max(-1, first - 60), -1)
+        top = next((i for i in above if headline_key(lines[i]) == title), first - 8)
         header = lines[max(0, top - 3) : first + 4]
     stamps = truth.get("truth_removed_above_headline") or ""
     stamps = stamps if isinstance(stamps, str) else "\n".join(stamps)
@@ -222,7 +226,9 @@ def halves_summarise(scores: list[PageScore], halves: dict[str, list[str]]) -> d
     return summary
 
 
-def report_print(scores: list[PageScore], halves: dict[str, list[str]], truth: dict[str, dict], *, worst: int = 12) -> None:
+def report_print(
+    scores: list[PageScore], halves: dict[str, list[str]], truth: dict[str, dict], *, worst: int = 12
+) -> None:
     summary = halves_summarise(scores, halves)
     for kind, groups in summary.items():
         print(f"\n{kind}")
@@ -236,13 +242,15 @@ def report_print(scores: list[PageScore], halves: dict[str, list[str]], truth: d
         rows = sorted((s for s in scores if s.kind == kind and half_of[s.stem] == "held_out"), key=lambda s: s.f1)
         print(f"\nworst held-out {kind} pages:")
         for row in rows[:worst]:
-            print(f"  {row.stem}  F1 {row.f1:.3f}  P {row.precision:.3f}  R {row.recall:.3f}  {truth[row.stem]['outlet_host']}")
+            host = truth[row.stem]["outlet_host"]
+            print(f"  {row.stem}  F1 {row.f1:.3f}  P {row.precision:.3f}  R {row.recall:.3f}  {host}")
         wrong = [s for s in scores if s.kind == kind and not s.headline_right and half_of[s.stem] == "held_out"]
         print(f"held-out {kind} headlines wrong: {len(wrong)}")
         for row in wrong[:worst]:
             print(f"  {row.stem}  {row.title[:70]!r}  truth {truth[row.stem]['title'][:60]!r}")
         for row in (s for s in scores if s.kind == kind and s.date_wrong):
-            print(f"  date error {row.stem} ({half_of[row.stem]}): {row.published}, truth {truth[row.stem].get('date')}")
+            wanted = truth[row.stem].get("date")
+            print(f"  date error {row.stem} ({half_of[row.stem]}): {row.published}, truth {wanted}")
 
 
 def main(argv: list[str]) -> int:
