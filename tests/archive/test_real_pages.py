@@ -68,7 +68,7 @@ def test_token_f1_is_the_one_the_set_scores_with(truth):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("half", "f1", "under_030", "headlines", "date_errors"),
-    [("held_out", 0.87, 5, 0.58, 7), ("develop", 0.91, 4, 0.70, 1), ("all", 0.89, 9, 0.64, 8)],
+    [("held_out", 0.88, 5, 0.66, 8), ("develop", 0.92, 4, 0.75, 1), ("all", 0.90, 8, 0.71, 9)],
 )
 def test_whole_page_text_dumps(summary, half, f1, under_030, headlines, date_errors):
     figures = summary["txt"][half]
@@ -80,6 +80,6 @@ def test_whole_page_text_dumps(summary, half, f1, under_030, headlines, date_err
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("half", "f1"), [("held_out", 0.93), ("develop", 0.96), ("all", 0.945)])
+@pytest.mark.parametrize(("half", "f1"), [("held_out", 0.93), ("develop", 0.96), ("all", 0.95)])
 def test_html_pages(summary, half, f1):
     assert summary["html"][half]["f1"] >= f1, summary["html"][half]
