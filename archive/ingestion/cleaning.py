@@ -665,7 +665,8 @@ FURNITURE_MIN_PAGES = 3
 def page_group(parsed: ParsedArticle, *, folder: str) -> str:
     """Pages that share furniture: the pages of one folder of a crawl. A whole page names its outlet too
     seldom and too variously (a copyright holder here, a section label there) for the outlet to group it,
-    and a line must repeat on three pages with different openings to count, so sites do not mix."""
+    and a line must repeat on three pages with different openings to count, so sites do not mix. (The
+    importer still passes the parsed page; the group no longer depends on it.)"""
     return folder
 
 
