@@ -82,3 +82,26 @@ def date_strip(text: str) -> str:
     for pattern in _PATTERNS:
         text = pattern.sub(" ", text)
     return TIME.sub(" ", text)
+
+
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?=[/._-]|$)")
+
+
+def date_for_url(found: dt.date | None, url: str) -> dt.date | None:
+    """A page's date checked against the one its address gives ("/2012/11/06/", "/20121106/", "/2017/04/"):
+    a full date in the address wins; a date from elsewhere must fall in the address's month, or does so
+    with day and month read the other way round (04/08/2017 read day first), or is dropped."""
+    match = URL_DATE.search(url or "")
+    if match is None:
+        return found
+    year, month = int(match.group(1)), int(match.group(2))
+    if match.group(3):
+        try:
+            return dt.date(year, month, int(match.group(3)))
+        except ValueError:
+            return found
+    if found is None or (found.year, found.month) == (year, month):
+        return found
+    if (found.year, found.day) == (year, month):
+        return dt.date(year, month, found.month)
+    return None

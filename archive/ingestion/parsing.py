@@ -7,6 +7,7 @@ its stored raw text comes out exactly as a fresh import would make it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 from django.conf import settings
@@ -20,18 +21,87 @@ from .cleaning import (
     text_normalise,
     title_derive,
 )
-from .dates import date_find, date_parse_strict
+from .dates import date_find, date_for_url, date_parse_strict
 from .records import ParsedArticle, RejectedInput
+
+
+# The date from the page's metadata and address only: searching its text finds menus' and teasers' dates.
+DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
+
+LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
+CANONICAL = re.compile(r"""\brel\s*=\s*["']?canonical\b""", re.I)
+HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def canonical_url(html: str) -> str:
+    """The address `<link rel="canonical">` gives (trafilatura prefers og:url, which some sites set to
+    their home page)."""
+    for tag in LINK_TAG.findall(html):
+        href = HREF.search(tag)
+        if href and CANONICAL.search(tag):
+            return href.group(1)
+    return ""
+
+
+TABLE_CHECK_WORDS = 300  # a shorter extraction from a page with tables may have left the article's table out
+TABLE_ROW = re.compile(r"^\|(.*)\|\s*$")
+TABLE_MIN_ROWS = 5
+TABLE_ROW_WORDS = 25  # a data table's rows are a few words each; a layout table's cells hold paragraphs
+
+
+def _trafilatura_extract(html: str, *, tables: bool):
+    import trafilatura
+
+    try:
+        return trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=tables,
+            date_extraction_params=DATE_PARAMS,
+        )
+    except Exception as error:  # lxml and trafilatura raise many kinds of errors on broken markup
+        raise RejectedInput(f"the HTML could not be read ({type(error).__name__})") from error
+
+
+def _is_data_table(text: str) -> bool:
+    """Whether most of an extraction's words stand in the rows of a data table ("| cell | cell |"): at
+    least TABLE_MIN_ROWS rows of two cells or more, none of them long, rather than the few long cells
+    (and many empty ones) of a page laid out in a table."""
+    lines = text.split("\n")
+    rows = [row.group(1) for line in lines if (row := TABLE_ROW.match(line))]
+    cells = [[cell for cell in row.split("|") if cell.strip()] for row in rows]
+    words = [sum(len(cell.split()) for cell in row) for row in cells]
+    if any(count > TABLE_ROW_WORDS for count in words) or sum(len(row) >= 2 for row in cells) < TABLE_MIN_ROWS:
+        return False
+    return sum(words) >= 0.5 * sum(len(line.split()) for line in lines)
+
+
+def _table_row_text(line: str) -> str:
+    """A table row as a line of its cells ("School 4 | Closed"), any other line as it is."""
+    row = TABLE_ROW.match(line)
+    return " | ".join(cell.strip() for cell in row.group(1).split("|")) if row else line
+
+
+def html_document(html: str):
+    """trafilatura's extraction of the article, leaving tables out (a page laid out in tables would bring
+    its menus along), unless the article is itself a table (school closings, results): when a short
+    extraction comes from a page with tables and most of the text extracted with tables stands in the
+    rows of a data table, that one is the article."""
+    document = _trafilatura_extract(html, tables=False)
+    text = (document.text or "") if document is not None else ""
+    if len(text.split()) < TABLE_CHECK_WORDS and "<table" in html.lower():
+        with_tables = _trafilatura_extract(html, tables=True)
+        if with_tables is not None and _is_data_table(with_tables.text or ""):
+            with_tables.text = "\n".join(_table_row_text(line) for line in with_tables.text.split("\n"))
+            return with_tables
+    return document
 
 
 def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
     """An HTML page through trafilatura's main-text extraction, its metadata feeding the same fields."""
-    import trafilatura
-
-    try:
-        document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
-    except Exception as error:  # lxml and trafilatura raise many kinds of errors on broken markup
-        raise RejectedInput(f"the HTML could not be read ({type(error).__name__})") from error
+    document = html_document(html)
     if document is None or not (document.text or "").strip():
         raise RejectedInput("no article text found in the HTML")
     title = text_normalise(document.title or "").strip()
@@ -44,7 +114,7 @@ def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
         body=body,
         outlet=outlet_name_normalise(document.sitename or document.hostname or ""),
         byline=(document.author or "").split(";")[0].strip(),
-        published=date_find(document.date or ""),
+        published=date_for_url(date_find(document.date or ""), canonical_url(html) or document.url or ""),
         source_url=document.url or "",
         removed=tuple(cut.inline + cut.tail),
     )
