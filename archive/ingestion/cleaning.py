@@ -662,16 +662,12 @@ def page_parse(text: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
 FURNITURE_MIN_PAGES = 3
 
 
-def page_group(parsed: ParsedArticle, *, folder: str) -> str:
-    """Pages that share furniture: the pages of one folder of a crawl. A whole page names its outlet too
-    seldom and too variously (a copyright holder here, a section label there) for the outlet to group it,
-    and a line must repeat on three pages with different openings to count, so sites do not mix. (The
-    importer still passes the parsed page; the group no longer depends on it.)"""
-    return folder
-
-
 def furniture_learn(pages: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    """Lines that repeat across a site's pages, from (folder, text) pairs; keyed by `page_group`.
+    """Lines that repeat across a site's pages, from (folder, text) pairs; keyed by folder.
+
+    Pages that share furniture are the pages of one folder of a crawl: a whole page names its outlet too
+    seldom and too variously (a copyright holder here, a section label there) for the outlet to group it,
+    and a line must repeat on three pages with different openings to count, so sites do not mix.
 
     A line counts when it stands at the edge of the body (its first two or last three lines) or is not
     prose, in at least three pages of the group whose opening paragraphs differ. Updated versions of one
@@ -685,7 +681,7 @@ def furniture_learn(pages: Iterable[tuple[str, str]]) -> dict[str, frozenset[str
         if len(body) < 2:
             continue
         lede = line_key(body[0])
-        lines = seen.setdefault(page_group(parsed, folder=folder), {})
+        lines = seen.setdefault(folder, {})
         for position, line in enumerate(body[1:], start=1):
             at_edge = position <= 2 or position >= len(body) - 3
             key = line_key(line)

@@ -22,7 +22,7 @@ from ..linking import Linker
 from ..models import Article, Mention, Outlet, OutletAlias, alias_key
 from ..runs import RunStatus, run_announced
 from ..signals import announce_articles_changed, announcements_batched
-from .cleaning import furniture_learn, outlet_name_normalise, page_group, page_parse
+from .cleaning import furniture_learn, outlet_name_normalise
 from .entities import FoundEntity, T, entities_stream, nlp_default
 from .parsing import raw_parse
 from .readers import (
@@ -243,7 +243,7 @@ def articles_import(
 def _furniture_of(record: RawRecord, furniture: dict[str, frozenset[str]]) -> frozenset[str]:
     if not furniture or record.raw_format != "page":
         return frozenset()
-    return furniture.get(page_group(page_parse(record.raw_text), folder=_folder(record.source)), frozenset())
+    return furniture.get(_folder(record.source), frozenset())
 
 
 def _records_to_write(

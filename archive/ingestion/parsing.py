@@ -24,7 +24,6 @@ from .cleaning import (
 from .dates import date_find, date_for_url, date_parse_strict
 from .records import ParsedArticle, RejectedInput
 
-
 # The date from the page's metadata and address only: searching its text finds menus' and teasers' dates.
 DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
