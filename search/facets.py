@@ -20,9 +20,11 @@ from whoosh.searching import Searcher
 from .docsets import term_docs
 from .engine import EPOCH, NO_DAY
 from .fields import INDEXED, NO_VALUE, Facet
+from .params import ParameterError
 
 Toggle = Callable[[str, str], str]
 UNDATED = "_undated"  # the date facet's bucket of articles without a date
+MAX_PERIODS = 20_000  # date buckets one count makes at most: 55 years of days
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,17 @@ def bucket_for_span(first: dt.date, last: dt.date) -> str:
     return "year"
 
 
+def periods_between(first: dt.date, last: dt.date, size: str) -> int:
+    """How many buckets of `size` the days from `first` to `last` fall into."""
+    if size == "day":
+        return (last - first).days + 1
+    if size == "week":
+        return (bucket_start(last, "week") - bucket_start(first, "week")).days // 7 + 1
+    if size == "month":
+        return (last.year - first.year) * 12 + last.month - first.month + 1
+    return last.year - first.year + 1
+
+
 def bucket_start(day: dt.date, bucket: str) -> dt.date:
     if bucket == "week":
         return day - dt.timedelta(days=day.weekday())
@@ -278,9 +291,16 @@ class Buckets:
     edges: np.ndarray
 
     @classmethod
-    def spanning(cls, days: np.ndarray) -> Buckets:
+    def spanning(cls, days: np.ndarray, *, size: str = "") -> Buckets:
+        """Buckets from the first of `days` to the last, of `size` (an `interval`), or of the size their
+        span calls for."""
         first, last = EPOCH + dt.timedelta(days=int(days.min())), EPOCH + dt.timedelta(days=int(days.max()))
-        size = bucket_for_span(first, last)
+        size = size or bucket_for_span(first, last)
+        if (periods := periods_between(first, last, size)) > MAX_PERIODS:
+            raise ParameterError(
+                f"'interval' {size} makes {periods:,} periods from {first} to {last}; at most {MAX_PERIODS:,} are counted: "
+                "choose a longer interval, or narrow the dates with 'from' and 'to'"
+            )
         starts: list[dt.date] = []
         start = bucket_start(first, size)
         while start <= last:

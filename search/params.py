@@ -22,11 +22,13 @@ from .query import filters_build
 COUNTS = ("articles", "groups")
 UNDATED_CHOICES = ("", "include", "only")
 CHARTS = ("count", "share")
+INTERVALS = ("day", "week", "month", "year")  # the date buckets; none given: they follow the span
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 ENTITY_LIMIT = 20
 MAX_VALUES = 50  # values of one repeated parameter: more is not a search, it is an attack
 MAX_QUERY_CHARS = 1000
+MAX_LABEL_CHARS = 100
 
 
 class ParameterError(ValueError):
@@ -42,6 +44,8 @@ class PageSpec:
     sorts: tuple[str, ...] = ("relevance", "newest", "oldest")
     page_size: int = PAGE_SIZE
     max_page_size: int = MAX_PAGE_SIZE
+    queries: int = 1  # how many `q` it takes; more than one: each paired with a `label`, in order
+
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class SearchParams:
     """Every parameter a search-like page can take, parsed. Defaults are left out of links."""
 
     q: str = ""
+    queries: tuple[str, ...] = ()  # a comparison's queries (`q` repeated), blank ones left out
+    labels: tuple[str, ...] = ()  # their names (`label`, paired in order; "" where none was given)
     outlets: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     entity_types: tuple[str, ...] = ()
@@ -57,6 +63,7 @@ class SearchParams:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     undated: str = ""  # "", "include" or "only": what a date view does with undated articles
+    interval: str = ""  # the date buckets: one of INTERVALS, or "" to follow the span
     group: int | None = None  # one quote statement
     sort: str = "relevance"
     page: int = 1
@@ -82,11 +89,15 @@ class SearchParams:
     def query_items(self) -> list[tuple[str, str]]:
         """The parameters as a query string carries them, defaults left out."""
         items = [("q", self.q)] if self.q else []
+        if self.queries:
+            named = max((n for n, label in enumerate(self.labels, 1) if label), default=0)  # labels pair by position
+            for n, query in enumerate(self.queries):
+                items += [("q", query)] + ([("label", self.labels[n])] if n < named else [])
         for item in FACETS:
             items += [(item.name, value) for value in getattr(self, item.attribute)]
         scalars = [
             ("from", self.date_from.isoformat() if self.date_from else ""), ("to", self.date_to.isoformat() if self.date_to else ""),
-            ("undated", self.undated), ("group", str(self.group) if self.group is not None else ""),
+            ("undated", self.undated), ("interval", self.interval), ("group", str(self.group) if self.group is not None else ""),
             ("sort", self.sort if self.sort != self.default_sort else ""),
             ("page_size", str(self.page_size) if self.page_size != self.default_page_size else ""),
             ("entity_limit", str(self.entity_limit) if self.entity_limit != ENTITY_LIMIT else ""),
@@ -94,9 +105,13 @@ class SearchParams:
         ]
         return items + [(name, value) for name, value in scalars if value]
 
+    def query_string(self, *, page: int = 1) -> str:
+        """The parameters as a query string, without the '?' (for links to other views of the same search)."""
+        return urlencode(self.query_items() + ([("page", str(page))] if page > 1 else []))
+
     def url(self, *, page: int = 1, path: str = "") -> str:
-        items = self.query_items() + ([("page", str(page))] if page > 1 else [])
-        return (path or reverse(self.spec.url_name if self.spec else "search")) + ("?" + urlencode(items) if items else "")
+        query = self.query_string(page=page)
+        return (path or reverse(self.spec.url_name if self.spec else "search")) + ("?" + query if query else "")
 
     def toggled(self, facet: str, value: str) -> SearchParams:
         """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
@@ -178,28 +193,53 @@ def _choice(data: Mapping, name: str, choices: tuple[str, ...], default: str) ->
 
 
 def _values(data: Mapping, name: str, choices: tuple[str, ...] | None) -> tuple[str, ...]:
-    raw = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if data.get(name) else [])
-    if len(raw) > MAX_VALUES:
-        raise ParameterError(f"'{name}' was given {len(raw)} times; at most {MAX_VALUES} values are taken")
-    values = tuple(dict.fromkeys(v.strip().lower() for v in raw if v and v.strip()))
+    values = tuple(dict.fromkeys(value.lower() for value in _list(data, name) if value))
     if choices is not None and (unknown := [v for v in values if v not in choices]):
         raise ParameterError(f"'{name}' must be one of {', '.join(choices)} (got {unknown[0][:40]!r})")
     return values
 
 
+def _queries(data: Mapping, *, most: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A comparison's queries and their labels, paired in order; a blank query (an empty form row) is left
+    out with its label."""
+    queries, labels = _list(data, "q"), _list(data, "label")
+    if len(labels) > len(queries):
+        raise ParameterError(f"'label' was given {len(labels)} times for {len(queries)} 'q'; give one label per query, in the same order")
+    pairs = [(q, labels[n] if n < len(labels) else "") for n, q in enumerate(queries) if q]
+    if len(pairs) > most:
+        raise ParameterError(f"'q' was given {len(pairs)} queries; at most {most} are compared")
+    for n, (q, label) in enumerate(pairs, 1):
+        if len(q) > MAX_QUERY_CHARS:
+            raise ParameterError(f"'q' number {n} is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,} are taken")
+        if len(label) > MAX_LABEL_CHARS:
+            raise ParameterError(f"'label' number {n} is {len(label):,} characters long; at most {MAX_LABEL_CHARS} are taken")
+    return tuple(q for q, _ in pairs), tuple(label for _, label in pairs)
+
+
+def _list(data: Mapping, name: str) -> list[str]:
+    raw = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if name in data else [])
+    if len(raw) > MAX_VALUES:
+        raise ParameterError(f"'{name}' was given {len(raw)} times; at most {MAX_VALUES} values are taken")
+    return [(value or "").strip() for value in raw]
+
+
 def params_parse(data: Mapping, *, spec: PageSpec) -> SearchParams:
     """The parameters `spec`'s page takes, from a query string (a QueryDict or a plain mapping)."""
     takes = spec.accepts.__contains__
-    q = _text(data, "q") if takes("q") else ""
+    queries, labels = _queries(data, most=spec.queries) if spec.queries > 1 else ((), ())
+    q = _text(data, "q") if takes("q") and spec.queries == 1 else ""
     if len(q) > MAX_QUERY_CHARS:
         raise ParameterError(f"'q' is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,} are taken")
     group = _int(data, "group", 0, low=1, high=2**62) if takes("group") and _text(data, "group") else None
     params = SearchParams(
         q=q,
+        queries=queries,
+        labels=labels,
         **{item.attribute: _values(data, item.name, item.choices) for item in FACETS if takes(item.name)},
         date_from=_date(data, "from") if takes("from") else None,
         date_to=_date(data, "to") if takes("to") else None,
         undated=_choice(data, "undated", UNDATED_CHOICES, "") if takes("undated") else "",
+        interval=_choice(data, "interval", ("", *INTERVALS), "") if takes("interval") else "",
         group=group,
         sort=_choice(data, "sort", spec.sorts, spec.sorts[0]),
         page=_int(data, "page", 1, low=1, high=100_000),

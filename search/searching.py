@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
+from whoosh.searching import Searcher
 
 from archive.models import Article
 from archive.selectors import slugs_followed
@@ -51,8 +54,8 @@ __all__ = ["COUNTS", "MAX_PAGE_SIZE", "PAGE_SIZE", "ParameterError", "SearchPara
 
 SEARCH = PageSpec(
     url_name="search",
-    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "sort", "page", "page_size", "entity_limit",
-                       "chart", "collapse", "count"}),
+    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "interval", "sort", "page", "page_size",
+                       "entity_limit", "chart", "collapse", "count"}),
 )
 
 
@@ -270,20 +273,47 @@ def _facets(params: SearchParams, columns: FacetColumns, matched: np.ndarray, *,
     }
     days = columns.doc_day[columns.earliest_per_group(matched) if groups else matched]
     dated = days[days != columns.no_day]
-    buckets = Buckets.spanning(dated) if len(dated) else None
+    buckets = Buckets.spanning(dated, size=params.interval) if len(dated) else None
     facet_lists["date"] = date_facet(dated, buckets, undated=len(days) - len(dated), params=params, toggle_range=toggle_range)
     return facet_lists, buckets, dated
+
+
+@contextmanager
+def listing_open(params: SearchParams) -> Iterator[tuple[Searcher, SearchParams, wq.Query, Listing]]:
+    """A search's listing with the searcher its document numbers belong to (and the parameters and query
+    with merged slugs followed), within the search's time budget."""
+    params, query, _ = slugs_follow(params, query_parse(params.q))
+    with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
+        yield searcher, params, query, listing_build(searcher, params, query)
 
 
 def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], frozenset[str]]:
     """What an export of this search holds: the counts (as the page shows them), every listed result's id in
     the page's order (one per copy group when collapsed), and the matched terms for snippets."""
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
-    params, query, _ = slugs_follow(params, query_parse(params.q))
-    with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
-        listing = listing_build(searcher, params, query)
+    with listing_open(params) as (searcher, params, query, listing):
         docs = listing_order(searcher, params, query, listing, limit=None)
         return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.terms
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The articles a search matches now, measured against a watermark: what saved searches and alerts count."""
+
+    total: int  # matching articles
+    new: list[int]  # the ids of those above the watermark (imported after it), ascending
+    newest: int  # the highest article id the index holds: the watermark of this look
+
+
+def matches_since(params: SearchParams, *, since: int) -> Matches:
+    """Every article the search matches (all copies, whether or not it collapses them) and which of them
+    have ids above `since`. Ids only grow, so an article imported after a look has a higher id than any
+    the index held then; the watermark is read from the same index as the matches, so an article already
+    committed but not yet indexed is never passed over."""
+    with listing_open(params) as (_, _, _, listing):
+        ids = listing.columns.doc_id[listing.matched]
+        newest = int(listing.columns.doc_id.max()) if listing.columns.size else 0
+    return Matches(total=len(ids), new=sorted(int(pk) for pk in ids[ids > since]), newest=max(newest, since))
 
 
 def export_meta(params: SearchParams, *, outcome: SearchOutcome, rows: int) -> dict:
