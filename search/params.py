@@ -217,7 +217,12 @@ def _queries(data: Mapping, *, most: int) -> tuple[tuple[str, ...], tuple[str, .
 
 
 def _list(data: Mapping, name: str) -> list[str]:
-    raw = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if name in data else [])
+    """Every value of a repeatable parameter (a QueryDict's list, or a plain mapping's value or list)."""
+    if hasattr(data, "getlist"):
+        raw = data.getlist(name)
+    else:
+        value = data.get(name)
+        raw = list(value) if isinstance(value, list | tuple) else [value] if value is not None else []
     if len(raw) > MAX_VALUES:
         raise ParameterError(f"'{name}' was given {len(raw)} times; at most {MAX_VALUES} values are taken")
     return [(value or "").strip() for value in raw]

@@ -3,7 +3,7 @@ panels. One implementation each, used by the search, entity, outlet and quote pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .facets import UNDATED, FacetValue
 from .fields import FACETS
@@ -12,11 +12,20 @@ from .params import Pagination, SearchParams
 FACET_SHOWN = 8
 
 
+SERIES_MOST = 6  # series one chart tells apart: the colours of `.series-N` in archive.css (Okabe and Ito's)
+MAX_DRAWN = 1000  # periods a chart draws; beyond that bars are slivers, and the page says to choose a longer interval
+BAR = 10  # the width a bar takes in the drawing (9 and a gap); a period of several series leaves a gap of 5 after its bars
+OUTLET_SHARE = "share of each outlet's own output"
+
+
 @dataclass(frozen=True)
 class Bar:
     value: FacetValue
     height: float  # percent of the chart's height
     shown: str  # what the bar says: a count, or a share
+    x: float = 0.5
+    series: int = 0  # which series it belongs to (its colour)
+    name: str = ""  # the series' name, said with the bar when there are several
 
     @property
     def top(self) -> float:
@@ -24,31 +33,77 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class ChartSeries:
+    """One series: a date facet's values (its `_undated` value is counted beside the chart, not in it) and,
+    to draw shares instead of counts, each bucket's share."""
+
+    values: list[FacetValue]
+    shares: list[float] | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Chart:
-    """A server-drawn bar chart of a date facet; undated articles are counted beside it, not in it."""
+    """A server-drawn bar chart of one or more date facets over the same buckets, a bar per bucket and
+    series, all on one scale; undated articles are counted beside it, not in it."""
 
     bars: list[Bar]
     bucket: str
     undated: int
+    periods: int
+    first: str = ""  # the first and last bucket's labels, under the chart
+    last: str = ""
+    peak: str = ""  # what the top of the chart stands for
     undated_url: str = ""  # the search of the undated articles alone
     share: bool = False
+    share_of: str = OUTLET_SHARE
+    names: tuple[str, ...] = ()  # the series' names in colour order, for the legend, when there are several
+
+    @property
+    def slot(self) -> int:
+        return BAR if len(self.names) < 2 else BAR * len(self.names) + 5
 
     @property
     def width(self) -> int:
-        return max(10 * len(self.bars), 240)  # a few bars stay bar-shaped
+        return max(self.slot * self.periods, 240)  # a few bars stay bar-shaped
+
+    @property
+    def too_many(self) -> bool:
+        return self.periods > MAX_DRAWN
+
+    @property
+    def most_drawn(self) -> int:
+        return MAX_DRAWN
 
 
-def chart_build(values: list[FacetValue], *, bucket: str, shares: list[float] | None = None) -> Chart:
-    """Bars of raw counts, or of each bucket's share of the outlets' own output."""
-    dated = [value for value in values if value.value != UNDATED]
-    undated = next((value for value in values if value.value == UNDATED), None)
-    heights = shares or [value.count for value in dated]
-    peak = max(heights, default=0) or 1
+def share_shown(share: float) -> str:
+    """A share as the chart and its table say it: a percentage with a decimal (two under one percent)."""
+    return f"{share:.1%}" if share >= 0.01 or not share else f"{share:.2%}"
+
+
+def chart_build(*series: ChartSeries, bucket: str, share_of: str = OUTLET_SHARE) -> Chart:
+    """Bars of raw counts, or of shares when every series has them, each series in its colour; the
+    series' buckets are the same (their values in the same order)."""
+    if len(series) > SERIES_MOST:
+        raise ValueError(f"a chart tells {SERIES_MOST} series apart, not {len(series)}")
+    share = all(item.shares is not None for item in series)
+    dated = [[value for value in item.values if value.value != UNDATED] for item in series]
+    heights = [item.shares if share else [value.count for value in values] for item, values in zip(series, dated)]
+    peak = max((height for column in heights for height in column), default=0)
+    periods = max((len(values) for values in dated), default=0)
+    chart = Chart(bars=[], bucket=bucket, undated=0, periods=periods, share=share, share_of=share_of,
+                  names=tuple(item.name for item in series) if len(series) > 1 else ())
     bars = [
-        Bar(value=value, height=max(round(100 * height / peak, 1), 1.0 if height else 0.0), shown=f"{height:.1%}" if shares else str(value.count))
-        for value, height in zip(dated, heights)
-    ]
-    return Chart(bars=bars, bucket=bucket, undated=undated.count if undated else 0, undated_url=undated.toggle_url if undated else "", share=bool(shares))
+        Bar(value=value, height=max(round(100 * height / (peak or 1), 1), 1.0 if height else 0.0), shown=share_shown(height) if share else str(value.count),
+            x=period * chart.slot + number * BAR + 0.5, series=number, name=chart.names[number] if chart.names else "")
+        for number, (values, column) in enumerate(zip(dated, heights))
+        for period, (value, height) in enumerate(zip(values, column))
+    ] if not chart.too_many else []
+    undated = next((value for value in series[0].values if value.value == UNDATED), None) if len(series) == 1 else None
+    return replace(
+        chart, bars=sorted(bars, key=lambda bar: bar.x), first=dated[0][0].label if periods else "", last=dated[0][-1].label if periods else "",
+        peak=share_shown(peak) if share else f"{peak:,}", undated=undated.count if undated else 0, undated_url=undated.toggle_url if undated else "",
+    )
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,26 @@ from archive.serializers import (
     articles_for_export,
 )
 
+from .compare import (
+    CSV_FIELDS,
+    MAX_QUERIES,
+    SHARE_OF,
+    compare_params,
+    comparison_from,
+    comparison_json,
+    comparison_rows,
+    comparison_run,
+    comparison_table,
+    filter_chips,
+    form_rows,
+)
 from .engine import IndexUnavailable
 from .exports import FORMATS, export_lines, rows_for
 from .forms import SearchForm
 from .health import index_check, index_check_cached
 from .highlight import snippet_html
-from .params import ParameterError, SearchParams
-from .presentation import chart_build, chips, facet_panels, page_links
+from .params import CHARTS, INTERVALS, ParameterError, SearchParams
+from .presentation import ChartSeries, chart_build, chips, facet_panels, page_links
 from .query import QuerySyntaxError, QueryTimeout
 from .quotes import (
     QUOTE_EXPORT_FIELDS,
@@ -93,14 +106,71 @@ def search_page(request: HttpRequest) -> HttpResponse:
         params = outcome.params
         context.update(
             links=page_links(params, outcome.pagination), panels=facet_panels(outcome.facets), chips=chips(outcome.facets),
-            chart=chart_build(outcome.facets["date"], bucket=outcome.date_bucket, shares=outcome.shares if params.chart == "share" else None),
+            chart=chart_build(ChartSeries(outcome.facets["date"], shares=outcome.shares if params.chart == "share" else None), bucket=outcome.date_bucket),
             chart_urls={mode: params.changed(chart=mode, page=params.page).url(page=params.page) for mode in ("count", "share")},
-            export_query=params.url(path="?").removeprefix("?"),
+            export_query=params.query_string(),
             dates_cleared_url=params.changed(date_from=None, date_to=None, undated="").url() if params.date_from or params.date_to or params.undated else "",
             include_undated_url=params.changed(undated="include").url() if outcome.undated_excluded else "",
             emptied=emptied_by(params) if not outcome.total else [],
+            compare_url=comparison_from(params).url(),
         )
     return render(request, "search/search.html", context, status=status)
+
+
+# -- the comparison -------------------------------------------------------------------------------------
+
+def compare_page(request: HttpRequest) -> HttpResponse:
+    """Several queries side by side; without any, the form alone."""
+    error, status, comparison, params, data = "", 200, None, None, QueryDict()
+    try:
+        data = query_data(request)
+        params = compare_params(data)
+        comparison = comparison_run(params) if params.queries else None
+    except PROBLEMS as problem:
+        error, status = str(problem), 400
+    except IndexUnavailable:
+        error, status = index_check().message, 503
+    except QueryTimeout as problem:
+        error, status = str(problem), 503
+    context = {
+        "rows": form_rows(data.getlist("q"), data.getlist("label")), "params": params, "comparison": comparison, "error": error,
+        "intervals": INTERVALS, "most": MAX_QUERIES, "interval": data.get("interval", ""), "date_from": data.get("from", ""), "date_to": data.get("to", ""),
+        "hidden": [(name, value) for name, value in params.query_items() if name not in {"q", "label", "from", "to", "interval"}] if params else [],
+    }
+    if comparison:
+        series = [ChartSeries(item.periods, shares=item.shares if params.chart == "share" else None, name=item.label) for item in comparison.queries]
+        context.update(
+            chart=chart_build(*series, bucket=comparison.interval, share_of=SHARE_OF), table=comparison_table(comparison),
+            chart_urls={mode: params.changed(chart=mode).url() for mode in CHARTS}, chips=filter_chips(params),
+            export_query=params.query_string(), share_of=SHARE_OF, interval_urls={choice: params.changed(interval=choice).url() for choice in INTERVALS},
+            dates_cleared_url=params.changed(date_from=None, date_to=None, undated="").url() if params.date_from or params.date_to or params.undated else "",
+            overlap=[(item, list(zip(comparison.queries, row))) for item, row in zip(comparison.queries, comparison.overlap)],
+        )
+    return render(request, "search/compare.html", context, status=status)
+
+
+def _compared(request: HttpRequest):
+    """The comparison the request asks for, or the JSON error answer."""
+    try:
+        return comparison_run(compare_params(query_data(request))), None
+    except PROBLEMS as problem:
+        return None, _bad_request(problem)
+    except (IndexUnavailable, QueryTimeout) as problem:
+        return None, _unavailable(problem)
+
+
+def api_compare(request: HttpRequest) -> JsonResponse:
+    comparison, failure = _compared(request)
+    return failure or JsonResponse(comparison_json(comparison, absolute=request.build_absolute_uri))
+
+
+def compare_csv(request: HttpRequest) -> HttpResponse:
+    comparison, failure = _compared(request)
+    if failure:
+        return failure
+    lines = export_lines(iter(comparison_rows(comparison)), format="csv", fields=CSV_FIELDS)
+    headers = {"X-Archive-Interval": comparison.interval, "X-Archive-Queries": str(len(comparison.queries))}
+    return _streamed(lines, format="csv", name="archive-compare", headers=headers)
 
 
 def hit_json(hit, *, request: HttpRequest) -> dict:
@@ -224,7 +294,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     itself = {entity.name.casefold(), *(alias.casefold() for alias in aliases)}
     context = {
         "entity": entity, "outcome": outcome, "aliases": aliases,
-        "chart": chart_build(outcome.facets["date"], bucket=outcome.date_bucket),
+        "chart": chart_build(ChartSeries(outcome.facets["date"]), bucket=outcome.date_bucket),
         "outlets": outcome.facets["outlet"][:15],
         "cooccurring": [value for value in outcome.facets["entity"] if value.value != entity.slug and value.label.casefold() not in itself][:15],
     }
@@ -237,7 +307,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if outlet is None:
         return _former(request, FormerSlug.Kind.OUTLET, slug)
     outcome = _profile(SearchParams(outlets=(outlet.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
-    context = {"outlet": outlet, "outcome": outcome, "chart": chart_build(outcome.facets["date"], bucket=outcome.date_bucket), "top_entities": outcome.facets["entity"]}
+    context = {"outlet": outlet, "outcome": outcome, "chart": chart_build(ChartSeries(outcome.facets["date"]), bucket=outcome.date_bucket), "top_entities": outcome.facets["entity"]}
     return render(request, "search/outlet_detail.html", context)
 
 
@@ -250,7 +320,7 @@ def quote_search(request: HttpRequest) -> HttpResponse:
         return render(request, "search/quote_search.html", {"error": str(problem)}, status=400)
     context = {"found": found, "links": page_links(found.params, found.pagination), "speakers": found.speakers,
                "chips": [value for value in found.speakers if value.selected],
-               "export_query": found.params.url(path="?").removeprefix("?")}
+               "export_query": found.params.query_string()}
     return render(request, "search/quote_search.html", context)
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
+import re
 
 import pytest
 
@@ -33,6 +35,15 @@ def test_csv_export_has_headers_and_a_plain_header_row(seeds, client):
     assert rows[0][0] == "id" and rows[0][-1] == "snippet"
     assert len(rows) == 2
     assert "Dmitry Peskov" in rows[1][rows[0].index("entities")].split("; ")
+
+
+def test_the_pages_link_their_exports_to_the_same_search(seeds, client):
+    page = client.get("/", {"q": "Peskov", "sort": "newest"}).content.decode()
+    link = html.unescape(re.search(r'href="([^"]+)" data-testid="export-csv"', page).group(1))
+    assert link == "/export.csv?q=Peskov&sort=newest"
+    assert len(list(csv.reader(io.StringIO(b"".join(client.get(link).streaming_content).decode())))) == 2
+    quotes = client.get("/quotes/", {"q": "cooperation"}).content.decode()
+    assert 'href="/quotes/export.csv?q=cooperation"' in quotes
 
 
 def test_export_leaves_out_hidden_articles(seeds, client):
