@@ -25,7 +25,15 @@ from whoosh import query as wq
 
 from .docsets import query_docs
 from .engine import searcher_open
-from .facets import Buckets, FacetColumns, FacetValue, attention_share, bucket_label, bucket_next, facet_values
+from .facets import (
+    Buckets,
+    FacetColumns,
+    FacetValue,
+    attention_share,
+    bucket_label,
+    bucket_next,
+    facet_values,
+)
 from .fields import INDEXED, NO_VALUE, facet_named
 from .params import PageSpec, ParameterError, SearchParams, params_parse
 from .presentation import share_shown
@@ -37,7 +45,18 @@ FORM_ROWS = 3  # query rows the form offers at least (one more than given, up to
 SHARE_OF = "share of all articles the filters keep in the period"
 COMPARE = PageSpec(
     url_name="compare",
-    accepts=frozenset({*(facet.name for facet in INDEXED), "from", "to", "undated", "interval", "chart", "count", "entity_limit"}),
+    accepts=frozenset(
+        {
+            *(facet.name for facet in INDEXED),
+            "from",
+            "to",
+            "undated",
+            "interval",
+            "chart",
+            "count",
+            "entity_limit",
+        }
+    ),
     queries=MAX_QUERIES,
 )
 OUTLET, ENTITY = facet_named("outlet"), facet_named("entity")
@@ -118,15 +137,31 @@ def comparison_run(params: SearchParams) -> Comparison:
         baseline = query_docs(searcher, parsed[0][0].filters() or wq.Every())  # the filters alone: the period's output
     matches = [listing.matched for listing in listings]
     dated = [_dated(columns, matched) for matched in matches]
-    buckets = Buckets.spanning(np.concatenate(dated), size=params.interval) if any(len(days) for days in dated) else None
+    buckets = (
+        Buckets.spanning(np.concatenate(dated), size=params.interval) if any(len(days) for days in dated) else None
+    )
     output = _histogram(_dated(columns, baseline), buckets)
     compared = [
-        _compared(params, number, search, followed, columns=columns, matched=matched, buckets=buckets, output=output, baseline=baseline)
+        _compared(
+            params,
+            number,
+            search,
+            followed,
+            columns=columns,
+            matched=matched,
+            buckets=buckets,
+            output=output,
+            baseline=baseline,
+        )
         for number, ((search, _, followed), matched) in enumerate(zip(parsed, matches))
     ]
     return Comparison(
-        params=params, interval=buckets.size if buckets else params.interval or "day", periods=buckets.starts if buckets else [],
-        output=output, queries=compared, overlap=[[len(np.intersect1d(a, b, assume_unique=True)) for b in matches] for a in matches],
+        params=params,
+        interval=buckets.size if buckets else params.interval or "day",
+        periods=buckets.starts if buckets else [],
+        output=output,
+        queries=compared,
+        overlap=[[len(np.intersect1d(a, b, assume_unique=True)) for b in matches] for a in matches],
         took_ms=(time.perf_counter() - started) * 1000,
     )
 
@@ -140,8 +175,18 @@ def _histogram(days: np.ndarray, buckets: Buckets | None) -> list[int]:
     return [int(count) for count in np.histogram(days, bins=buckets.edges)[0]] if buckets else []
 
 
-def _compared(params: SearchParams, number: int, search: SearchParams, followed: list[Followed], *, columns: FacetColumns,
-              matched: np.ndarray, buckets: Buckets | None, output: list[int], baseline: np.ndarray) -> Compared:
+def _compared(
+    params: SearchParams,
+    number: int,
+    search: SearchParams,
+    followed: list[Followed],
+    *,
+    columns: FacetColumns,
+    matched: np.ndarray,
+    buckets: Buckets | None,
+    output: list[int],
+    baseline: np.ndarray,
+) -> Compared:
     compare_path, search_path = reverse("compare"), reverse("search")
     earliest = columns.earliest_per_group(matched)
     days, group_days = _dated(columns, matched), _dated(columns, earliest)
@@ -153,26 +198,53 @@ def _compared(params: SearchParams, number: int, search: SearchParams, followed:
         return params.toggled(facet, value).url(path=compare_path)
 
     def lists(facet) -> list[FacetValue]:
-        return facet_values(facet, columns.counts(facet, mask, groups=groups), selected=getattr(search, facet.attribute), toggle=toggle,
-                            limit=params.entity_limit)
+        return facet_values(
+            facet,
+            columns.counts(facet, mask, groups=groups),
+            selected=getattr(search, facet.attribute),
+            toggle=toggle,
+            limit=params.entity_limit,
+        )
 
     periods = []
     for start, count in zip(buckets.starts if buckets else [], group_counts if groups else counts):
         end = bucket_next(start, buckets.size) - dt.timedelta(days=1)
         url = search.changed(date_from=start, date_to=end, undated="").url(path=search_path)
-        periods.append(FacetValue(value=start.isoformat(), label=bucket_label(start, buckets.size), count=count, toggle_url=url))
+        periods.append(
+            FacetValue(value=start.isoformat(), label=bucket_label(start, buckets.size), count=count, toggle_url=url)
+        )
     return Compared(
-        label=query_label(params, number), search=search, articles=len(matched), groups=columns.group_count(matched),
-        undated=len(matched) - len(days), undated_groups=len(earliest) - len(group_days), counts=counts, group_counts=group_counts,
+        label=query_label(params, number),
+        search=search,
+        articles=len(matched),
+        groups=columns.group_count(matched),
+        undated=len(matched) - len(days),
+        undated_groups=len(earliest) - len(group_days),
+        counts=counts,
+        group_counts=group_counts,
         shares=[count / total if total else 0.0 for count, total in zip(counts, output)],
         outlet_shares=attention_share(columns, buckets, matched=matched, baseline=baseline) if buckets else [],
-        outlets=lists(OUTLET), entities=lists(ENTITY), periods=periods, followed=followed,
+        outlets=lists(OUTLET),
+        entities=lists(ENTITY),
+        periods=periods,
+        followed=followed,
     )
 
 
 # -- what the page, the API and the CSV make of it ------------------------------------------------------
 
-CSV_FIELDS = ["query_number", "label", "query", "period", "period_label", "articles", "groups", "output", "share", "outlet_share"]
+CSV_FIELDS = [
+    "query_number",
+    "label",
+    "query",
+    "period",
+    "period_label",
+    "articles",
+    "groups",
+    "output",
+    "share",
+    "outlet_share",
+]
 
 
 def comparison_rows(comparison: Comparison) -> list[dict]:
@@ -183,11 +255,28 @@ def comparison_rows(comparison: Comparison) -> list[dict]:
     for number, item in enumerate(comparison.queries, 1):
         head = {"query_number": number, "label": item.label, "query": item.search.q}
         for period, start in enumerate(comparison.periods):
-            rows.append({**head, "period": start.isoformat(), "period_label": labels[period], "articles": item.counts[period],
-                         "groups": item.group_counts[period], "output": comparison.output[period], "share": round(item.shares[period], 6),
-                         "outlet_share": round(item.outlet_shares[period], 6)})
+            rows.append(
+                {
+                    **head,
+                    "period": start.isoformat(),
+                    "period_label": labels[period],
+                    "articles": item.counts[period],
+                    "groups": item.group_counts[period],
+                    "output": comparison.output[period],
+                    "share": round(item.shares[period], 6),
+                    "outlet_share": round(item.outlet_shares[period], 6),
+                }
+            )
         if item.undated:
-            rows.append({**head, "period": "_undated", "period_label": "Undated", "articles": item.undated, "groups": item.undated_groups})
+            rows.append(
+                {
+                    **head,
+                    "period": "_undated",
+                    "period_label": "Undated",
+                    "articles": item.undated,
+                    "groups": item.undated_groups,
+                }
+            )
     return rows
 
 
@@ -199,13 +288,26 @@ def comparison_json(comparison: Comparison, *, absolute) -> dict:
         "count": "groups" if comparison.params.counts_groups else "articles",
         "share_of": SHARE_OF,
         "filters": comparison.params.filters_given(),
-        "periods": [{"value": start.isoformat(), "label": labels[n], "output": comparison.output[n]} for n, start in enumerate(comparison.periods)],
+        "periods": [
+            {"value": start.isoformat(), "label": labels[n], "output": comparison.output[n]}
+            for n, start in enumerate(comparison.periods)
+        ],
         "queries": [
             {
-                "q": item.search.q, "label": item.label, "articles": item.articles, "groups": item.groups,
-                "undated": item.undated, "undated_groups": item.undated_groups,
-                "search_url": absolute(item.search_url), "api_url": absolute(item.search.url(path=reverse("api_search"))),
-                "series": {"articles": item.counts, "groups": item.group_counts, "share": item.shares, "outlet_share": item.outlet_shares},
+                "q": item.search.q,
+                "label": item.label,
+                "articles": item.articles,
+                "groups": item.groups,
+                "undated": item.undated,
+                "undated_groups": item.undated_groups,
+                "search_url": absolute(item.search_url),
+                "api_url": absolute(item.search.url(path=reverse("api_search"))),
+                "series": {
+                    "articles": item.counts,
+                    "groups": item.group_counts,
+                    "share": item.shares,
+                    "outlet_share": item.outlet_shares,
+                },
                 "outlets": [value.as_json() for value in item.outlets],
                 "entities": [value.as_json() for value in item.entities],
                 "followed": [value.as_json() for value in item.followed],
@@ -228,8 +330,14 @@ def comparison_table(comparison: Comparison) -> list[TableRow]:
     """The chart's numbers as a table, a row per period: the output, then each query's count and share."""
     groups = comparison.params.counts_groups
     return [
-        TableRow(label=label, output=comparison.output[n],
-                 cells=[((item.group_counts if groups else item.counts)[n], share_shown(item.shares[n])) for item in comparison.queries])
+        TableRow(
+            label=label,
+            output=comparison.output[n],
+            cells=[
+                ((item.group_counts if groups else item.counts)[n], share_shown(item.shares[n]))
+                for item in comparison.queries
+            ],
+        )
         for n, label in enumerate(comparison.period_labels())
     ]
 
@@ -246,13 +354,25 @@ def form_rows(queries: list[str], labels: list[str]) -> list[FormRow]:
     `FORM_ROWS` and at most `MAX_QUERIES` in all."""
     given = [(q, labels[n] if n < len(labels) else "") for n, q in enumerate(queries[:MAX_QUERIES])]
     shown = min(MAX_QUERIES, max(FORM_ROWS, len(given) + 1))
-    return [FormRow(number=n + 1, q=given[n][0] if n < len(given) else "", label=given[n][1] if n < len(given) else "") for n in range(shown)]
+    return [
+        FormRow(number=n + 1, q=given[n][0] if n < len(given) else "", label=given[n][1] if n < len(given) else "")
+        for n in range(shown)
+    ]
 
 
 def comparison_from(search: SearchParams) -> SearchParams:
     """A comparison that starts from a search: its query and filters, ready for more queries."""
-    return replace(search, q="", queries=(search.q,) if search.q else (), labels=("",) if search.q else (), sort="relevance", page=1,
-                   page_size=COMPARE.page_size, collapse=False, spec=COMPARE)
+    return replace(
+        search,
+        q="",
+        queries=(search.q,) if search.q else (),
+        labels=("",) if search.q else (),
+        sort="relevance",
+        page=1,
+        page_size=COMPARE.page_size,
+        collapse=False,
+        spec=COMPARE,
+    )
 
 
 def filter_chips(params: SearchParams) -> list[FacetValue]:
@@ -260,7 +380,18 @@ def filter_chips(params: SearchParams) -> list[FacetValue]:
     chips = []
     for facet in INDEXED:
         if chosen := getattr(params, facet.attribute):
-            labels = {**facet.label([value for value in chosen if value != NO_VALUE]), NO_VALUE: (facet.none_label, None)}
-            chips += [FacetValue(value=value, label=labels.get(value, (value, None))[0], count=0, selected=True,
-                                 toggle_url=params.toggled(facet.name, value).url()) for value in chosen]
+            labels = {
+                **facet.label([value for value in chosen if value != NO_VALUE]),
+                NO_VALUE: (facet.none_label, None),
+            }
+            chips += [
+                FacetValue(
+                    value=value,
+                    label=labels.get(value, (value, None))[0],
+                    count=0,
+                    selected=True,
+                    toggle_url=params.toggled(facet.name, value).url(),
+                )
+                for value in chosen
+            ]
     return chips

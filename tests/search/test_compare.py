@@ -38,7 +38,12 @@ def export_ids(client, **params) -> set[int]:
 def coverage(committed_db) -> dict:
     """Two outlets over five months of 2022, some undated articles, and one copy group of three."""
     coast, inland = OutletFactory(name="Coast Herald"), OutletFactory(name="Inland Times")
-    bodies = ["The harbour council met.", "The council passed the budget.", "The harbour flooded again.", "Nothing of note happened."]
+    bodies = [
+        "The harbour council met.",
+        "The council passed the budget.",
+        "The harbour flooded again.",
+        "Nothing of note happened.",
+    ]
     articles = []
     for n in range(40):
         published = dt.date(2022, 1, 3) + dt.timedelta(days=4 * n) if n % 7 else None
@@ -51,22 +56,49 @@ def coverage(committed_db) -> dict:
 
 
 def test_every_number_equals_the_separate_searches(coverage, client):
-    for filters in ({}, {"outlet": "coast-herald"}, {"from": "2022-02-01", "to": "2022-04-30"}, {"interval": "month"}, {"count": "groups"}):
+    for filters in (
+        {},
+        {"outlet": "coast-herald"},
+        {"from": "2022-02-01", "to": "2022-04-30"},
+        {"interval": "month"},
+        {"count": "groups"},
+    ):
         answer = compare(client, q=QUERIES, entity_limit="50", **filters)
         interval = answer["interval"]
         assert [query["q"] for query in answer["queries"]] == QUERIES
-        assert any(item["groups"] < item["articles"] for item in answer["queries"]) or "outlet" in filters or "from" in filters
+        assert (
+            any(item["groups"] < item["articles"] for item in answer["queries"])
+            or "outlet" in filters
+            or "from" in filters
+        )
         for item in answer["queries"]:
-            shared = {"q": item["q"], "entity_limit": "50", "interval": interval, **{k: v for k, v in filters.items() if k not in ("interval", "count")}}
-            articles, groups = search(client, **shared, count="articles"), search(client, **shared, count="groups")
+            shared = {
+                "q": item["q"],
+                "entity_limit": "50",
+                "interval": interval,
+                **{k: v for k, v in filters.items() if k not in ("interval", "count")},
+            }
+            articles, groups = (
+                search(client, **shared, count="articles"),
+                search(client, **shared, count="groups"),
+            )
             assert (item["articles"], item["groups"]) == (articles["total"], groups["total"])
             alone = groups if filters.get("count") == "groups" else articles
-            assert [(v["value"], v["label"], v["count"]) for v in item["outlets"]] == [(v["value"], v["label"], v["count"]) for v in alone["facets"]["outlet"]]
-            assert [(v["value"], v["count"]) for v in item["entities"]] == [(v["value"], v["count"]) for v in alone["facets"]["entity"]]
-            for source, series in ((articles, item["series"]["articles"]), (groups, item["series"]["groups"])):
+            assert [(v["value"], v["label"], v["count"]) for v in item["outlets"]] == [
+                (v["value"], v["label"], v["count"]) for v in alone["facets"]["outlet"]
+            ]
+            assert [(v["value"], v["count"]) for v in item["entities"]] == [
+                (v["value"], v["count"]) for v in alone["facets"]["entity"]
+            ]
+            for source, series in (
+                (articles, item["series"]["articles"]),
+                (groups, item["series"]["groups"]),
+            ):
                 by_period = {value["value"]: value["count"] for value in source["facets"]["date"]}
                 undated = by_period.pop("_undated", 0)
-                assert dict(zip([p["value"] for p in answer["periods"]], series)) == {p["value"]: by_period.get(p["value"], 0) for p in answer["periods"]}
+                assert dict(zip([p["value"] for p in answer["periods"]], series)) == {
+                    p["value"]: by_period.get(p["value"], 0) for p in answer["periods"]
+                }
                 assert sum(series) + undated == source["total"]
             assert item["undated"] == articles["total"] - sum(item["series"]["articles"])
 
@@ -113,22 +145,33 @@ def test_the_interval_follows_the_span_unless_given(coverage, client):
 
 
 def test_labels_pair_with_queries_in_order(coverage, client):
-    answer = compare(client, q=["harbour", "", "council", "budget"], label=["Port", "ignored with its blank query", "", "Money"])
-    assert [(item["q"], item["label"]) for item in answer["queries"]] == [("harbour", "Port"), ("council", "council"), ("budget", "Money")]
+    answer = compare(
+        client,
+        q=["harbour", "", "council", "budget"],
+        label=["Port", "ignored with its blank query", "", "Money"],
+    )
+    assert [(item["q"], item["label"]) for item in answer["queries"]] == [
+        ("harbour", "Port"),
+        ("council", "council"),
+        ("budget", "Money"),
+    ]
     page = client.get("/compare", {"q": ["harbour", "budget"], "label": ["Port"]}).content.decode()
     assert 'value="Port"' in page and "/api/compare?q=harbour&amp;label=Port&amp;q=budget" in page
 
 
-@pytest.mark.parametrize(("params", "named"), [
-    ({"q": [f"word{n}" for n in range(7)]}, "'q'"),
-    ({"q": "harbour", "interval": "fortnight"}, "'interval'"),
-    ({"q": "harbour", "from": "2022-02-30"}, "'from'"),
-    ({"q": "harbour", "entity_type": "planet"}, "'entity_type'"),
-    ({"q": "harbour", "entity_limit": "0"}, "'entity_limit'"),
-    ({"q": "harbour", "label": ["a", "b"]}, "'label'"),
-    ({"q": ["harbour", '"unclosed']}, "Query 2"),
-    ({}, "'q' is missing"),
-])
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"q": [f"word{n}" for n in range(7)]}, "'q'"),
+        ({"q": "harbour", "interval": "fortnight"}, "'interval'"),
+        ({"q": "harbour", "from": "2022-02-30"}, "'from'"),
+        ({"q": "harbour", "entity_type": "planet"}, "'entity_type'"),
+        ({"q": "harbour", "entity_limit": "0"}, "'entity_limit'"),
+        ({"q": "harbour", "label": ["a", "b"]}, "'label'"),
+        ({"q": ["harbour", '"unclosed']}, "Query 2"),
+        ({}, "'q' is missing"),
+    ],
+)
 def test_bad_requests_are_400s_naming_the_problem(coverage, client, params, named):
     for url in ("/api/compare", "/compare.csv"):
         response = client.get(url, params)
@@ -157,7 +200,7 @@ def test_the_page_draws_one_chart_with_a_series_per_query_and_a_table(coverage, 
     for series, item in enumerate(answer["queries"]):
         assert [int(count) for count, _, s in bars if int(s) == series] == item["series"]["articles"]
     assert html.count('data-testid="timeline"') == 1 and 'data-testid="chart-legend"' in html
-    table = html[html.index('id="compare-table"'):html.index("</table>", html.index('id="compare-table"'))]
+    table = html[html.index('id="compare-table"') : html.index("</table>", html.index('id="compare-table"'))]
     assert table.count("<tr>") == len(answer["periods"]) + 2  # two header rows
     for item in answer["queries"]:
         assert f'href="/?q={item["q"].replace(" ", "+")}' in html  # each query links to its own search
