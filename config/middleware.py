@@ -4,7 +4,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from archive.ratelimits import MACHINE
 
 
 class ContentSecurityPolicyMiddleware:
@@ -30,3 +32,9 @@ class RequireLoginMiddleware(LoginRequiredMiddleware):
         if not settings.ARCHIVE_REQUIRE_LOGIN:
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
+        """Pages redirect to the login page; the API and exports answer 401 with `{"error"}`."""
+        if request.path.startswith(MACHINE):
+            return JsonResponse({"error": "This archive is private: log in first (/accounts/login/)."}, status=401)
+        return super().handle_no_permission(request, view_func)

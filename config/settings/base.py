@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "archive",
     "search",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +138,30 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-LOGIN_URL = "admin:login"
+# Researchers' accounts (alerts app): Django's auth views under /accounts/.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "account"
+LOGOUT_REDIRECT_URL = "search"
+# How researchers get an account: "invite" (an editor invites them by email) or "open" (anyone signs up and
+# confirms their address by email; editors can still invite).
+ARCHIVE_SIGNUP = os.environ.get("ARCHIVE_SIGNUP", "invite").strip().lower()
+if ARCHIVE_SIGNUP not in {"invite", "open"}:
+    raise ImproperlyConfigured(f"ARCHIVE_SIGNUP must be 'invite' or 'open' (got {ARCHIVE_SIGNUP!r})")
+# The archive's address as readers reach it, for links in emails sent outside a request (send_alerts).
+ARCHIVE_BASE_URL = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email (alerts, invitations, sign-up confirmations, password resets): SMTP configured from the environment;
+# without EMAIL_HOST, development prints messages to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "News archive <archive@localhost>")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -171,5 +196,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"archive": {"handlers": ["console"], "level": "INFO"}, "search": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {name: {"handlers": ["console"], "level": "INFO"} for name in ("archive", "search", "alerts")},
 }

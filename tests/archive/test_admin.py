@@ -123,9 +123,14 @@ def test_anonymous_gets_the_login_page(client, committed_db):
 def test_require_login_setting(client, committed_db, settings):
     assert client.get("/").status_code == 200
     settings.ARCHIVE_REQUIRE_LOGIN = True
-    for url in ("/", "/api/search", "/export.csv"):
+    for url in ("/", "/compare", "/saved/"):
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next={url}"
+    for url in ("/api/search", "/export.csv", "/api/compare", "/compare.csv"):
+        response = client.get(url)
+        assert response.status_code == 401 and "log in" in response.json()["error"]
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/accounts/password_reset/").status_code == 200
 
 
 def test_import_files_from_admin(editor):
