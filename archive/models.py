@@ -98,7 +98,7 @@ class Article(models.Model):
 
     # Metadata fields an editor may correct; a corrected field is "curated" and extraction leaves it alone.
     # An editor's split of a copy group or story curates `copy_group` / `story` the same way.
-    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body", "copy_group", "story")
+    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body", "copy_group", "story", "wire")
 
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     copy_group = models.ForeignKey(
@@ -111,6 +111,7 @@ class Article(models.Model):
     title = models.CharField(max_length=500)
     title_derived = models.BooleanField(default=False, help_text="The title was taken from the text, not the page.")
     byline = models.CharField(max_length=300, blank=True)
+    wire = models.CharField(max_length=60, blank=True, db_index=True, help_text="The key of the wire agency the article credits (afp, reuters, …); blank: none.")
     published = models.DateField(null=True, blank=True, db_index=True)
     body = models.TextField(help_text="The clean article text.")
     raw_text = models.TextField(help_text="The text exactly as imported.")
@@ -230,6 +231,25 @@ class EntityAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = alias_key(self.name)
         super().save(*args, **kwargs)
+
+
+class WireAgency(models.Model):
+    """A news agency editors add to the built-in ones (AFP, AP, Reuters, …, in `archive.ingestion.wires`):
+    imports and re-processing then recognise its credits."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="As researchers read it, e.g. 'Bloomberg News'.")
+    forms = models.TextField(blank=True, help_text="Other ways credits write it, one a line (e.g. 'Bloomberg').")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "wire agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return (self.name, *(line.strip() for line in self.forms.splitlines() if line.strip()))
 
 
 class FormerSlug(models.Model):

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from archive.models import Article
-from archive.selectors import slugs_followed
+from archive.selectors import slugs_followed, wire_names
 
 from .docsets import query_docs
 from .engine import searcher_open
@@ -67,6 +67,7 @@ class Hit:
     snippet: str
     title_html: str
     copies: list[Article] = field(default_factory=list)  # the other articles of its copy group, earliest first
+    wire: str = ""  # the name of the wire agency it credits
 
     @property
     def copy_outlets(self) -> int:
@@ -237,10 +238,11 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
     copies = Article.objects.published().copies_of(page)
+    wires = wire_names() if any(article.wire for article in page) else {}
     highlighting = time.perf_counter()
     hits = [
         Hit(article=article, snippet=snippet_html(article.body, terms) if snippets else "", title_html=title_html(article.title, terms if snippets else frozenset()),
-            copies=copies.get(article.pk, []))
+            copies=copies.get(article.pk, []), wire=wires.get(article.wire, article.wire))
         for article in page
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
