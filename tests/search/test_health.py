@@ -115,3 +115,32 @@ def test_a_killed_import_no_longer_counts_as_running(settings):
     (folder / "999999.json").write_text(json.dumps({"kind": "import", "total": 5, "done": 1, "pid": 999999, "started": 0}))
     assert runs_active() == []
     assert not (folder / "999999.json").exists()
+
+
+def test_an_index_built_with_the_old_analyzer_is_reported_as_outdated(seeds, index_dir, client):
+    """An index that dropped stop words (the archive before every word was searchable) is noticed at
+    start-up and on the page, with the repair, and `rebuild_index` alone migrates it."""
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+
+    from search.analysis import TOKEN_PATTERN, SpellingVariantFilter
+    from search.engine import schema_build
+    from search.health import _cached, index_check
+
+    old = schema_build()
+    for name in ("title", "body", "byline"):
+        old[name].analyzer = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter() | SpellingVariantFilter() | StemFilter()
+    target = index_dir.resolve()
+    import shutil
+
+    shutil.rmtree(target)
+    target.mkdir()
+    whoosh_index.create_in(str(target), old)
+    searcher_forget()
+    _cached.clear()
+    health = index_check()
+    assert health.state == "outdated" and "older text analyzer" in health.message and "rebuild_index" in health.message
+    assert "must be rebuilt" in client.get("/", {"q": "us"}).content.decode()
+    call_command("rebuild_index")
+    _cached.clear()
+    assert index_check().ok
