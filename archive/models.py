@@ -68,17 +68,20 @@ class ArticleQuerySet(models.QuerySet):
             by_group.setdefault(member.copy_group_id, []).append(member)
         return {a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk] for a in articles if a.copy_group_id}
 
-    def update_links(self, **fields) -> set[int]:
-        """Change these articles' derived links (copy group, story) in one statement; returns their ids. The
-        update time moves with them and they are announced: the index reconciles documents by update time,
-        and a bare `update()` would leave an article's copy group stale in the index."""
-        from .signals import (
-            announce_articles_changed,  # the signals module imports the models
-        )
+    def update(self, **fields) -> int:
+        """Django's bulk update, and the index hears of it: no code path (linking, curation, a script hiding
+        articles with `update(status="hidden")`) can change an indexed field behind the index's back."""
+        return len(self.update_announced(**fields))
+
+    def update_announced(self, **fields) -> set[int]:
+        """Update these articles in one statement, moving their update time (the index reconciles documents
+        by it) and announcing them after the commit; returns their ids."""
+        from .signals import announce_articles_changed  # the signals module imports the models
 
         ids = set(self.values_list("pk", flat=True))
-        Article.objects.filter(pk__in=ids).update(**fields, updated_at=timezone.now())
-        announce_articles_changed(article_ids=ids)
+        if ids:
+            models.QuerySet.update(Article.objects.filter(pk__in=ids), **{"updated_at": timezone.now(), **fields})
+            announce_articles_changed(article_ids=ids)
         return ids
 
     def any_curated(self, field: str) -> bool:
