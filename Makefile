@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-postgres test-browser-deps stress bench migrate import index clean
+.PHONY: setup run serve test test-postgres test-browser-deps lint stress bench migrate import index clean
 
 setup: $(STAMP)
 
@@ -34,6 +34,11 @@ test-browser-deps:
 
 test: setup test-browser-deps
 	$(BIN)/python -m pytest
+
+# The house rules: ruff's lint and format checks (pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The whole suite again against a real PostgreSQL server started for the run (scripts/with-postgres).
 test-postgres: setup test-browser-deps

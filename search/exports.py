@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from archive.models import Article
+from archive.selectors import wire_names
 from archive.serializers import EXPORT_FIELDS, article_row, articles_for_export
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,12 @@ def rows_for(ids: Iterable[int], *, base_url: str = "", published_only: bool = T
     """Export rows of these articles in the given order, read `CHUNK` at a time; `extra` adds fields."""
     iterator = iter(ids)
     articles = Article.objects.published() if published_only else Article.objects.all()
+    wires = wire_names()
     while chunk := list(islice(iterator, CHUNK)):
         found = {article.pk: article for article in articles_for_export(articles.filter(pk__in=chunk))}
         for pk in chunk:
             if pk in found:
-                row = article_row(found[pk], base_url=base_url)
+                row = article_row(found[pk], base_url=base_url, wires=wires)
                 if extra is not None:
                     extra(found[pk], row)
                 yield row
