@@ -246,7 +246,7 @@ def _body(request: HttpRequest) -> QueryDict | dict:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
-        raise SavedSearchError('The body is not JSON; send an object such as {"name": …, "query": "q=putin"}') from None
+        raise SavedSearchError('The body is not JSON; send an object, {"name": …, "query": "q=putin"}') from None
     if not isinstance(data, dict):
         raise SavedSearchError("The body must be a JSON object")
     return data

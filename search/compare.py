@@ -35,8 +35,8 @@ from .facets import (
     facet_values,
 )
 from .fields import INDEXED, NO_VALUE, facet_named
-from .params import PageSpec, ParameterError, SearchParams, params_parse
-from .presentation import share_shown
+from .params import CHARTS, INTERVALS, PageSpec, ParameterError, SearchParams, params_parse
+from .presentation import ChartSeries, chart_build, dates_cleared_url, share_shown
 from .query import QuerySyntaxError, query_parse, time_budget
 from .searching import SEARCH, Followed, listing_build, slugs_follow
 
@@ -395,3 +395,41 @@ def filter_chips(params: SearchParams) -> list[FacetValue]:
                 for value in chosen
             ]
     return chips
+
+
+def comparison_page(comparison: Comparison) -> dict:
+    """What the page shows of a comparison besides its numbers: the chart and its table, the links that
+    change it, the filters as chips, the overlap as rows."""
+    params = comparison.params
+    shares = params.chart == "share"
+    series = [
+        ChartSeries(item.periods, shares=item.shares if shares else None, name=item.label)
+        for item in comparison.queries
+    ]
+    return {
+        "chart": chart_build(*series, bucket=comparison.interval, share_of=SHARE_OF),
+        "table": comparison_table(comparison),
+        "chart_urls": {mode: params.changed(chart=mode).url() for mode in CHARTS},
+        "interval_urls": {choice: params.changed(interval=choice).url() for choice in INTERVALS},
+        "chips": filter_chips(params),
+        "dates_cleared_url": dates_cleared_url(params),
+        "export_query": params.query_string(),
+        "overlap": [
+            (item, list(zip(comparison.queries, row))) for item, row in zip(comparison.queries, comparison.overlap)
+        ],
+    }
+
+
+def compare_form(data, params: SearchParams | None) -> dict:
+    """The form as the request filled it (also when it could not be read), and the other parameters of the
+    comparison as hidden fields, so a new query keeps its filters."""
+    given = {"q", "label", "from", "to", "interval"}
+    return {
+        "rows": form_rows(data.getlist("q"), data.getlist("label")),
+        "intervals": INTERVALS,
+        "most": MAX_QUERIES,
+        "interval": data.get("interval", ""),
+        "date_from": data.get("from", ""),
+        "date_to": data.get("to", ""),
+        "hidden": [(name, value) for name, value in params.query_items() if name not in given] if params else [],
+    }

@@ -90,14 +90,15 @@ class SearchParams:
         """The parameters as a query string carries them, defaults left out."""
         items = [("q", self.q)] if self.q else []
         if self.queries:
-            named = max((n for n, label in enumerate(self.labels, 1) if label), default=0)  # labels pair by position
+            named = max((n for n, label in enumerate(self.labels, 1) if label), default=0)  # pairs by position
             for n, query in enumerate(self.queries):
                 items += [("q", query)] + ([("label", self.labels[n])] if n < named else [])
         for item in FACETS:
             items += [(item.name, value) for value in getattr(self, item.attribute)]
         scalars = [
             ("from", self.date_from.isoformat() if self.date_from else ""), ("to", self.date_to.isoformat() if self.date_to else ""),
-            ("undated", self.undated), ("interval", self.interval), ("group", str(self.group) if self.group is not None else ""),
+            ("undated", self.undated), ("interval", self.interval),
+            ("group", str(self.group) if self.group is not None else ""),
             ("sort", self.sort if self.sort != self.default_sort else ""),
             ("page_size", str(self.page_size) if self.page_size != self.default_page_size else ""),
             ("entity_limit", str(self.entity_limit) if self.entity_limit != ENTITY_LIMIT else ""),
@@ -204,7 +205,9 @@ def _queries(data: Mapping, *, most: int) -> tuple[tuple[str, ...], tuple[str, .
     out with its label."""
     queries, labels = _list(data, "q"), _list(data, "label")
     if len(labels) > len(queries):
-        raise ParameterError(f"'label' was given {len(labels)} times for {len(queries)} 'q'; give one label per query, in the same order")
+        raise ParameterError(
+            f"'label' was given {len(labels)} times for {len(queries)} 'q'; give one label per query, in the same order"
+        )
     pairs = [(q, labels[n] if n < len(labels) else "") for n, q in enumerate(queries) if q]
     if len(pairs) > most:
         raise ParameterError(f"'q' was given {len(pairs)} queries; at most {most} are compared")
@@ -212,7 +215,7 @@ def _queries(data: Mapping, *, most: int) -> tuple[tuple[str, ...], tuple[str, .
         if len(q) > MAX_QUERY_CHARS:
             raise ParameterError(f"'q' number {n} is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,} are taken")
         if len(label) > MAX_LABEL_CHARS:
-            raise ParameterError(f"'label' number {n} is {len(label):,} characters long; at most {MAX_LABEL_CHARS} are taken")
+            raise ParameterError(f"'label' number {n} has {len(label):,} characters; at most {MAX_LABEL_CHARS} are")
     return tuple(q for q, _ in pairs), tuple(label for _, label in pairs)
 
 

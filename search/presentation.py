@@ -10,11 +10,9 @@ from .fields import FACETS
 from .params import Pagination, SearchParams
 
 FACET_SHOWN = 8
-
-
-SERIES_MOST = 6  # series one chart tells apart: the colours of `.series-N` in archive.css (Okabe and Ito's)
-MAX_DRAWN = 1000  # periods a chart draws; beyond that bars are slivers, and the page says to choose a longer interval
-BAR = 10  # the width a bar takes in the drawing (9 and a gap); a period of several series leaves a gap of 5 after its bars
+SERIES_MOST = 6  # series one chart tells apart: the colours `.series-N` of archive.css (Okabe and Ito's)
+MAX_DRAWN = 1000  # periods a chart draws; beyond that bars are slivers: the page asks for a longer interval
+BAR = 10  # the width a bar takes (9 and a gap); the bars of several series leave 5 more after each period
 OUTLET_SHARE = "share of each outlet's own output"
 
 
@@ -82,27 +80,31 @@ def share_shown(share: float) -> str:
 
 
 def chart_build(*series: ChartSeries, bucket: str, share_of: str = OUTLET_SHARE) -> Chart:
-    """Bars of raw counts, or of shares when every series has them, each series in its colour; the
-    series' buckets are the same (their values in the same order)."""
+    """Bars of raw counts, or of shares when every series has them, all on one scale, each series in its
+    colour; the series have the same buckets (their values in the same order)."""
     if len(series) > SERIES_MOST:
         raise ValueError(f"a chart tells {SERIES_MOST} series apart, not {len(series)}")
     share = all(item.shares is not None for item in series)
     dated = [[value for value in item.values if value.value != UNDATED] for item in series]
     heights = [item.shares if share else [value.count for value in values] for item, values in zip(series, dated)]
     peak = max((height for column in heights for height in column), default=0)
-    periods = max((len(values) for values in dated), default=0)
-    chart = Chart(bars=[], bucket=bucket, undated=0, periods=periods, share=share, share_of=share_of,
-                  names=tuple(item.name for item in series) if len(series) > 1 else ())
-    bars = [
-        Bar(value=value, height=max(round(100 * height / (peak or 1), 1), 1.0 if height else 0.0), shown=share_shown(height) if share else str(value.count),
-            x=period * chart.slot + number * BAR + 0.5, series=number, name=chart.names[number] if chart.names else "")
-        for number, (values, column) in enumerate(zip(dated, heights))
-        for period, (value, height) in enumerate(zip(values, column))
-    ] if not chart.too_many else []
+    periods = len(dated[0])
+    names = tuple(item.name for item in series) if len(series) > 1 else ()
+    chart = Chart(bars=[], bucket=bucket, undated=0, periods=periods, share=share, share_of=share_of, names=names)
+    bars = []
+    for number, (values, column) in enumerate(zip(dated, heights)):
+        for period, (value, height) in enumerate(zip(values, column)):
+            drawn = max(round(100 * height / (peak or 1), 1), 1.0 if height else 0.0)  # a bar that is there shows
+            shown = share_shown(height) if share else str(value.count)
+            x = period * chart.slot + number * BAR + 0.5
+            name = names[number] if names else ""
+            bars.append(Bar(value=value, height=drawn, shown=shown, x=x, series=number, name=name))
     undated = next((value for value in series[0].values if value.value == UNDATED), None) if len(series) == 1 else None
     return replace(
-        chart, bars=sorted(bars, key=lambda bar: bar.x), first=dated[0][0].label if periods else "", last=dated[0][-1].label if periods else "",
-        peak=share_shown(peak) if share else f"{peak:,}", undated=undated.count if undated else 0, undated_url=undated.toggle_url if undated else "",
+        chart, bars=[] if chart.too_many else sorted(bars, key=lambda bar: bar.x),
+        peak=share_shown(peak) if share else f"{peak:,}",
+        first=dated[0][0].label if periods else "", last=dated[0][-1].label if periods else "",
+        undated=undated.count if undated else 0, undated_url=undated.toggle_url if undated else "",
     )
 
 
@@ -142,3 +144,10 @@ def facet_panels(facets: dict[str, list[FacetValue]], *, names: tuple[str, ...] 
 def chips(facets: dict[str, list[FacetValue]]) -> list[FacetValue]:
     """The chosen facet values, each a removable chip (dates have a chip of their own)."""
     return [value for name, values in facets.items() if name != "date" for value in values if value.selected]
+
+
+def dates_cleared_url(params: SearchParams) -> str:
+    """The same search without its date filters ("" when it has none): the date chip's link."""
+    if not (params.date_from or params.date_to or params.undated):
+        return ""
+    return params.changed(date_from=None, date_to=None, undated="").url()

@@ -54,8 +54,8 @@ __all__ = ["COUNTS", "MAX_PAGE_SIZE", "PAGE_SIZE", "ParameterError", "SearchPara
 
 SEARCH = PageSpec(
     url_name="search",
-    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "interval", "sort", "page", "page_size",
-                       "entity_limit", "chart", "collapse", "count"}),
+    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "interval", "sort", "page",
+                       "page_size", "entity_limit", "chart", "collapse", "count"}),
 )
 
 
@@ -315,7 +315,7 @@ def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], Marks]:
 
 @dataclass(frozen=True)
 class Matches:
-    """The articles a search matches now, measured against a watermark: what saved searches and alerts count."""
+    """The articles a search matches now, against a watermark: what saved searches and alerts count."""
 
     total: int  # matching articles
     new: list[int]  # the ids of those above the watermark (imported after it), ascending

@@ -27,24 +27,21 @@ from archive.serializers import (
 
 from .compare import (
     CSV_FIELDS,
-    MAX_QUERIES,
-    SHARE_OF,
+    compare_form,
     compare_params,
     comparison_from,
     comparison_json,
+    comparison_page,
     comparison_rows,
     comparison_run,
-    comparison_table,
-    filter_chips,
-    form_rows,
 )
 from .engine import IndexUnavailable
 from .exports import FORMATS, export_lines, rows_for
 from .forms import SearchForm
 from .health import index_check, index_check_cached
 from .highlight import snippet_html
-from .params import CHARTS, INTERVALS, ParameterError, SearchParams
-from .presentation import ChartSeries, chart_build, chips, facet_panels, page_links
+from .params import ParameterError, SearchParams
+from .presentation import ChartSeries, chart_build, chips, dates_cleared_url, facet_panels, page_links
 from .query import QuerySyntaxError, QueryTimeout
 from .quotes import (
     QUOTE_EXPORT_FIELDS,
@@ -105,12 +102,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "outcome": outcome, "error": error, "q": data.get("q", ""), "index_warning": "" if health.quiet else health.message}
     if outcome:
         params = outcome.params
+        shares = outcome.shares if params.chart == "share" else None
         context.update(
             links=page_links(params, outcome.pagination), panels=facet_panels(outcome.facets), chips=chips(outcome.facets),
-            chart=chart_build(ChartSeries(outcome.facets["date"], shares=outcome.shares if params.chart == "share" else None), bucket=outcome.date_bucket),
+            chart=chart_build(ChartSeries(outcome.facets["date"], shares=shares), bucket=outcome.date_bucket),
             chart_urls={mode: params.changed(chart=mode, page=params.page).url(page=params.page) for mode in ("count", "share")},
             export_query=params.query_string(),
-            dates_cleared_url=params.changed(date_from=None, date_to=None, undated="").url() if params.date_from or params.date_to or params.undated else "",
+            dates_cleared_url=dates_cleared_url(params),
             include_undated_url=params.changed(undated="include").url() if outcome.undated_excluded else "",
             emptied=emptied_by(params) if not outcome.total else [],
             compare_url=comparison_from(params).url(),
@@ -133,20 +131,9 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         error, status = index_check().message, 503
     except QueryTimeout as problem:
         error, status = str(problem), 503
-    context = {
-        "rows": form_rows(data.getlist("q"), data.getlist("label")), "params": params, "comparison": comparison, "error": error,
-        "intervals": INTERVALS, "most": MAX_QUERIES, "interval": data.get("interval", ""), "date_from": data.get("from", ""), "date_to": data.get("to", ""),
-        "hidden": [(name, value) for name, value in params.query_items() if name not in {"q", "label", "from", "to", "interval"}] if params else [],
-    }
+    context = {"params": params, "comparison": comparison, "error": error, **compare_form(data, params)}
     if comparison:
-        series = [ChartSeries(item.periods, shares=item.shares if params.chart == "share" else None, name=item.label) for item in comparison.queries]
-        context.update(
-            chart=chart_build(*series, bucket=comparison.interval, share_of=SHARE_OF), table=comparison_table(comparison),
-            chart_urls={mode: params.changed(chart=mode).url() for mode in CHARTS}, chips=filter_chips(params),
-            export_query=params.query_string(), share_of=SHARE_OF, interval_urls={choice: params.changed(interval=choice).url() for choice in INTERVALS},
-            dates_cleared_url=params.changed(date_from=None, date_to=None, undated="").url() if params.date_from or params.date_to or params.undated else "",
-            overlap=[(item, list(zip(comparison.queries, row))) for item, row in zip(comparison.queries, comparison.overlap)],
-        )
+        context.update(comparison_page(comparison))
     return render(request, "search/compare.html", context, status=status)
 
 
@@ -309,7 +296,8 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if outlet is None:
         return _former(request, FormerSlug.Kind.OUTLET, slug)
     outcome = _profile(SearchParams(outlets=(outlet.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
-    context = {"outlet": outlet, "outcome": outcome, "chart": chart_build(ChartSeries(outcome.facets["date"]), bucket=outcome.date_bucket), "top_entities": outcome.facets["entity"]}
+    chart = chart_build(ChartSeries(outcome.facets["date"]), bucket=outcome.date_bucket)
+    context = {"outlet": outlet, "outcome": outcome, "chart": chart, "top_entities": outcome.facets["entity"]}
     return render(request, "search/outlet_detail.html", context)
 
 

@@ -8,10 +8,12 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 
 import pytest
 
 from archive.models import Article, CopyGroup
+from tests.conftest import DATA
 from tests.factories import ArticleFactory, OutletFactory
 
 QUERIES = ["harbour", "council", "budget OR harbour"]
@@ -236,3 +238,18 @@ def test_a_search_links_to_its_comparison_and_the_filters_apply_to_all(coverage,
     assert all(value["value"] == "coast-herald" for item in answer["queries"] for value in item["outlets"])
     chip = client.get("/compare", {"q": ["harbour", "council"], "outlet": "coast-herald"}).content.decode()
     assert 'href="/compare?q=harbour&amp;q=council" data-testid="chip"' in chip
+
+
+def test_the_wire_filter_applies_to_every_query(import_paths, settings, tmp_path, client):
+    settings.ARCHIVE_SPACY_MODEL = ""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for page in (DATA / "wire_pages").glob("*.txt"):
+        shutil.copy(page, folder / page.name)
+    assert not import_paths(folder).rejected
+    queries = ["the", "said"]
+    answer = compare(client, q=queries, wire="afp")
+    assert answer["filters"]["wire"] == ["afp"]
+    for item in answer["queries"]:
+        alone = search(client, q=item["q"], wire="afp")
+        assert item["articles"] == alone["total"] < search(client, q=item["q"])["total"]
