@@ -47,7 +47,6 @@ class PageSpec:
     queries: int = 1  # how many `q` it takes; more than one: each paired with a `label`, in order
 
 
-
 @dataclass(frozen=True)
 class SearchParams:
     """Every parameter a search-like page can take, parsed. Defaults are left out of links."""
