@@ -38,7 +38,7 @@ from .fields import INDEXED, NO_VALUE, facet_named
 from .params import CHARTS, INTERVALS, PageSpec, ParameterError, SearchParams, params_parse
 from .presentation import ChartSeries, chart_build, dates_cleared_url, share_shown
 from .query import QuerySyntaxError, query_parse, time_budget
-from .searching import SEARCH, Followed, listing_build, slugs_follow
+from .searching import SEARCH, Followed, columns_warm, listing_build, slugs_follow
 
 MAX_QUERIES = 6
 FORM_ROWS = 3  # query rows the form offers at least (one more than given, up to MAX_QUERIES)
@@ -131,6 +131,7 @@ def comparison_run(params: SearchParams) -> Comparison:
         raise ParameterError(f"'q' is missing: give one to {MAX_QUERIES} queries to compare, /compare?q=…&q=…")
     started = time.perf_counter()
     parsed = [_parsed(query_search(params, number), number) for number in range(len(params.queries))]
+    columns_warm()
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
         listings = [listing_build(searcher, search, query) for search, query, _ in parsed]
         columns = listings[0].columns
