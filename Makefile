@@ -44,8 +44,10 @@ lint: setup
 test-postgres: setup test-browser-deps
 	scripts/with-postgres $(BIN)/python -m pytest
 
-# Long trials: 20 SIGKILLs during 2,000-article imports, then 8 searching clients during an import.
+# Long trials: exports of 20,000 generated articles, 8 searching clients during an import, 20 SIGKILLs during
+# 2,000-article imports.
 stress: setup
+	$(BIN)/python -m stress.exports --articles 20000
 	$(BIN)/python -m stress.harness load --articles 2000 --clients 8 --requests 50
 	$(BIN)/python -m stress.harness crash --articles 2000 --kills 20
 
