@@ -20,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.middleware import login_first
+
 from .accounts import account_activate, account_invite, account_signup, signup_open
 from .forms import InviteForm, SavedChangeForm, SavedSearchForm, SignUpForm
 from .models import AlertDelivery
@@ -35,7 +37,6 @@ from .saving import (
 )
 
 PER_PAGE = 50
-LOGIN_FIRST = "Log in first: saved searches belong to an account (/accounts/login/)."
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -226,7 +227,7 @@ def api_view(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> JsonResponse:
         if not request.user.is_authenticated:
-            return JsonResponse({"error": LOGIN_FIRST}, status=401)
+            return login_first("Saved searches belong to an account")
         try:
             return view(request, *args, **kwargs)
         except Http404 as problem:

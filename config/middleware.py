@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 
 from archive.ratelimits import MACHINE
 
@@ -36,5 +37,11 @@ class RequireLoginMiddleware(LoginRequiredMiddleware):
     def handle_no_permission(self, request: HttpRequest, view_func) -> HttpResponse:
         """Pages redirect to the login page; the API and exports answer 401 with `{"error"}`."""
         if request.path.startswith(MACHINE):
-            return JsonResponse({"error": "This archive is private: log in first (/accounts/login/)."}, status=401)
+            return login_first("This archive is private")
         return super().handle_no_permission(request, view_func)
+
+
+def login_first(reason: str) -> JsonResponse:
+    """The one answer of the API and exports to a visitor who is not logged in: 401 with `{"error"}` saying
+    why and where to log in (the private archive's middleware and the saved searches' API both use it)."""
+    return JsonResponse({"error": f"{reason}: log in first ({resolve_url(settings.LOGIN_URL)})."}, status=401)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import re
 
+from django.urls import NoReverseMatch, reverse
+
 from alerts.models import SavedSearch
 from archive.models import Article
 
@@ -137,4 +139,8 @@ def test_the_account_page_lists_what_is_yours_and_links_to_sets(seeds, users, lo
     SavedSearch.objects.create(owner=users["bob"], name="Bob's", query="q=xi")
     html = login(users["ann"]).get("/accounts/").content.decode()
     assert "Ann&#x27;s" in html and "Bob&#x27;s" not in html
-    assert 'href="/sets/" data-testid="sets-link"' in html and 'data-testid="logout"' in html
+    assert 'data-testid="logout"' in html
+    try:  # result sets come with the research app, which this archive may not have
+        assert f'href="{reverse("set_list")}" data-testid="sets-link"' in html
+    except NoReverseMatch:
+        assert 'data-testid="sets-link"' not in html and 'data-testid="sets-none"' in html
