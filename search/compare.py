@@ -22,8 +22,9 @@ import numpy as np
 from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
+from whoosh.searching import Searcher
 
-from .docsets import query_docs
+from .docsets import query_docs, words_expanded
 from .engine import searcher_open
 from .facets import (
     Buckets,
@@ -37,7 +38,7 @@ from .facets import (
 from .fields import INDEXED, NO_VALUE, facet_named
 from .params import CHARTS, INTERVALS, PageSpec, ParameterError, SearchParams, params_parse
 from .presentation import ChartSeries, chart_build, dates_cleared_url, share_shown
-from .query import QuerySyntaxError, query_parse, time_budget
+from .query import QuerySyntaxError, QueryTooBroad, query_parse, time_budget
 from .searching import SEARCH, Followed, columns_warm, listing_build, slugs_follow
 
 MAX_QUERIES = 6
@@ -125,6 +126,13 @@ def _parsed(search: SearchParams, number: int) -> tuple[SearchParams, wq.Query, 
         raise QuerySyntaxError(f"Query {number + 1} ({search.q[:60]!r}): {problem}") from None
 
 
+def _expanded(searcher: Searcher, query: wq.Query, number: int) -> wq.Query:
+    try:
+        return words_expanded(searcher, query)
+    except QueryTooBroad as problem:
+        raise QueryTooBroad(f"Query {number + 1}: {problem}") from None
+
+
 def comparison_run(params: SearchParams) -> Comparison:
     """Every query of `params` as its own search, in one searcher, with the series over shared buckets."""
     if not params.queries:
@@ -133,7 +141,10 @@ def comparison_run(params: SearchParams) -> Comparison:
     parsed = [_parsed(query_search(params, number), number) for number in range(len(params.queries))]
     columns_warm()
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
-        listings = [listing_build(searcher, search, query) for search, query, _ in parsed]
+        listings = [
+            listing_build(searcher, search, _expanded(searcher, query, n))
+            for n, (search, query, _) in enumerate(parsed)
+        ]
         columns = listings[0].columns
         baseline = query_docs(searcher, parsed[0][0].filters() or wq.Every())  # the filters alone: the period's output
     matches = [listing.matched for listing in listings]

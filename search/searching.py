@@ -25,7 +25,7 @@ from whoosh.searching import Searcher
 from archive.models import Article
 from archive.selectors import slugs_followed, wire_names
 
-from .docsets import query_docs
+from .docsets import query_docs, words_expanded
 from .engine import searcher_open
 from .facets import (
     Buckets,
@@ -240,6 +240,7 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
     facet_lists: dict[str, list[FacetValue]] = {}
     buckets, shares, undated_excluded = None, [], 0
     with searcher_open() as searcher:
+        query = words_expanded(searcher, query)
         listing = listing_build(searcher, params, query)
         columns, matched = listing.columns, listing.matched
         pagination = Pagination(page=params.page, page_size=params.page_size, listed=len(listing.listed))
@@ -307,10 +308,11 @@ def columns_warm() -> None:
 @contextmanager
 def listing_open(params: SearchParams) -> Iterator[tuple[Searcher, SearchParams, wq.Query, Listing]]:
     """A search's listing with the searcher its document numbers belong to (and the parameters and query
-    with merged slugs followed), within the search's time budget."""
+    with merged slugs followed and its wildcards expanded, `words_expanded`), within the search's time budget."""
     params, query, _ = slugs_follow(params, query_parse(params.q))
     columns_warm()
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
+        query = words_expanded(searcher, query)
         yield searcher, params, query, listing_build(searcher, params, query)
 
 

@@ -275,3 +275,13 @@ def test_a_cold_start_does_not_count_against_the_time_budget(coverage, client, s
         monkeypatch.setattr(facets, "_segment_columns", {})
         monkeypatch.setattr(facets._SegmentColumns, "read", staticmethod(slow_read))
         assert client.get(url, params).status_code == 200, url
+
+
+def test_wildcards_and_fuzzy_terms_count_as_in_their_own_search(coverage, client, monkeypatch):
+    queries = ["harb*", "counc?l", "budgit~1"]
+    answer = compare(client, q=queries)
+    for item in answer["queries"]:
+        assert item["articles"] == search(client, q=item["q"])["total"] > 0, item["q"]
+    monkeypatch.setattr("search.docsets.MAX_EXPANSION", 0)
+    response = client.get("/api/compare", {"q": ["harbour", "harb*"]})
+    assert response.status_code == 400 and response.json()["error"].startswith("Query 2: 'body:harb*")
