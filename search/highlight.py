@@ -21,7 +21,7 @@ _FORMS: dict[str, str] = {}  # lowercased token -> its index form ("" for a stop
 FORMS_KEPT = 200_000
 
 
-def _analysed(words: set[str]) -> dict[str, str]:
+def word_forms(words: set[str]) -> dict[str, str]:
     """The index form of each word, analysing the unseen ones in one pass (stop words kept in place, so
     forms line up with words)."""
     unseen = [word for word in words if word not in _FORMS]
@@ -36,7 +36,7 @@ def _analysed(words: set[str]) -> dict[str, str]:
 def _spans(text: str, terms: frozenset[str]) -> list[Span]:
     if not terms:
         return []
-    forms = _analysed(set(TOKEN.findall(text.lower())))
+    forms = word_forms(set(TOKEN.findall(text.lower())))
     wanted = sorted((word for word, form in forms.items() if form in terms), key=len, reverse=True)
     if not wanted:
         return []

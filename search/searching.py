@@ -275,13 +275,16 @@ def _facets(params: SearchParams, columns: FacetColumns, matched: np.ndarray, *,
     return facet_lists, buckets, dated
 
 
-def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], frozenset[str]]:
+def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[SearchOutcome, list[int], frozenset[str]]:
     """What an export of this search holds: the counts (as the page shows them), every listed result's id in
-    the page's order (one per copy group when collapsed), and the matched terms for snippets."""
+    the page's order (one per copy group when collapsed; with `every_copy`, every matching article, as a
+    frozen result set keeps them), and the matched terms for snippets."""
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
     params, query, _ = slugs_follow(params, query_parse(params.q))
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
         listing = listing_build(searcher, params, query)
+        if every_copy:
+            listing = replace(listing, listed=listing.matched)
         docs = listing_order(searcher, params, query, listing, limit=None)
         return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.terms
 
