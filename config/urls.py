@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("archive.urls")),
     path("", include("search.urls")),
+    path("", include("research.urls")),
 ]
