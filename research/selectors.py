@@ -212,8 +212,9 @@ def set_meta(result_set: ResultSet, *, base_url: str) -> dict:
     }
 
 
-def rerun_shown(result_set: ResultSet, *, added: list[int], withdrawn: list[int]) -> tuple[list[Article], list[ResultSetItem]]:
-    """What a re-run page lists: the added articles, and the set's items no longer in the result."""
-    live = Article.objects.published().select_related("outlet").in_bulk(added)
+def rerun_shown(result_set: ResultSet, *, added: list[int], withdrawn: list[int]) -> tuple[list[Article], list[tuple[ResultSetItem, Article | None]]]:
+    """What a re-run page lists: the added articles, and the set's items no longer in the result with the
+    article where it is still published."""
+    live = Article.objects.published().select_related("outlet").in_bulk([*added, *withdrawn])
     gone = {item.article_id: item for item in result_set.items.filter(article_id__in=withdrawn)}
-    return [live[pk] for pk in added if pk in live], [gone[pk] for pk in withdrawn if pk in gone]
+    return [live[pk] for pk in added if pk in live], [(gone[pk], live.get(pk)) for pk in withdrawn if pk in gone]

@@ -21,7 +21,7 @@ from django.http import (
     JsonResponse,
     QueryDict,
 )
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -63,6 +63,7 @@ from .selectors import (
 )
 from .services import SetError, freeze_request_parse, set_freeze, set_publish, set_rerun
 
+SORT_LABELS = [("date", "Date (oldest first)"), ("left", "Word to the left"), ("right", "Word to the right")]
 SETS_PAGE = 20
 ITEMS_PAGE = 50
 API_ITEMS_PAGE = 100
@@ -114,7 +115,7 @@ def _concordance_answer(found: Concordance, *, request: HttpRequest) -> tuple[li
 
 def _concordance_json(found: Concordance, *, request: HttpRequest) -> dict:
     rows, total, pagination = _concordance_answer(found, request=request)
-    return {"total": total, "page": pagination.page, "pages": pagination.pages, **found.meta, "results": rows}
+    return {**found.meta, "search_total": found.meta["total"], "total": total, "page": pagination.page, "pages": pagination.pages, "results": rows}
 
 
 def _concordance_stream(found: Concordance, *, request: HttpRequest, format: str, name: str) -> HttpResponse:
@@ -127,7 +128,7 @@ def _concordance_stream(found: Concordance, *, request: HttpRequest, format: str
 
 
 def concordance_page(request: HttpRequest) -> HttpResponse:
-    context: dict = {"q": request.GET.get("q", "")}
+    context: dict = {"q": request.GET.get("q", ""), "sorts": SORT_LABELS}
     status = 200
     try:
         params = concordance_params(query_data(request))
@@ -248,9 +249,11 @@ def set_json(result_set: ResultSet, *, request: HttpRequest) -> dict:
 
 @csrf_exempt
 def api_sets(request: HttpRequest) -> JsonResponse:
-    """GET: the sets you may read. POST: freeze a search (the search's parameters, `title`, and optionally
-    `description`, `visibility`, `supersedes`); 201 with the new set."""
+    """GET: the sets you may read (and the CSRF cookie a script's POST sends back). POST: freeze a search
+    (the search's parameters, `title`, and optionally `description`, `visibility`, `supersedes`); 201 with
+    the new set."""
     if request.method == "GET":
+        get_token(request)
         try:
             page = _page_number(request)
         except ParameterError as problem:
@@ -359,7 +362,8 @@ def set_rerun_page(request: HttpRequest, pk: int) -> HttpResponse:
         context["error"] = str(problem) or "The index cannot be read right now."
         return render(request, "research/set_rerun.html", context, status=503)
     added, withdrawn = rerun_shown(result_set, added=rerun.added[:RERUN_SHOWN], withdrawn=rerun.withdrawn[:RERUN_SHOWN])
-    context.update(rerun=rerun, added=added, withdrawn=withdrawn, full=sees_withdrawn(request.user, result_set), shown=RERUN_SHOWN)
+    context.update(rerun=rerun, added=added, withdrawn=withdrawn, full=sees_withdrawn(request.user, result_set),
+                   more_added=len(rerun.added) - len(added), more_withdrawn=len(rerun.withdrawn) - len(withdrawn))
     return render(request, "research/set_rerun.html", context)
 
 
@@ -412,7 +416,7 @@ def _set_concordance(request: HttpRequest, result_set: ResultSet) -> Concordance
 @require_GET
 def set_concordance_page(request: HttpRequest, pk: int) -> HttpResponse:
     result_set = _set_or_404(request, pk)
-    context: dict = {"set": result_set, "q": result_set.query}
+    context: dict = {"set": result_set, "q": result_set.query, "sorts": SORT_LABELS}
     try:
         found = _set_concordance(request, result_set)
         rows, total, pagination = _concordance_answer(found, request=request)
