@@ -21,8 +21,6 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import IO
 
-from django.urls import reverse
-
 from archive.models import Article
 from search.concordance import TEXT_FIELDS, Matcher, matcher_build, tokens_of
 from search.exports import Row, chunked
@@ -31,7 +29,7 @@ from search.params import PageSpec, ParameterError, SearchParams, params_parse
 from search.searching import SEARCH, export_ids, export_meta
 
 from .models import ResultSet
-from .selectors import WITHDRAWN, items_chunked, items_marked
+from .selectors import WITHDRAWN, article_urls, items_chunked, items_marked
 
 SORTS = ("date", "left", "right")
 CONCORDANCE = PageSpec(
@@ -59,7 +57,7 @@ class Text:
 @dataclass(frozen=True, slots=True)
 class Match:
     row: Row
-    left: list[str]  # the words to the left of the match, nearest first, case-folded
+    left: list[str]  # the words to the left of the match, nearest first, lowercased
     right: list[str]  # the words to its right, nearest first
 
 
@@ -79,8 +77,9 @@ def _flat(text: str) -> str:
 def matches_of(texts: Iterable[tuple[Text, str | None]], *, matcher: Matcher, width: int, base_url: str) -> Iterator[Match]:
     """Every match in every text, in the texts' order, then title before body, then text order; `mark` (a
     set's state of the article) is added to its rows when given."""
+    urls = article_urls(base_url)
     for text, mark in texts:
-        url = base_url + reverse("article_detail", args=[text.pk])
+        url = urls(text.pk)
         published = text.published.isoformat() if text.published else None
         for name in TEXT_FIELDS:
             field_matcher = matcher.of(name)
@@ -88,17 +87,18 @@ def matches_of(texts: Iterable[tuple[Text, str | None]], *, matcher: Matcher, wi
                 continue
             value = text.title if name == "title" else text.body
             tokens = tokens_of(value)
+            words, starts, ends = tokens.words, tokens.starts, tokens.ends
             for first, last in field_matcher.spans(tokens):
-                before, after = tokens[max(0, first - width) : first], tokens[last : last + width]
+                before, after = max(0, first - width), min(len(words), last + width)
                 row: Row = {
                     "id": text.pk, "url": url, "title": text.title, "outlet": text.outlet, "published": published, "field": name, "position": first,
-                    "left": _flat(value[before[0][0] : tokens[first][0]]) if before else "",
-                    "match": _flat(value[tokens[first][0] : tokens[last - 1][1]]),
-                    "right": _flat(value[tokens[last - 1][1] : after[-1][1]]) if after else "",
+                    "left": _flat(value[starts[before] : starts[first]]),
+                    "match": _flat(value[starts[first] : ends[last - 1]]),
+                    "right": _flat(value[ends[last - 1] : ends[after - 1]]),
                 }
                 if mark is not None:
                     row["since_frozen"] = mark
-                yield Match(row=row, left=[word.casefold() for _, _, word in reversed(before)], right=[word.casefold() for _, _, word in after])
+                yield Match(row=row, left=words[before:first][::-1], right=words[last:after])
 
 
 def _spill(block: list[list]) -> IO[str]:
@@ -122,7 +122,7 @@ def rows_sorted(matches: Iterator[Match], *, sort: str) -> Iterator[Row]:
         runs: list[IO[str]] = []
         block: list[list] = []
         for number, match in enumerate(matches):
-            block.append([[getattr(match, sort), match.row["match"].casefold(), number], match.row])
+            block.append([[getattr(match, sort), match.row["match"].lower(), number], match.row])
             if len(block) == RUN_ROWS:
                 runs.append(stack.enter_context(_spill(block)))
                 block = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 
 from search.analysis import ANALYZER_VERSION
@@ -22,14 +22,13 @@ from search.searching import SEARCH, Followed, export_ids, params_from_query
 
 from .hashing import fingerprint_line
 from .models import ResultSet, ResultSetItem
-from .selectors import HASH_CHUNK, articles_hashed
+from .selectors import HASH_CHUNK, Hashed, articles_hashed
 from .versions import software_version
 
 MAX_TITLE = 300
 MAX_DESCRIPTION = 5000
 SET_FIELDS = ("title", "description", "visibility", "supersedes")
 IGNORED = frozenset({"page", "page_size", "entity_limit", "chart", "csrfmiddlewaretoken"})  # what a page sends along
-INSERT_BATCH = 2000
 
 
 class SetError(ValueError):
@@ -99,7 +98,6 @@ def set_freeze(*, request: FreezeRequest, owner: User) -> ResultSet:
             fingerprint="", archive_version=software_version(), analyzer_version=ANALYZER_VERSION,
         )
         digest = hashlib.sha256()
-        items: list[ResultSetItem] = []
         for start in range(0, len(ids), HASH_CHUNK):
             chunk = ids[start : start + HASH_CHUNK]
             hashed = articles_hashed(chunk)
@@ -108,19 +106,30 @@ def set_freeze(*, request: FreezeRequest, owner: User) -> ResultSet:
                     f"{len(missing)} article(s) of the result (first: {missing[0]}) are no longer published; the index is behind the "
                     "database. Run the search again (an editor can run manage.py check_index)."
                 )
-            for offset, pk in enumerate(chunk, start=start + 1):
-                found = hashed[pk]
-                digest.update(fingerprint_line(pk, found.content_hash))
-                items.append(ResultSetItem(
-                    result_set=result_set, position=offset, article_id=pk, content_hash=found.content_hash, updated_at=found.updated_at,
-                    title=found.title, outlet=found.outlet, published=found.published,
-                ))
-            if len(items) >= INSERT_BATCH:
-                ResultSetItem.objects.bulk_create(items)
-                items = []
-        ResultSetItem.objects.bulk_create(items)
+            for pk in chunk:
+                digest.update(fingerprint_line(pk, hashed[pk].content_hash))
+            _items_insert(result_set, [(position, pk, hashed[pk]) for position, pk in enumerate(chunk, start=start + 1)])
         ResultSet.objects.filter(pk=result_set.pk).update(fingerprint=digest.hexdigest())
     return ResultSet.objects.get(pk=result_set.pk)
+
+
+ITEM_FIELDS = ("result_set", "position", "article_id", "content_hash", "updated_at", "title", "outlet", "published")
+
+
+def _items_insert(result_set: ResultSet, items: list[tuple[int, int, Hashed]]) -> None:
+    """Items written with one `executemany` per chunk, values adapted as the ORM adapts them. `bulk_create`
+    builds a model instance and converts eight fields one by one for every item: half the time of freezing
+    (1.1 of 2.1 s for the 2,700 articles of the realistic archive)."""
+    ops = connection.ops
+    table = ops.quote_name(ResultSetItem._meta.db_table)
+    columns = ", ".join(ops.quote_name(ResultSetItem._meta.get_field(name).column) for name in ITEM_FIELDS)
+    rows = [
+        (result_set.pk, position, pk, found.content_hash, ops.adapt_datetimefield_value(found.updated_at), found.title, found.outlet,
+         ops.adapt_datefield_value(found.published))
+        for position, pk, found in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(ITEM_FIELDS))})", rows)
 
 
 def set_publish(*, result_set: ResultSet, user: User) -> ResultSet:

@@ -32,7 +32,7 @@ from search.exports import export_lines
 from search.params import Pagination, ParameterError
 from search.presentation import PageLinks, page_links
 from search.query import QueryTimeout
-from search.searching import SEARCH, params_from_query
+from search.searching import SEARCH
 from search.views import PROBLEMS, _bad_request, _base_url, _streamed, _unavailable, query_data
 
 from .citation import citation_bibtex, citation_csl, citation_text
@@ -48,10 +48,10 @@ from .models import ResultSet
 from .selectors import (
     MANIFEST_FIELDS,
     SET_EXPORT_FIELDS,
+    article_urls,
     corrections_visible,
     export_rows,
     item_row,
-    items_marked,
     items_page,
     manifest_rows,
     rerun_shown,
@@ -315,10 +315,9 @@ def api_set(request: HttpRequest, pk: int) -> JsonResponse:
     except ParameterError as problem:
         return _bad_request(problem)
     pagination = Pagination(page=page, page_size=API_ITEMS_PAGE, listed=result_set.articles)
-    items = list(result_set.items.filter(position__gt=pagination.start).order_by("position")[:API_ITEMS_PAGE])
-    marks = items_marked(items)
-    full = sees_withdrawn(request.user, result_set)
-    rows = [{"position": item.position, **item_row(item, marks[item.article_id], base_url=_base_url(request), full=full)} for item in items]
+    items = items_page(result_set, start=pagination.start, size=API_ITEMS_PAGE)
+    full, url = sees_withdrawn(request.user, result_set), article_urls(_base_url(request))
+    rows = [{"position": item.position, **item_row(item, mark, url=url, full=full)} for item, mark, _ in items]
     return JsonResponse({**set_json(result_set, request=request), "page": page, "pages": pagination.pages, "items": rows})
 
 

@@ -13,7 +13,9 @@ so the analyzer runs once per distinct word, not once per token.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from whoosh import query as wq
 
@@ -22,7 +24,29 @@ from .highlight import TOKEN, word_forms
 from .query import query_parse
 
 TEXT_FIELDS = ("title", "body")
-Token = tuple[int, int, str]  # start and end offsets in the text, the lowercased word
+SPLIT = re.compile(f"({TOKEN.pattern})")  # separators and tokens, alternating
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A text's tokens: the lowercased words, and where each starts and ends in the text."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def tokens_of(text: str) -> Tokens:
+    """The text's tokens as the index's tokenizer finds them (its pattern on the text as written, then
+    lowercased: lowercasing first could move offsets). Split, measured and lowercased by the regex and
+    string machinery, never token by token in Python: a concordance reads every token of every article."""
+    parts = SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    words = "\0".join(parts[1::2]).lower().split("\0") if len(parts) > 1 else []
+    return Tokens(words=words, starts=offsets[0:-1:2], ends=offsets[1::2])
 
 
 @dataclass(frozen=True)
@@ -35,18 +59,25 @@ class FieldMatcher:
     def __bool__(self) -> bool:
         return bool(self.terms or self.phrases)
 
-    def spans(self, tokens: list[Token]) -> list[tuple[int, int]]:
+    def spans(self, tokens: Tokens) -> list[tuple[int, int]]:
         """The matches among `tokens`, as (first, last + 1) token indexes in text order; a term matched
         by itself and as part of a phrase is two matches (they are two readings of the text)."""
-        if not tokens or not self:
+        words = tokens.words
+        if not words or not self:
             return []
-        forms = word_forms({word for _, _, word in tokens})
-        sequence = [forms[word] for _, _, word in tokens]
-        found = {(i, i + 1) for i, form in enumerate(sequence) if form in self.terms}
-        for phrase in self.phrases:
-            size, head = len(phrase), phrase[0]
-            found.update((i, i + size) for i, form in enumerate(sequence) if form == head and tuple(sequence[i : i + size]) == phrase)
-        return sorted(found)
+        forms = word_forms(set(words))
+        heads = {phrase[0] for phrase in self.phrases}
+        wanted = {word for word, form in forms.items() if form in self.terms or form in heads}
+        found = []
+        for i in [i for i, word in enumerate(words) if word in wanted]:
+            form = forms[words[i]]
+            if form in self.terms:
+                found.append((i, i + 1))
+            for phrase in self.phrases:
+                size = len(phrase)
+                if phrase[0] == form and i + size <= len(words) and all(forms[words[i + k]] == phrase[k] for k in range(1, size)):
+                    found.append((i, i + size))
+        return sorted(set(found))
 
 
 @dataclass(frozen=True)
@@ -67,12 +98,6 @@ class Matcher:
             for name, matcher in self.fields.items()
             if matcher
         }
-
-
-def tokens_of(text: str) -> list[Token]:
-    """The text's tokens as the index's tokenizer finds them (the pattern on the text as written, then
-    lowercased: lowercasing first could move offsets)."""
-    return [(match.start(), match.end(), match.group().lower()) for match in TOKEN.finditer(text)]
 
 
 def _positive_leaves(query: wq.Query):

@@ -51,7 +51,7 @@ def test_left_and_right_sorts_order_by_the_neighbouring_words(archive, client, m
     assert merged == in_memory and len(merged) > 12
 
     def key(row: dict) -> list[str]:
-        words = [word.casefold() for word in WORD.findall(row[sort])]
+        words = [word.lower() for word in WORD.findall(row[sort])]
         return list(reversed(words)) if sort == "left" else words
 
     keys = [key(row) for row in merged]

@@ -28,7 +28,7 @@ def spans(q: str, text: str, field: str = "body") -> list[tuple[int, int]]:
 
 def words(text: str, found: list[tuple[int, int]]) -> list[str]:
     tokens = tokens_of(text)
-    return [text[tokens[first][0] : tokens[last - 1][1]] for first, last in found]
+    return [text[tokens.starts[first] : tokens.ends[last - 1]] for first, last in found]
 
 
 def test_a_phrase_matches_as_a_whole_and_its_words_alone_do_not():
@@ -51,12 +51,14 @@ def test_stems_and_spelling_variants_match_as_the_index_analyses_them():
 
 
 def test_tokens_line_up_with_the_index_positions_on_real_text():
-    """On every BBC article of one folder, each token's place is the position the index gives it."""
+    """On BBC articles, each token's place and offsets are the ones the index's analyzer gives it."""
     for path in sorted((DATA / "bbc" / "politics").glob("*.txt"))[:60]:
         text = path.read_text(encoding="utf-8")
         indexed = [(token.pos, token.text) for token in ANALYZER(text, positions=True)]
         mine = tokens_of(text)
         assert len(mine) == len(indexed), path.name
+        chars = [(token.startchar, token.endchar) for token in ANALYZER(text, chars=True)]
+        assert list(zip(mine.starts, mine.ends)) == chars, path.name
         word = indexed[len(indexed) // 2][1]
         assert [first for first, _ in matcher_build(word).of("body").spans(mine)] == [pos for pos, form in indexed if form == word], path.name
 
