@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test test-postgres test-browser-deps stress bench migrate import index clean
+.PHONY: setup run serve test test-postgres test-browser-deps lint stress bench migrate import index clean
 
 setup: $(STAMP)
 
@@ -35,12 +35,19 @@ test-browser-deps:
 test: setup test-browser-deps
 	$(BIN)/python -m pytest
 
+# The house rules: ruff's lint and format checks (pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 # The whole suite again against a real PostgreSQL server started for the run (scripts/with-postgres).
 test-postgres: setup test-browser-deps
 	scripts/with-postgres $(BIN)/python -m pytest
 
-# Long trials: 20 SIGKILLs during 2,000-article imports, then 8 searching clients during an import.
+# Long trials: exports of 20,000 generated articles, 8 searching clients during an import, 20 SIGKILLs during
+# 2,000-article imports.
 stress: setup
+	$(BIN)/python -m stress.exports --articles 20000
 	$(BIN)/python -m stress.harness load --articles 2000 --clients 8 --requests 50
 	$(BIN)/python -m stress.harness crash --articles 2000 --kills 20
 

@@ -32,13 +32,16 @@ from .models import (
     CopyGroup,
     Entity,
     EntityAlias,
+    FormerSlug,
     Mention,
     Outlet,
     OutletAlias,
     Quote,
     Story,
+    WireAgency,
 )
 from .presentation import raw_lines
+from .selectors import wire_names
 
 
 class TextKeepingLineEnds(forms.CharField):
@@ -152,7 +155,7 @@ class UploadForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
     list_display = ["title", "outlet", "published", "status", "entity_count", "imported_at"]
-    list_filter = ["status", "outlet", "published", "title_derived", NoDateFilter, NoOutletFilter]
+    list_filter = ["status", "outlet", "wire", "published", "title_derived", NoDateFilter, NoOutletFilter]
     search_fields = ["title", "body", "source"]
     date_hierarchy = "published"
     list_select_related = ["outlet"]
@@ -162,7 +165,7 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
     change_list_template = "admin/archive/article/change_list.html"
     raw_id_fields = ["copy_group", "story"]
     fieldsets = [
-        (None, {"fields": ["title", "title_derived", "outlet", "byline", "published", "status", "curated_fields"]}),
+        (None, {"fields": ["title", "title_derived", "outlet", "byline", "published", "wire", "status", "curated_fields"]}),
         ("Copies and story", {"fields": ["copy_group", "copy_similarity", "story"]}),
         ("Where it came from", {"fields": ["source", "source_url", "raw_format", "stated", "raw_hash", "imported_at", "updated_at"]}),
         ("Text", {"fields": ["body", "clean_and_raw"]}),
@@ -170,6 +173,12 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entity_total=Count("mentions"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "wire":  # the agencies there are, not free text
+            choices = [("", "— no wire credit —"), *sorted(wire_names().items(), key=lambda item: item[1].casefold())]
+            return forms.ChoiceField(choices=choices, required=False, label="Wire agency", help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(ordering="entity_total", description="entities")
     def entity_count(self, article: Article) -> int:
@@ -436,3 +445,25 @@ class QuoteAdmin(ExactSaves, admin.ModelAdmin):
             quote_speaker_set(obj, speaker=form.cleaned_data["speaker"])
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(WireAgency)
+class WireAgencyAdmin(ExactSaves, admin.ModelAdmin):
+    """Agencies beyond the built-in ones (AFP, AP, Reuters, Xinhua, TASS, PTI, ANI, dpa, EFE, ANSA, Kyodo,
+    Yonhap, Bernama, UNI, IANS); re-process articles to find their credits in articles already imported."""
+
+    list_display = ["name", "forms"]
+    search_fields = ["name", "forms"]
+
+
+@admin.register(FormerSlug)
+class FormerSlugAdmin(admin.ModelAdmin):
+    """Slugs of merged or blocked entities and outlets: links to them lead to what they became."""
+
+    list_display = ["slug", "kind", "name", "entity", "outlet"]
+    list_filter = ["kind"]
+    search_fields = ["slug", "name"]
+    readonly_fields = ["kind", "slug", "name", "entity", "outlet"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

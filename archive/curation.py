@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from .linking import (
     copy_group_refresh,
@@ -32,7 +31,6 @@ from .models import (
     Story,
     alias_key,
 )
-from .signals import announce_articles_changed
 
 
 class CurationError(ValueError):
@@ -49,10 +47,8 @@ def alias_set(name: str, *, entity: Entity | None = None) -> EntityAlias:
 
 
 def articles_touch(article_ids: Iterable[int]) -> None:
-    ids = set(article_ids)
-    if ids:
-        Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-        announce_articles_changed(article_ids=ids)
+    """Re-index these articles (their update time moves; see `ArticleQuerySet.update`)."""
+    Article.objects.filter(pk__in=set(article_ids)).update_announced()
 
 
 def _articles_of(entities: Iterable[Entity]) -> set[int]:

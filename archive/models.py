@@ -68,17 +68,20 @@ class ArticleQuerySet(models.QuerySet):
             by_group.setdefault(member.copy_group_id, []).append(member)
         return {a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk] for a in articles if a.copy_group_id}
 
-    def update_links(self, **fields) -> set[int]:
-        """Change these articles' derived links (copy group, story) in one statement; returns their ids. The
-        update time moves with them and they are announced: the index reconciles documents by update time,
-        and a bare `update()` would leave an article's copy group stale in the index."""
-        from .signals import (
-            announce_articles_changed,  # the signals module imports the models
-        )
+    def update(self, **fields) -> int:
+        """Django's bulk update, and the index hears of it: no code path (linking, curation, a script hiding
+        articles with `update(status="hidden")`) can change an indexed field behind the index's back."""
+        return len(self.update_announced(**fields))
+
+    def update_announced(self, **fields) -> set[int]:
+        """Update these articles in one statement, moving their update time (the index reconciles documents
+        by it) and announcing them after the commit; returns their ids."""
+        from .signals import announce_articles_changed  # the signals module imports the models
 
         ids = set(self.values_list("pk", flat=True))
-        Article.objects.filter(pk__in=ids).update(**fields, updated_at=timezone.now())
-        announce_articles_changed(article_ids=ids)
+        if ids:
+            models.QuerySet.update(Article.objects.filter(pk__in=ids), **{"updated_at": timezone.now(), **fields})
+            announce_articles_changed(article_ids=ids)
         return ids
 
     def any_curated(self, field: str) -> bool:
@@ -98,7 +101,7 @@ class Article(models.Model):
 
     # Metadata fields an editor may correct; a corrected field is "curated" and extraction leaves it alone.
     # An editor's split of a copy group or story curates `copy_group` / `story` the same way.
-    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body", "copy_group", "story")
+    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body", "copy_group", "story", "wire")
 
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     copy_group = models.ForeignKey(
@@ -111,6 +114,7 @@ class Article(models.Model):
     title = models.CharField(max_length=500)
     title_derived = models.BooleanField(default=False, help_text="The title was taken from the text, not the page.")
     byline = models.CharField(max_length=300, blank=True)
+    wire = models.CharField(max_length=60, blank=True, db_index=True, help_text="The key of the wire agency the article credits (afp, reuters, …); blank: none.")
     published = models.DateField(null=True, blank=True, db_index=True)
     body = models.TextField(help_text="The clean article text.")
     raw_text = models.TextField(help_text="The text exactly as imported.")
@@ -230,6 +234,25 @@ class EntityAlias(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = alias_key(self.name)
         super().save(*args, **kwargs)
+
+
+class WireAgency(models.Model):
+    """A news agency editors add to the built-in ones (AFP, AP, Reuters, …, in `archive.ingestion.wires`):
+    imports and re-processing then recognise its credits."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="As researchers read it, e.g. 'Bloomberg News'.")
+    forms = models.TextField(blank=True, help_text="Other ways credits write it, one a line (e.g. 'Bloomberg').")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "wire agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def written(self) -> tuple[str, ...]:
+        return (self.name, *(line.strip() for line in self.forms.splitlines() if line.strip()))
 
 
 class FormerSlug(models.Model):

@@ -6,11 +6,13 @@ The entity, outlet and quote pages are views of a search (`search.views`), so th
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from .ingestion.wires import agencies_with
 from .linking import most_carried
-from .models import Article, Entity, FormerSlug, Mention, Outlet, Quote, QuoteGroup, Story
+from .models import Article, Entity, FormerSlug, Mention, Outlet, Quote, QuoteGroup, Story, WireAgency
 
 
 def entities_shared(article_ids: list[int], *, at_least: int = 1, limit: int = 25) -> QuerySet:
@@ -40,21 +42,58 @@ def story_title(story: Story) -> str:
     return story.title or story.articles.published().earliest_first().values_list("title", flat=True).first() or ""
 
 
+@dataclass(frozen=True)
+class StoryRow:
+    """A story member as the timeline shows it: only what the evidence says about its order."""
+
+    article: Article
+    order: str  # "first", "same day" (tied for first), "later", "undated" (order unknown)
+    lag_days: int | None  # days after the first dated article; None where the order is unknown
+    copy_label: str  # "", "AFP wire copy", "earliest dated copy", "near-copy"
+
+
+def story_rows(articles: list[Article], *, wires: dict[str, str]) -> list[StoryRow]:
+    """Articles by date (only dates are known, so one date is a tie); within a date by outlet and title,
+    never by database id. Copies that credit a wire are that wire's copies; otherwise the one copy dated
+    before the others is the earliest dated copy — never "the original", which no date can show."""
+    dated = sorted((a for a in articles if a.published), key=lambda a: (a.published, a.outlet.name if a.outlet else "", a.title))
+    first = dated[0].published if dated else None
+    tied = sum(1 for a in dated if a.published == first)
+    groups: dict[int, list[Article]] = {}
+    for article in articles:
+        if article.copy_group_id:
+            groups.setdefault(article.copy_group_id, []).append(article)
+    rows = []
+    for article in dated + [a for a in articles if not a.published]:
+        if article.published is None:
+            order = "undated"
+        elif article.published == first:
+            order = "first" if tied == 1 else "same day"
+        else:
+            order = "later"
+        rows.append(StoryRow(
+            article=article, order=order, lag_days=(article.published - first).days if article.published and first else None,
+            copy_label=_copy_label(article, groups.get(article.copy_group_id, []), wires=wires),
+        ))
+    return rows
+
+
+def _copy_label(article: Article, group: list[Article], *, wires: dict[str, str]) -> str:
+    if len(group) < 2:
+        return ""
+    if article.wire:
+        return f"{wires.get(article.wire, article.wire)} wire copy"
+    dates = sorted(a.published for a in group if a.published)
+    if article.published and dates and article.published == dates[0] and dates.count(dates[0]) == 1:
+        return "earliest dated copy"
+    return "near-copy"
+
+
 def story_page(story: Story) -> dict:
-    """A story's published articles on a timeline (who published first, everyone else's lag), which are
-    copies of which, and the entities and quotes its articles share."""
-    articles = list(story.articles.published().select_related("outlet", "copy_group").earliest_first())
-    first = next((a.published for a in articles if a.published), None)
-    copies = Counter(a.copy_group_id for a in articles if a.copy_group_id)
-    rows = [
-        {
-            "article": article,
-            "lag_days": (article.published - first).days if article.published and first else None,
-            "is_copy": bool(article.copy_group_id) and copies[article.copy_group_id] > 1,
-            "is_earliest_copy": bool(article.copy_group_id) and article.copy_group.earliest_id == article.pk,
-        }
-        for article in articles
-    ]
+    """A story's published articles on a timeline, which are copies of which (and of which wire), and the
+    entities and quotes its articles share."""
+    articles = list(story.articles.published().select_related("outlet"))
+    rows = story_rows(articles, wires=wire_names())
     ids = [a.pk for a in articles]
     quotes = (
         QuoteGroup.objects.filter(quotes__article_id__in=ids).select_related("speaker")
@@ -63,6 +102,7 @@ def story_page(story: Story) -> dict:
     wordings: dict[int, Counter[str]] = {}
     for group_id, text in Quote.objects.filter(article_id__in=ids).values_list("group_id", "text"):
         wordings.setdefault(group_id, Counter())[text] += 1
+    first = next((row.article.published for row in rows if row.article.published), None)
     return {
         "story": story, "title": story_title(story), "rows": rows, "first": first,
         "outlets": len({a.outlet_id for a in articles} - {None}), "entities": entities_shared(ids, at_least=2),
@@ -76,3 +116,9 @@ def slugs_followed(kind: str, slugs: tuple[str, ...]) -> dict[str, FormerSlug]:
     current = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     former = FormerSlug.objects.filter(kind=kind, slug__in=[slug for slug in slugs if slug not in current]).select_related("entity", "outlet")
     return {item.slug: item for item in former}
+
+
+def wire_names() -> dict[str, str]:
+    """Wire agency keys and the names researchers read: the built-in agencies and the editors'."""
+    extra = [(agency.name, agency.written[1:]) for agency in WireAgency.objects.all()]
+    return {agency.key: agency.name for agency in agencies_with(extra)}

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from django.db.models import Prefetch
 
 from .models import Article, Mention, Quote
+from .selectors import wire_names
 
 EXPORT_FIELDS = [
     "id", "url", "source", "source_url", "outlet", "published", "title", "title_derived", "byline", "body", "entities", "status",
-    "near_duplicates", "story", "quotes",
+    "near_duplicates", "story", "quotes", "wire",
 ]
 
 
@@ -26,7 +27,10 @@ def articles_for_export(queryset) -> Iterable[Article]:
     ).iterator(chunk_size=500)
 
 
-def article_row(article: Article, *, base_url: str = "") -> dict:
+def article_row(article: Article, *, base_url: str = "", wires: dict[str, str] | None = None) -> dict:
+    """An article as every export and the article API carry it; `wires` (key -> name, see
+    `selectors.wire_names`) names its wire agency."""
+    wires = wires if wires is not None else (wire_names() if article.wire else {})
     return {
         "id": article.pk,
         "url": base_url + article.get_absolute_url(),
@@ -45,6 +49,7 @@ def article_row(article: Article, *, base_url: str = "") -> dict:
         "status": article.status,
         "near_duplicates": [copy.source for copy in article.copy_group.articles.all() if copy.pk != article.pk] if article.copy_group_id else [],
         "story": article.story_id,
+        "wire": wires.get(article.wire, article.wire) if article.wire else None,
         "quotes": [{"text": quote.text, "speaker": quote.speaker.name if quote.speaker else None, "group": quote.group_id} for quote in article.quotes.all()],
     }
 

@@ -34,7 +34,7 @@ from whoosh.writing import IndexWriter
 
 from archive.models import Article, Mention
 
-from .analysis import ANALYZER
+from .analysis import ANALYZER, ANALYZER_VERSION
 from .fields import INDEXED
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,10 @@ class _SharedStorage(FileStorage):
         return StructFile(_SharedReadFile(self._fpath(name)), name=name, **kwargs)
 
 
+class IndexOutdated(whoosh_index.IndexError):
+    """An index this version of the archive cannot use as it is: it must be rebuilt."""
+
+
 _create_lock = threading.Lock()
 
 
@@ -188,9 +192,9 @@ def index_open() -> whoosh_index.Index:
                 raise
             time.sleep(0.05)
     if set(schema.names()) != set(SCHEMA.names()):
-        raise whoosh_index.IndexError("the index was built by an older version of the archive (its fields differ); rebuild it")
+        raise IndexOutdated("it was built by an older version of the archive (its fields differ)")
     if any(schema[name].analyzer != SCHEMA[name].analyzer for name in SCHEMA.names() if SCHEMA[name].analyzer is not None):
-        raise whoosh_index.IndexError("the index was built with an older text analyzer; rebuild it")
+        raise IndexOutdated(f"it was built with an older text analyzer (this archive's is version {ANALYZER_VERSION}: every word searchable)")
     return ix
 
 
@@ -198,7 +202,12 @@ def index_open() -> whoosh_index.Index:
 
 
 class IndexUnavailable(RuntimeError):
-    """The index cannot be opened or read (damaged files); `check_index` says how to repair it."""
+    """The index cannot be opened or read (damaged files, or built by an older version); `check_index` says
+    how to repair it."""
+
+    def __init__(self, message: str, *, outdated: bool = False) -> None:
+        super().__init__(message)
+        self.outdated = outdated
 
 
 _shared: dict[str, Searcher] = {}  # index location -> its current searcher, for every thread
@@ -212,7 +221,7 @@ def searcher_open() -> Iterator[Searcher]:
         searcher = _searcher_current()
     except (OSError, ValueError, EOFError, whoosh_index.IndexError) as error:
         searcher_forget()
-        raise IndexUnavailable(str(error)) from error
+        raise IndexUnavailable(str(error), outdated=isinstance(error, IndexOutdated)) from error
     yield searcher
 
 

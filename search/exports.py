@@ -19,6 +19,7 @@ from itertools import islice
 from typing import TypeVar
 
 from archive.models import Article
+from archive.selectors import wire_names
 from archive.serializers import EXPORT_FIELDS, article_row, articles_for_export
 
 log = logging.getLogger(__name__)
@@ -43,8 +44,13 @@ def chunked(ids: Iterable[int], fetch: Callable[[list[int]], dict[int, T]]) -> I
 def rows_for(ids: Iterable[int], *, base_url: str = "", published_only: bool = True, extra: Callable[[Article, Row], None] | None = None) -> Iterator[Row]:
     """Export rows of these articles in the given order, read `CHUNK` at a time; `extra` adds fields."""
     articles = Article.objects.published() if published_only else Article.objects.all()
-    for article in chunked(ids, lambda chunk: {a.pk: a for a in articles_for_export(articles.filter(pk__in=chunk))}):
-        row = article_row(article, base_url=base_url)
+    wires = wire_names()
+
+    def fetch(chunk: list[int]) -> dict[int, Article]:
+        return {article.pk: article for article in articles_for_export(articles.filter(pk__in=chunk))}
+
+    for article in chunked(ids, fetch):
+        row = article_row(article, base_url=base_url, wires=wires)
         if extra is not None:
             extra(article, row)
         yield row

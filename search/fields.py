@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from archive.models import Article, Entity, Outlet
+from archive.selectors import wire_names
 
 NO_VALUE = "_none"  # an article without an outlet counts under it, so counts sum to the total
 
@@ -50,6 +51,11 @@ def _type_labels(values: Iterable[str]) -> Labels:
     return {value: (labels[value], None) for value in values if value in labels}
 
 
+def _wire_labels(values: Iterable[str]) -> Labels:
+    names = wire_names()
+    return {value: (names.get(value, value), None) for value in values}
+
+
 def _article_entities(article: Article) -> list[str]:
     return [mention.entity.slug for mention in article.mentions.all()]
 
@@ -57,6 +63,10 @@ def _article_entities(article: Article) -> list[str]:
 OUTLET = Facet(
     name="outlet", attribute="outlets", title="Outlets", label=_outlet_labels, combine="any", field="outlet",
     values=lambda article: [article.outlet.slug if article.outlet else NO_VALUE], none_label="No outlet",
+)
+WIRE = Facet(
+    name="wire", attribute="wires", title="Wire agencies", label=_wire_labels, combine="any", field="wire",
+    values=lambda article: [article.wire or NO_VALUE], none_label="No wire credit",
 )
 ENTITY_TYPE = Facet(
     name="entity_type", attribute="entity_types", title="Entity types", label=_type_labels, field="entity_type",
@@ -69,7 +79,7 @@ ENTITY = Facet(
 SPEAKER = Facet(name="speaker", attribute="speakers", title="Speakers", label=_entity_labels, combine="any", panel=False, none_label="Speaker not known")
 
 # In the order the search page shows the panels.
-FACETS: tuple[Facet, ...] = (OUTLET, ENTITY_TYPE, ENTITY, SPEAKER)
+FACETS: tuple[Facet, ...] = (OUTLET, WIRE, ENTITY_TYPE, ENTITY, SPEAKER)
 INDEXED: tuple[Facet, ...] = tuple(facet for facet in FACETS if facet.field)
 
 

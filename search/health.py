@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 from archive.models import Article
 from archive.runs import RunStatus, runs_active
 
-from .engine import index_exists, index_link, searcher_open
+from .engine import IndexUnavailable, index_exists, index_link, searcher_open
 
 REPAIR = "python manage.py rebuild_index"
 
 
 @dataclass(frozen=True)
 class IndexHealth:
-    state: str  # "ok", "missing", "corrupt" or "stale"
+    state: str  # "ok", "missing", "outdated", "corrupt" or "stale"
     indexed: int
     expected: int
     detail: str = ""
@@ -48,6 +48,7 @@ class IndexHealth:
         what = {
             "missing": "The search index is missing",
             "corrupt": f"The search index cannot be read ({self.detail})",
+            "outdated": f"The search index must be rebuilt: {self.detail}",
             "stale": f"The search index is out of step with the database ({self.indexed} indexed, {self.expected} published{self.detail})",
         }[self.state]
         return f"{what}. Repair it with: {REPAIR}"
@@ -77,6 +78,10 @@ def _compared(*, full: bool) -> IndexHealth:
         with searcher_open() as searcher:
             indexed = searcher.doc_count()
             stored = [(int(fields["id"]), fields.get("updated")) for fields in searcher.all_stored_fields()] if full else []
+    except IndexUnavailable as error:
+        if error.outdated:
+            return IndexHealth("outdated", 0, expected, detail=str(error))
+        return IndexHealth("corrupt", 0, expected, detail=f"{type(error).__name__}: {error}"[:200])
     except Exception as error:  # a damaged index raises whatever its files make Whoosh raise
         return IndexHealth("corrupt", 0, expected, detail=f"{type(error).__name__}: {error}"[:200])
     if indexed != expected:

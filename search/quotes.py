@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from archive.linking import most_carried
 from archive.models import Article, Entity, Quote, QuoteGroup
+from archive.selectors import wire_names
 
 from .facets import FacetValue, facet_values
 from .fields import NO_VALUE, SPEAKER
@@ -145,13 +146,15 @@ def quote_rows(params: SearchParams, *, base_url: str = "") -> Iterator[dict]:
     quotes = _published_quotes(params)
     groups = _by_speaker(QuoteGroup.objects.filter(pk__in=quotes.values("group")), params.speakers)
     rows = quotes.filter(group__in=groups).select_related("article__outlet", "speaker").order_by("group_id", "article_id", "start")
+    wires = wire_names()
     for quote in rows.iterator(chunk_size=1000):
         article = quote.article
         yield {
             "group": quote.group_id, "text": quote.text, "speaker": quote.speaker.name if quote.speaker else None,
             "article_id": article.pk, "url": base_url + article.get_absolute_url(), "title": article.title,
             "outlet": article.outlet.name if article.outlet else None, "published": article.published.isoformat() if article.published else None,
+            "wire": wires.get(article.wire, article.wire) if article.wire else None,
         }
 
 
-QUOTE_EXPORT_FIELDS = ["group", "text", "speaker", "article_id", "url", "title", "outlet", "published"]
+QUOTE_EXPORT_FIELDS = ["group", "text", "speaker", "article_id", "url", "title", "outlet", "published", "wire"]

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from archive.models import Article
-from archive.selectors import slugs_followed
+from archive.selectors import slugs_followed, wire_names
 
 from .docsets import query_docs
 from .engine import searcher_open
@@ -34,7 +34,7 @@ from .facets import (
     facet_values,
 )
 from .fields import INDEXED
-from .highlight import snippet_html, title_html
+from .highlight import NO_MARKS, Marks, snippet_html, title_html
 from .params import (
     COUNTS,
     MAX_PAGE_SIZE,
@@ -67,6 +67,7 @@ class Hit:
     snippet: str
     title_html: str
     copies: list[Article] = field(default_factory=list)  # the other articles of its copy group, earliest first
+    wire: str = ""  # the name of the wire agency it credits
 
     @property
     def copy_outlets(self) -> int:
@@ -113,7 +114,7 @@ class SearchOutcome:
     facets: dict[str, list[FacetValue]]
     date_bucket: str
     took_ms: float
-    terms: frozenset[str] = field(default_factory=frozenset)
+    marks: dict[str, Marks] = field(default_factory=dict)  # what matched in titles and bodies, for highlighting
     shares: list[float] = field(default_factory=list)
     highlight_ms: float = 0.0
     listed: int = 0  # how many results the pages hold: groups when collapsed, whatever `total` counts
@@ -131,21 +132,36 @@ class SearchOutcome:
         return self.pagination.pages
 
 
-def matched_terms(query: wq.Query, searcher) -> frozenset[str]:
-    """The analysed text terms of the query that exist in the index, wildcards and fuzzy terms expanded.
+TEXT_FIELDS = ("title", "body")
 
-    Asked leaf by leaf: whoosh-reloaded 2.7.5's `existing_terms` over a whole tree skips every field after
-    the first one it meets.
-    """
+
+def query_marks(query: wq.Query, searcher) -> dict[str, Marks]:
+    """What matched in each text field, for highlighting: the words (wildcards and fuzzy terms expanded to
+    the index words they stand for) and the phrases, of the field each names (`title:x` marks titles only);
+    nothing under NOT. Asked leaf by leaf: whoosh-reloaded 2.7.5's `existing_terms` over a whole tree skips
+    every field after the first one it meets."""
     reader = searcher.reader()
-    terms = set()
-    for leaf in query.leaves():
-        if isinstance(leaf, wq.Not):
-            continue
-        for fieldname, text in leaf.existing_terms(reader, expand=True):
-            if fieldname in {"title", "body"}:
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return frozenset(terms)
+    terms: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
+    phrases: dict[str, list[tuple[str, ...]]] = {field: [] for field in TEXT_FIELDS}
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+        elif isinstance(node, wq.Phrase):
+            if node.fieldname in phrases:
+                phrases[node.fieldname].append(tuple(node.words))
+        elif node.is_leaf():
+            for fieldname, text in node.existing_terms(reader, expand=True):
+                if fieldname in terms:
+                    terms[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        else:
+            for child in node.children():
+                walk(child)
+
+    walk(query)
+    return {field: Marks(terms=frozenset(terms[field]), phrases=tuple(dict.fromkeys(phrases[field]))) for field in TEXT_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -225,7 +241,7 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
         pagination = Pagination(page=params.page, page_size=params.page_size, listed=len(listing.listed))
         page_docs = listing_order(searcher, params, query, listing, limit=pagination.start + params.page_size)[pagination.start :]
         page_ids = [int(pk) for pk in columns.doc_id[page_docs]]
-        terms = matched_terms(query, searcher)
+        marks = query_marks(query, searcher)
         group_total = columns.group_count(matched)
         total = group_total if groups else len(matched)
         if facets:
@@ -237,16 +253,17 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
     copies = Article.objects.published().copies_of(page)
+    wires = wire_names() if any(article.wire for article in page) else {}
     highlighting = time.perf_counter()
     hits = [
-        Hit(article=article, snippet=snippet_html(article.body, terms) if snippets else "", title_html=title_html(article.title, terms if snippets else frozenset()),
-            copies=copies.get(article.pk, []))
+        Hit(article=article, snippet=snippet_html(article.body, marks["body"]) if snippets else "", title_html=title_html(article.title, marks["title"] if snippets else NO_MARKS),
+            copies=copies.get(article.pk, []), wire=wires.get(article.wire, article.wire))
         for article in page
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
     return SearchOutcome(
         params=params, total=total, listed=len(listing.listed), articles=len(matched), groups=group_total, hits=hits, facets=facet_lists,
-        date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, terms=terms, shares=shares,
+        date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, marks=marks, shares=shares,
         highlight_ms=highlight_ms, undated_excluded=undated_excluded,
     )
 
@@ -275,10 +292,10 @@ def _facets(params: SearchParams, columns: FacetColumns, matched: np.ndarray, *,
     return facet_lists, buckets, dated
 
 
-def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[SearchOutcome, list[int], frozenset[str]]:
+def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[SearchOutcome, list[int], Marks]:
     """What an export of this search holds: the counts (as the page shows them), every listed result's id in
     the page's order (one per copy group when collapsed; with `every_copy`, every matching article, as a
-    frozen result set keeps them), and the matched terms for snippets."""
+    frozen result set keeps them), and what the body's snippets mark."""
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
     params, query, _ = slugs_follow(params, query_parse(params.q))
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
@@ -286,7 +303,7 @@ def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[Searc
         if every_copy:
             listing = replace(listing, listed=listing.matched)
         docs = listing_order(searcher, params, query, listing, limit=None)
-        return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.terms
+        return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.marks.get("body", NO_MARKS)
 
 
 def export_meta(params: SearchParams, *, outcome: SearchOutcome, rows: int) -> dict:

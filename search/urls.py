@@ -15,4 +15,7 @@ urlpatterns = [
     path("quotes/export.csv", views.quotes_export_csv, name="quotes_export_csv"),
     path("quotes/export.jsonl", views.quotes_export_jsonl, name="quotes_export_jsonl"),
     path("api/quotes", views.api_quotes, name="api_quotes"),
+    path("stories/", views.story_list, name="story_list"),
+    path("api/stories", views.api_stories, name="api_stories"),
+    path("api/stories/<int:pk>", views.api_story, name="api_story"),
 ]

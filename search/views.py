@@ -16,8 +16,8 @@ from django.http import (
 )
 from django.shortcuts import render
 
-from archive.models import Article, Entity, FormerSlug, Outlet
-from archive.selectors import slugs_followed
+from archive.models import Article, Entity, FormerSlug, Outlet, Story
+from archive.selectors import slugs_followed, story_title
 from archive.serializers import (
     EXPORT_FIELDS,
     article_reference,
@@ -49,6 +49,7 @@ from .searching import (
     params_from_query,
     search_run,
 )
+from .stories import STORIES, StorySummary, stories_list, story_detail_rows, story_params
 
 PROBLEMS = (ParameterError, QuerySyntaxError)
 
@@ -116,6 +117,7 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
         "snippet": hit.snippet,
         "copies": [article_reference(copy, url=request.build_absolute_uri(copy.get_absolute_url())) for copy in hit.copies],
         "copies_count": len(hit.copies),
+        "wire": hit.wire or None,
     }
 
 
@@ -308,6 +310,50 @@ def quotes_export_jsonl(request: HttpRequest) -> HttpResponse:
 
 def quotes_export_csv(request: HttpRequest) -> HttpResponse:
     return _quote_export(request, "csv")
+
+
+# -- stories --------------------------------------------------------------------------------------------
+
+def story_list(request: HttpRequest) -> HttpResponse:
+    try:
+        found = stories_list(story_params(query_data(request)))
+    except ParameterError as problem:
+        return render(request, "search/story_list.html", {"error": str(problem)}, status=400)
+    sorts = {sort: found.params.changed(sort=sort).url() for sort in STORIES.sorts}
+    return render(request, "search/story_list.html", {"found": found, "links": page_links(found.params, found.pagination), "sorts": sorts})
+
+
+def _story_json(summary: StorySummary, *, request: HttpRequest) -> dict:
+    return {
+        "id": summary.story.pk, "url": request.build_absolute_uri(summary.story.get_absolute_url()), "title": summary.title,
+        "size": summary.size, "outlets": summary.outlets, "first_published": summary.first.isoformat() if summary.first else None,
+        "last_published": summary.last.isoformat() if summary.last else None, "span_days": summary.span_days,
+    }
+
+
+def api_stories(request: HttpRequest) -> JsonResponse:
+    try:
+        found = stories_list(story_params(query_data(request)))
+    except ParameterError as problem:
+        return _bad_request(problem)
+    return JsonResponse({"total": found.total, "page": found.params.page, "pages": found.pagination.pages,
+                         "results": [_story_json(summary, request=request) for summary in found.results]})
+
+
+def api_story(request: HttpRequest, pk: int) -> JsonResponse:
+    story = Story.objects.filter(pk=pk).first()
+    rows = story_detail_rows(story) if story else []
+    if not rows:
+        raise Http404("No story with published articles has this id.")
+    absolute = request.build_absolute_uri
+    return JsonResponse({
+        "id": story.pk, "url": absolute(story.get_absolute_url()), "title": story_title(story),
+        "articles": [
+            {**article_reference(row.article, url=absolute(row.article.get_absolute_url())), "title": row.article.title, "order": row.order,
+             "lag_days": row.lag_days, "copy": row.copy_label or None}
+            for row in rows
+        ],
+    })
 
 
 QUERY_EXAMPLES = [

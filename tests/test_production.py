@@ -48,16 +48,62 @@ def test_no_inline_scripts_in_public_pages(seeds, client):
         assert "<script>" not in html and "onclick=" not in html and "javascript:" not in html, url
 
 
-@pytest.mark.parametrize("url", ["/api/search", "/export.csv", "/export.jsonl"])
+@pytest.mark.parametrize("url", ["/api/search", "/export.csv", "/export.jsonl", "/", "/quotes/", "/api/quotes", "/stories/", "/help/search"])
 def test_rate_limit_per_address(client, db, settings, url):
     cache.clear()
-    settings.ARCHIVE_RATELIMIT = "3/m"
+    settings.ARCHIVE_RATELIMIT = "3/d"  # a day's window: a minute's could roll over mid-test
     statuses = [client.get(url, REMOTE_ADDR="10.0.0.7").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert client.get(url, REMOTE_ADDR="10.0.0.8").status_code == 200
     settings.ARCHIVE_RATELIMIT = ""
     cache.clear()
     assert all(client.get(url, REMOTE_ADDR="10.0.0.7").status_code == 200 for _ in range(5))
+
+
+def test_rate_limit_keys_on_the_client_behind_a_trusted_proxy_only(client, db, settings):
+    cache.clear()
+    settings.ARCHIVE_RATELIMIT = "2/d"
+    via_proxy = {"REMOTE_ADDR": "10.1.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    # Without trusted proxies the header is ignored: every client behind the proxy shares its address.
+    assert [client.get("/api/search", **via_proxy).status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()
+    settings.ARCHIVE_TRUSTED_PROXIES = ["10.1.0.0/16"]
+    assert [client.get("/api/search", **via_proxy).status_code for _ in range(3)] == [200, 200, 429]
+    other = {"REMOTE_ADDR": "10.1.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.8"}
+    assert client.get("/api/search", **other).status_code == 200  # another client behind the same proxy
+    spoofed = {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": "198.51.100.8"}  # not from the proxy: header ignored
+    assert [client.get("/api/search", **spoofed).status_code for _ in range(3)] == [200, 200, 429]
+    from archive.ratelimits import client_address
+    from django.test import RequestFactory
+
+    chain = RequestFactory().get("/", REMOTE_ADDR="10.1.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.9, 10.1.0.2")
+    assert client_address(chain) == "198.51.100.9"  # the last address that is not a trusted proxy
+    settings.ARCHIVE_RATELIMIT = ""
+    cache.clear()
+
+
+def test_admin_login_is_throttled(client, db, settings):
+    """Five failed logins for a user name from one client lock the login (django-axes), even with the right
+    password; another client is not locked out."""
+    from django.contrib.auth.models import User
+
+    settings.AXES_ENABLED = True
+    User.objects.create_superuser("boss", "boss@example.org", "right-password")
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "boss", "password": "wrong"}, REMOTE_ADDR="192.0.2.4")
+    locked = client.post("/admin/login/?next=/admin/", {"username": "boss", "password": "right-password"}, REMOTE_ADDR="192.0.2.4")
+    assert locked.status_code == 429
+    fine = client.post("/admin/login/?next=/admin/", {"username": "boss", "password": "right-password"}, REMOTE_ADDR="192.0.2.5")
+    assert fine.status_code == 302 and fine["Location"] == "/admin/"
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised():
+    from search.exports import csv_cell
+
+    for dangerous in ("=HYPERLINK(\"http://x\")", "+SUM(1,2)", "-2+3", "@cmd", "\tx", "\rx"):
+        assert csv_cell("title", dangerous) == "'" + dangerous
+    assert csv_cell("title", "Ordinary headline") == "Ordinary headline"
+    assert csv_cell("entities", [{"name": "=evil", "type": "person", "count": 1}]) == "'=evil"
 
 
 def _free_port() -> int:

@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from ..linking import Linker
-from ..models import Article, Mention, Outlet, OutletAlias, alias_key
+from ..models import Article, Mention, Outlet, OutletAlias, WireAgency, alias_key
 from ..runs import RunStatus, run_announced
 from ..signals import announce_articles_changed, announcements_batched
 from .cleaning import furniture_learn, outlet_name_normalise
 from .entities import FoundEntity, T, entities_stream, nlp_default
-from .parsing import raw_parse
+from .parsing import Agencies, raw_parse
 from .readers import (
     MANIFEST_NAMES,
     RawRecord,
@@ -78,6 +78,7 @@ def article_fields_apply(article: Article, parsed: ParsedArticle) -> None:
         "byline": parsed.byline[:300],
         "published": parsed.published,
         "source_url": parsed.source_url,
+        "wire": parsed.wire,
     }
     for name, value in values.items():
         if name not in article.curated_fields:
@@ -180,6 +181,11 @@ def _page_texts(files: list[tuple[Path, Path]]) -> Iterator[tuple[str, str]]:
         yield _folder(source_name(file, root)), text
 
 
+def editors_agencies() -> Agencies:
+    """The wire agencies editors added, read once per run, as `raw_parse` takes them."""
+    return tuple((agency.name, agency.written[1:]) for agency in WireAgency.objects.all())
+
+
 def nlp_processes(work_items: int) -> int:
     """Worker processes for the model: both cores for real batches, none for a handful of files."""
     return max(1, min(settings.ARCHIVE_NLP_PROCESSES, os.cpu_count() or 1)) if work_items >= PARALLEL_FROM else 1
@@ -219,7 +225,7 @@ def articles_import(
         if progress:
             progress(len(done), len(files))
 
-    todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, dry_run=dry_run, tick=tick)
+    todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, agencies=editors_agencies(), dry_run=dry_run, tick=tick)
     if dry_run:
         report.created += sum(1 for _ in todo)
         return report
@@ -252,6 +258,7 @@ def _records_to_write(
     report: ImportReport,
     outlet: str,
     furniture: dict[str, frozenset[str]],
+    agencies: Agencies,
     dry_run: bool,
     tick: Callable[[RawRecord | Rejection], None],
 ) -> Iterator[tuple[RawRecord, ParsedArticle]]:
@@ -274,7 +281,7 @@ def _records_to_write(
                 skipped.append(item.source)
                 continue
             try:
-                parsed = raw_parse(item.raw_text, item.raw_format, stated=item.stated, outlet=outlet, furniture=_furniture_of(item, furniture))
+                parsed = raw_parse(item.raw_text, item.raw_format, stated=item.stated, outlet=outlet, furniture=_furniture_of(item, furniture), agencies=agencies)
             except RejectedInput as error:
                 report.reject(item.location, str(error))
                 continue
@@ -307,7 +314,10 @@ class ReprocessReport:
 def _article_state(article: Article) -> tuple:
     mentions = tuple(sorted(article.mentions.values_list("entity_id", "count")))
     quotes = tuple(article.quotes.values_list("text", "speaker_id", "group_id"))
-    fields = (article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url, article.removed_lines)
+    fields = (
+        article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url,
+        article.removed_lines, article.wire,
+    )
     return (*fields, article.copy_group_id, article.story_id, mentions, quotes)
 
 
@@ -323,7 +333,7 @@ def articles_reprocess(articles: Iterable[Article], *, progress: Callable[[int, 
     run = ImportRun()
     with run_announced(RunStatus(kind="reprocess", total=len(articles))) as status, announcements_batched():
         for found, (article, parsed) in entities_for(
-            ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, report=report)),
+            ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, agencies=editors_agencies(), report=report)),
             n_process=nlp_processes(len(articles)),
         ):
             try:
@@ -358,11 +368,11 @@ def article_refresh(article: Article, parsed: ParsedArticle, found: list[FoundEn
     return True
 
 
-def _reparsed(articles: list[Article], *, furniture: dict[str, frozenset[str]], report: ReprocessReport) -> Iterator[tuple[Article, ParsedArticle]]:
+def _reparsed(articles: list[Article], *, furniture: dict[str, frozenset[str]], agencies: Agencies, report: ReprocessReport) -> Iterator[tuple[Article, ParsedArticle]]:
     for article in articles:
         record = RawRecord(source=article.source, location=str(article.pk), raw_text=article.raw_text, raw_hash=article.raw_hash, raw_format=article.raw_format, stated=article.stated)
         try:
-            parsed = raw_parse(article.raw_text, article.raw_format, stated=article.stated, furniture=_furniture_of(record, furniture))
+            parsed = raw_parse(article.raw_text, article.raw_format, stated=article.stated, furniture=_furniture_of(record, furniture), agencies=agencies)
         except RejectedInput as error:
             report.failed.append((article.pk, str(error)))
             continue

@@ -23,6 +23,7 @@ from .cleaning import (
 )
 from .dates import date_find, date_for_url, date_parse_strict
 from .records import ParsedArticle, RejectedInput
+from .wires import wire_detect
 
 # The date from the page's metadata and address only: searching its text finds menus' and teasers' dates.
 DATE_PARAMS = {"original_date": True, "extensive_search": False}
@@ -153,8 +154,15 @@ def stated_apply(parsed: ParsedArticle, stated: dict[str, str]) -> ParsedArticle
     return replace(parsed, **changes) if changes else parsed
 
 
-def raw_parse(raw_text: str, raw_format: str, *, stated: dict[str, str] | None = None, outlet: str = "", furniture: frozenset[str] = frozenset()) -> ParsedArticle:
-    """The clean article from stored raw text; raises RejectedInput with the reason when there is none."""
+Agencies = tuple[tuple[str, tuple[str, ...]], ...]  # editors' wire agencies: (name, the forms credits use)
+
+
+def raw_parse(
+    raw_text: str, raw_format: str, *, stated: dict[str, str] | None = None, outlet: str = "", furniture: frozenset[str] = frozenset(),
+    agencies: Agencies = (),
+) -> ParsedArticle:
+    """The clean article from stored raw text, with the wire agency it credits (the built-in ones and
+    `agencies`); raises RejectedInput with the reason when there is none."""
     if raw_format == "record":
         parsed = record_parse_json(raw_text)
     elif raw_format == "html":
@@ -176,4 +184,4 @@ def raw_parse(raw_text: str, raw_format: str, *, stated: dict[str, str] | None =
             URLValidator()(parsed.source_url)
         except ValidationError:
             raise RejectedInput(f"field 'source_url' is not a URL ({parsed.source_url[:80]!r})") from None
-    return parsed
+    return replace(parsed, wire=wire_detect(raw_text=raw_text, parsed=parsed, extra=agencies) or "")

@@ -39,3 +39,4 @@ class ParsedArticle:
     published: dt.date | None
     source_url: str = ""
     removed: tuple[str, ...] = ()
+    wire: str = ""  # the key of the wire agency the article credits

@@ -120,7 +120,7 @@ def _group_join(article: Article, matches: list[tuple[float, Article]]) -> set[i
         if article.copy_group is None:
             group = CopyGroup(pk=other.copy_group_id) if other.copy_group_id else CopyGroup.objects.create()
             if other.copy_group_id is None:
-                changed |= Article.objects.filter(pk=other.pk).update_links(copy_group=group, copy_similarity=similarity)
+                changed |= Article.objects.filter(pk=other.pk).update_announced(copy_group=group, copy_similarity=similarity)
             elif other.copy_similarity is None:
                 Article.objects.filter(pk=other.pk).update(copy_similarity=similarity)
             article.copy_group, article.copy_similarity = group, similarity
@@ -134,7 +134,7 @@ def _groups_merge(*, keep: CopyGroup, other: int) -> set[int]:
     members = Article.objects.filter(copy_group__in=[keep.pk, other])
     if members.any_curated("copy_group"):
         return set()
-    moved = Article.objects.filter(copy_group=other).update_links(copy_group=keep)
+    moved = Article.objects.filter(copy_group=other).update_announced(copy_group=keep)
     CopyGroup.objects.filter(pk=other).delete()
     return moved
 
@@ -144,7 +144,7 @@ def group_refresh(group_id: int) -> set[int]:
     ids of articles that left a dissolved group."""
     members = Article.objects.filter(copy_group_id=group_id)
     if members.count() < 2 and not members.any_curated("copy_group"):
-        left = members.update_links(copy_group=None, copy_similarity=None)
+        left = members.update_announced(copy_group=None, copy_similarity=None)
         CopyGroup.objects.filter(pk=group_id).delete()
         return left
     earliest = members.earliest_first().first()

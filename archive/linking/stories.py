@@ -132,7 +132,7 @@ def _best_story(article: Article, *, counts: EntityCounts) -> Story | None:
         return None
     if best.story_id is None:
         story = Story.objects.create()
-        Article.objects.filter(pk=best.pk).update_links(story=story)
+        Article.objects.filter(pk=best.pk).update_announced(story=story)
         return story
     return best.story
 
@@ -142,7 +142,7 @@ def story_refresh(story_id: int) -> None:
     is dissolved. (Pages take the title from the earliest published article, unless an editor gave one.)"""
     members = Article.objects.filter(story_id=story_id)
     if members.count() < 2 and not members.any_curated("story"):
-        members.update_links(story=None)
+        members.update_announced(story=None)
         Story.objects.filter(pk=story_id).delete()
         return
     Story.objects.filter(pk=story_id).update(first_published=members.published().aggregate(day=Min("published"))["day"])

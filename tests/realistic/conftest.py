@@ -78,7 +78,10 @@ def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
     cached = CACHE / _key()
-    connection.close()
+    # SQLite ignores close() on the in-memory test database (closing would destroy it), so its open
+    # connection is set aside, not closed, and handed back afterwards.
+    kept = connection.connection
+    connection.connection = None
     connection.settings_dict["NAME"] = name
     settings.ARCHIVE_INDEX_DIR = work / "index"
     searcher_forget()
@@ -106,6 +109,7 @@ def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
         yield {"summaries": summaries, "admin": admin, "real_pages": real_pages_present(), "work": work}
     connection.close()
     connection.settings_dict["NAME"] = original_name
+    connection.connection = kept
     settings.ARCHIVE_INDEX_DIR = original_index
     searcher_forget()
     if not sqlite:

@@ -138,3 +138,51 @@ def test_furniture_phrases_do_not_find_their_article(seeds, client):
         for phrase in truth["boilerplate"]:
             ids = [r["id"] for r in api(client, q=f'"{phrase}"', page_size="100")[1]["results"]]
             assert article_id not in ids, phrase
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"q": "putin~9999"}, "at most 2 letters can differ"),
+    ({"q": "*a*"}, "cannot start with a wildcard"),
+    ({"q": "**********"}, "cannot start with a wildcard"),
+    ({"q": "a*"}, "at least 2 letters before a wildcard"),
+    ({"q": "published:[2022-13-45 TO 2022-12-31]"}, "is not a real date"),
+    ({"q": "published:[2022-12-01 TO"}, "Unclosed '['"),
+    ({"outlet": ["snn"] * 60}, "'outlet' was given 60 times"),
+    ({"page": ["1", "2"]}, "'page' was given 2 times"),
+    ({"q": "x" * 1200}, "at most 1,000 are taken"),
+])
+def test_queries_that_could_hurt_the_server_answer_a_clear_400(seeds, client, params, message):
+    response = client.get("/api/search", params)
+    assert response.status_code == 400 and message in response.json()["error"]
+    page = client.get("/", params)
+    assert page.status_code == 400 and message.split("'")[0] in page.content.decode().replace("&#x27;", "'")
+
+
+def test_a_thousand_repeated_parameters_are_a_json_400_not_a_500(seeds, client):
+    query = "&".join(["outlet=snn"] * 1200)
+    response = client.get("/api/search?" + query)
+    assert response.status_code == 400 and "more than 1,000 parameters" in response.json()["error"]
+    assert client.get("/?" + query).status_code == 400
+
+
+def test_a_query_past_its_time_budget_is_a_503_with_a_message(seeds, client, settings):
+    settings.ARCHIVE_QUERY_SECONDS = 0.0
+    response = client.get("/api/search", {"q": "putin"})
+    assert response.status_code == 503 and "took too long" in response.json()["error"]
+    assert client.get("/", {"q": "putin"}).status_code == 503
+
+
+def test_a_leading_minus_alone_means_every_article_without_the_word(seeds, client):
+    everything = client.get("/api/search").json()["total"]
+    without = client.get("/api/search", {"q": "-peskov"}).json()
+    assert without["total"] == everything - client.get("/api/search", {"q": "peskov"}).json()["total"] > 0
+    assert without["total"] == client.get("/api/search", {"q": "NOT peskov"}).json()["total"]
+    assert len(without["results"]) == min(10, without["total"])
+
+
+def test_field_star_means_has_a_value(seeds, client):
+    from archive.models import Article
+
+    with_byline = Article.objects.published().exclude(byline="").count()
+    answer = client.get("/api/search", {"q": "byline:*", "page_size": "100"}).json()
+    assert answer["total"] == with_byline == len(answer["results"]) > 0

@@ -287,3 +287,23 @@ def test_facet_columns_after_a_commit_reuse_the_unchanged_segments(db):
         assert columns.size == 21
     assert set(before) <= set(facets._segment_columns)  # the old segment's columns were kept, not re-read
     assert all(facets._segment_columns[key] is before[key] for key in before)
+
+
+def test_every_queryset_update_reaches_the_index(committed_db):
+    """A script that hides, or changes an indexed field, with QuerySet.update: the index follows at once,
+    so a phrase search on hidden text answers nothing (no total leaks it) and facets no longer count it."""
+    from tests.factories import OutletFactory
+
+    articles = [ArticleFactory(body=f"The zeppelin landed at the harbour, flight {n}.") for n in range(3)]
+    index_sync(article_ids=[a.pk for a in articles])
+    assert total('"zeppelin landed"') == 3
+    Article.objects.filter(pk=articles[0].pk).update(status=Article.Status.HIDDEN)
+    outcome = search_run(SearchParams(q='"zeppelin landed"'))
+    assert outcome.total == 2 and len(outcome.hits) == 2
+    other = OutletFactory(name="Other Outlet")
+    Article.objects.filter(pk=articles[1].pk).update(outlet=other)
+    outlets = {value.value: value.count for value in search_run(SearchParams(q="zeppelin")).facets["outlet"]}
+    assert outlets.get(other.slug) == 1
+    from search.health import index_check
+
+    assert index_check(full=True).ok
