@@ -42,7 +42,12 @@ def _freeze_measure(q: str, owner) -> dict:
     freeze_s = time.perf_counter() - started
 
     def manifest() -> int:
-        lines = export_lines(manifest_rows(frozen, base_url="", full=True), format="jsonl", fields=MANIFEST_FIELDS, meta=set_meta(frozen, base_url=""))
+        lines = export_lines(
+            manifest_rows(frozen, base_url="", full=True),
+            format="jsonl",
+            fields=MANIFEST_FIELDS,
+            meta=set_meta(frozen, base_url=""),
+        )
         return sum(1 for _ in lines)
 
     started = time.perf_counter()
@@ -54,8 +59,13 @@ def _freeze_measure(q: str, owner) -> dict:
     tracemalloc.stop()
     ResultSet.objects.filter(pk=frozen.pk).delete()
     return {
-        "query": q, "articles": frozen.articles, "freeze_s": round(freeze_s, 2), "manifest_lines": lines, "manifest_s": round(manifest_s, 2),
-        "manifest_lines_per_s": round(lines / manifest_s), "manifest_peak_python_mb": round(peak / 2**20, 1),
+        "query": q,
+        "articles": frozen.articles,
+        "freeze_s": round(freeze_s, 2),
+        "manifest_lines": lines,
+        "manifest_s": round(manifest_s, 2),
+        "manifest_lines_per_s": round(lines / manifest_s),
+        "manifest_peak_python_mb": round(peak / 2**20, 1),
     }
 
 
@@ -75,7 +85,14 @@ def _concordance_measure(q: str, *, sort: str, limit: int) -> dict:
         if rows >= limit:
             break
     seconds = time.perf_counter() - started
-    return {"query": q, "sort": sort, "articles": found.meta["articles"], "rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
+    return {
+        "query": q,
+        "sort": sort,
+        "articles": found.meta["articles"],
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+    }
 
 
 def measure(*, freeze: bool = True, limit: int = ROW_LIMIT) -> dict:
@@ -94,15 +111,23 @@ def measure(*, freeze: bool = True, limit: int = ROW_LIMIT) -> dict:
         owner, _ = User.objects.get_or_create(username="bench-research")
         figures["freeze"] = [_freeze_measure(q, owner) for q in FREEZE_QUERIES]
     figures["concordance"] = [_concordance_measure(q, sort="date", limit=limit) for q in CONCORDANCE_WORDS]
-    figures["concordance"] += [_concordance_measure(CONCORDANCE_WORDS[1], sort=sort, limit=limit) for sort in ("left", "right")]
+    figures["concordance"] += [
+        _concordance_measure(CONCORDANCE_WORDS[1], sort=sort, limit=limit) for sort in ("left", "right")
+    ]
     return figures
 
 
-def _child(data_dir: Path, arguments: dict) -> dict:
+def measure_child(data_dir: Path, arguments: dict) -> dict:
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "ARCHIVE_DATA_DIR": str(data_dir)}
     environment.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-m", "bench.research", "--measure", json.dumps(arguments)], cwd=ROOT, env=environment,
-                          stdout=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.research", "--measure", json.dumps(arguments)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise SystemExit(f"bench.research: the measurement failed (exit {done.returncode}); its messages are above")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -115,7 +140,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--data-dir", type=Path, help="measure this archive instead of the synthetic corpus")
     parser.add_argument("--no-freeze", action="store_true", help="the concordance only")
-    parser.add_argument("--rows", type=int, default=ROW_LIMIT, help=f"rows streamed per concordance at most (default {ROW_LIMIT:,})")
+    parser.add_argument(
+        "--rows", type=int, default=ROW_LIMIT, help=f"rows streamed per concordance at most (default {ROW_LIMIT:,})"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.measure is not None:
@@ -132,7 +159,7 @@ def main(argv: list[str] | None = None) -> dict:
         data_dir.mkdir(parents=True, exist_ok=True)
         cached("corpus", data_dir / "corpus.json", lambda: phase("corpus", data_dir, n=options.n, seed=options.seed))
         written = options.out.resolve() / "research.json"
-    figures = _child(data_dir, arguments)
+    figures = measure_child(data_dir, arguments)
     written.write_text(json.dumps(figures, indent=2))
     print(json.dumps(figures, indent=2))
     return figures

@@ -23,14 +23,17 @@ def _summary(result_set: ResultSet) -> str:
 
 def _note(result_set: ResultSet) -> str:
     return (
-        f"{_summary(result_set)}; parameters {result_set.parameters or '(none)'}; fingerprint sha256:{result_set.fingerprint}; "
-        f"archive {result_set.archive_version}, analyzer {result_set.analyzer_version}; frozen {result_set.created_at:%Y-%m-%d}"
+        f"{_summary(result_set)}; parameters {result_set.parameters or '(none)'}; "
+        f"fingerprint sha256:{result_set.fingerprint}; "
+        f"archive {result_set.archive_version}, analyzer {result_set.analyzer_version}; "
+        f"frozen {result_set.created_at:%Y-%m-%d}"
     )
 
 
 def citation_text(result_set: ResultSet, *, url: str) -> str:
     return (
-        f"{owner_name(result_set)} ({result_set.created_at:%Y}). {result_set.title} [Data set; {_summary(result_set)}]. "
+        f"{owner_name(result_set)} ({result_set.created_at:%Y}). "
+        f"{result_set.title} [Data set; {_summary(result_set)}]. "
         f"{PUBLISHER}, result set {result_set.pk}, frozen {result_set.created_at:%Y-%m-%d}. {url} "
         f"(fingerprint sha256:{result_set.fingerprint})"
     )

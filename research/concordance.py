@@ -34,8 +34,23 @@ from .selectors import WITHDRAWN, article_urls, items_chunked, items_marked
 SORTS = ("date", "left", "right")
 CONCORDANCE = PageSpec(
     url_name="concordance",
-    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "collapse", "sort", "page", "page_size", "width"}),
-    sorts=SORTS, page_size=50, max_page_size=500,
+    accepts=frozenset(
+        {
+            *(facet.name for facet in INDEXED),
+            "q",
+            "from",
+            "to",
+            "undated",
+            "collapse",
+            "sort",
+            "page",
+            "page_size",
+            "width",
+        }
+    ),
+    sorts=SORTS,
+    page_size=50,
+    max_page_size=500,
 )
 SET_CONCORDANCE = replace(CONCORDANCE, accepts=frozenset({"sort", "page", "page_size", "width"}))
 FIELDS = ["id", "url", "title", "outlet", "published", "field", "position", "left", "match", "right"]
@@ -63,8 +78,13 @@ class Match:
 
 def _texts(ids: Iterable[int]) -> Iterator[Text]:
     """Published articles' text in the order of `ids`, a chunk at a time."""
+
     def fetch(chunk: list[int]) -> dict[int, Text]:
-        values = Article.objects.published().filter(pk__in=chunk).values_list("pk", "title", "body", "outlet__name", "published")
+        values = (
+            Article.objects.published()
+            .filter(pk__in=chunk)
+            .values_list("pk", "title", "body", "outlet__name", "published")
+        )
         return {pk: Text(pk, title, body, outlet, published) for pk, title, body, outlet, published in values}
 
     return chunked(ids, fetch)
@@ -74,7 +94,9 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def matches_of(texts: Iterable[tuple[Text, str | None]], *, matcher: Matcher, width: int, base_url: str) -> Iterator[Match]:
+def matches_of(
+    texts: Iterable[tuple[Text, str | None]], *, matcher: Matcher, width: int, base_url: str
+) -> Iterator[Match]:
     """Every match in every text, in the texts' order, then title before body, then text order; `mark` (a
     set's state of the article) is added to its rows when given."""
     urls = article_urls(base_url)
@@ -91,7 +113,13 @@ def matches_of(texts: Iterable[tuple[Text, str | None]], *, matcher: Matcher, wi
             for first, last in field_matcher.spans(tokens):
                 before, after = max(0, first - width), min(len(words), last + width)
                 row: Row = {
-                    "id": text.pk, "url": url, "title": text.title, "outlet": text.outlet, "published": published, "field": name, "position": first,
+                    "id": text.pk,
+                    "url": url,
+                    "title": text.title,
+                    "outlet": text.outlet,
+                    "published": published,
+                    "field": name,
+                    "position": first,
                     "left": _flat(value[starts[before] : starts[first]]),
                     "match": _flat(value[starts[first] : ends[last - 1]]),
                     "right": _flat(value[ends[last - 1] : ends[after - 1]]),
@@ -162,11 +190,14 @@ class Concordance:
 
 def _matcher(q: str) -> Matcher:
     if not q.strip():
-        raise ParameterError("'q' is empty: a concordance shows the matches of a query's words in context; give a word or a phrase")
+        raise ParameterError(
+            "'q' is empty: a concordance shows the matches of a query's words in context; give a word or a phrase"
+        )
     matcher = matcher_build(q)
     if not matcher:
         raise ParameterError(
-            f"'q' ({q[:60]!r}) has no words to show in context: filters, dates and NOT words narrow the articles but match no text; add a word or a phrase"
+            f"'q' ({q[:60]!r}) has no words to show in context: filters, dates and NOT words narrow the articles "
+            "but match no text; add a word or a phrase"
         )
     return matcher
 
@@ -181,7 +212,9 @@ def concordance_live(params: SearchParams) -> Concordance:
     outcome, ids, _ = export_ids(replace(params, sort="oldest", page=1, spec=SEARCH))
     meta = export_meta(replace(params, spec=SEARCH), outcome=outcome, rows=len(ids))
     meta.update(listed=meta.pop("rows"), sort=params.sort, width=params.width, terms=matcher.as_json())
-    return Concordance(params=params, matcher=matcher, texts=lambda: ((text, None) for text in _texts(ids)), meta=meta, fields=FIELDS)
+    return Concordance(
+        params=params, matcher=matcher, texts=lambda: ((text, None) for text in _texts(ids)), meta=meta, fields=FIELDS
+    )
 
 
 def _set_texts(result_set: ResultSet) -> Iterator[tuple[Text, str | None]]:
@@ -196,4 +229,10 @@ def concordance_of_set(result_set: ResultSet, params: SearchParams, *, meta: dic
     have no rows; changed ones are marked)."""
     matcher = _matcher(result_set.query)
     meta = {**meta, "sort": params.sort, "width": params.width, "terms": matcher.as_json()}
-    return Concordance(params=replace(params, q=result_set.query), matcher=matcher, texts=lambda: _set_texts(result_set), meta=meta, fields=SET_FIELDS)
+    return Concordance(
+        params=replace(params, q=result_set.query),
+        matcher=matcher,
+        texts=lambda: _set_texts(result_set),
+        meta=meta,
+        fields=SET_FIELDS,
+    )

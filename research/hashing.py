@@ -19,13 +19,16 @@ from collections.abc import Iterable
 
 HASHED_FIELDS = ("title", "body", "outlet", "published", "byline", "source_url")
 CONTENT_HASH_RECIPE = (
-    'sha256 of the UTF-8 JSON array [title, body, outlet, published, byline, source_url] written with '
-    'json.dumps(..., ensure_ascii=False, separators=(",", ":")); outlet, published and source_url as the export gives them (null when absent)'
+    "sha256 of the UTF-8 JSON array [title, body, outlet, published, byline, source_url] written with "
+    'json.dumps(..., ensure_ascii=False, separators=(",", ":")); '
+    "outlet, published and source_url as the export gives them (null when absent)"
 )
 FINGERPRINT_RECIPE = 'sha256 of the lines "<id>:<content_hash>\\n", one per manifest row in its order'
 
 
-def content_hash(*, title: str, body: str, outlet: str | None, published: dt.date | str | None, byline: str, source_url: str | None) -> str:
+def content_hash(
+    *, title: str, body: str, outlet: str | None, published: dt.date | str | None, byline: str, source_url: str | None
+) -> str:
     if isinstance(published, dt.date):
         published = published.isoformat()
     values = [title, body, outlet or None, published or None, byline or "", source_url or None]

@@ -27,17 +27,26 @@ class ResultSet(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="result_sets")
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE)
     supersedes = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", help_text="The set this one corrects."
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        help_text="The set this one corrects.",
     )
     query = models.TextField(blank=True, help_text="The query as given.")
-    parameters = models.TextField(blank=True, help_text="The search's parameters as given, as a query string: what a re-run runs.")
+    parameters = models.TextField(
+        blank=True, help_text="The search's parameters as given, as a query string: what a re-run runs."
+    )
     filters = models.JSONField(default=dict, blank=True)
     sort = models.CharField(max_length=16)
     collapse = models.BooleanField(default=False)
     count = models.CharField(max_length=8, help_text="What `total` counts: articles, or copy groups.")
     total = models.PositiveIntegerField(help_text="The search's total as its page showed it.")
     articles = models.PositiveIntegerField(help_text="Matching articles: the set's items.")
-    groups = models.PositiveIntegerField(help_text="Matching copy groups (an article without copies is a group of its own).")
+    groups = models.PositiveIntegerField(
+        help_text="Matching copy groups (an article without copies is a group of its own)."
+    )
     fingerprint = models.CharField(max_length=64, help_text="sha256 over the items' 'id:content_hash' lines, in order.")
     archive_version = models.CharField(max_length=100)
     analyzer_version = models.PositiveIntegerField()
@@ -67,9 +76,13 @@ class ResultSetItem(models.Model):
 
     result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(help_text="1 for the first result.")
-    article_id = models.BigIntegerField(help_text="The article's id; no foreign key, since the article may be deleted later.")
+    article_id = models.BigIntegerField(
+        help_text="The article's id; no foreign key, since the article may be deleted later."
+    )
     content_hash = models.CharField(max_length=64)
-    updated_at = models.DateTimeField(help_text="The article's update time when frozen: while it stands, the content has not changed.")
+    updated_at = models.DateTimeField(
+        help_text="The article's update time when frozen: while it stands, the content has not changed."
+    )
     title = models.CharField(max_length=500)
     outlet = models.CharField(max_length=200, blank=True)
     published = models.DateField(null=True, blank=True)

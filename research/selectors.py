@@ -75,12 +75,17 @@ def articles_hashed(ids: Iterable[int], *, published_only: bool = True) -> dict[
     for start in range(0, len(ids), HASH_CHUNK):
         rows = articles.filter(pk__in=ids[start : start + HASH_CHUNK]).values_list(*HASH_VALUES)
         for pk, title, body, outlet, published, byline, source_url, updated_at in rows:
-            digest = content_hash(title=title, body=body, outlet=outlet, published=published, byline=byline, source_url=source_url)
-            found[pk] = Hashed(content_hash=digest, updated_at=updated_at, title=title, outlet=outlet or "", published=published)
+            digest = content_hash(
+                title=title, body=body, outlet=outlet, published=published, byline=byline, source_url=source_url
+            )
+            found[pk] = Hashed(
+                content_hash=digest, updated_at=updated_at, title=title, outlet=outlet or "", published=published
+            )
     return found
 
 
 # -- who sees what ---------------------------------------------------------------------------------------
+
 
 def sets_visible(user: Viewer) -> QuerySet[ResultSet]:
     """The sets `user` may read: editors all of them, anyone else the public ones and their own."""
@@ -106,6 +111,7 @@ def corrections_visible(user: Viewer, result_set: ResultSet) -> list[ResultSet]:
 
 
 # -- the items' state now --------------------------------------------------------------------------------
+
 
 def items_marked(items: list[Item]) -> dict[int, str]:
     """Each item's state now, by article id: unchanged, changed (its content hash differs) or withdrawn
@@ -147,7 +153,11 @@ def items_chunked(result_set: ResultSet, *, by_date: bool = False) -> Iterator[l
 
 def items_page(result_set: ResultSet, *, start: int, size: int) -> list[tuple[Item, str, Article | None]]:
     """One page of items with their state and, unless withdrawn, the live article."""
-    items = _items(ResultSetItem.objects.filter(result_set=result_set, position__gt=start, position__lte=start + size).order_by("position"))
+    items = _items(
+        ResultSetItem.objects.filter(result_set=result_set, position__gt=start, position__lte=start + size).order_by(
+            "position"
+        )
+    )
     marks = items_marked(items)
     articles = Article.objects.published().select_related("outlet").in_bulk([item.article_id for item in items])
     return [(item, marks[item.article_id], articles.get(item.article_id)) for item in items]
@@ -155,12 +165,17 @@ def items_page(result_set: ResultSet, *, start: int, size: int) -> list[tuple[It
 
 # -- rows of the manifest and the export -----------------------------------------------------------------
 
+
 def _withdrawn_row(item: Item, fields: list[str], *, full: bool) -> Row:
     """A withdrawn article's row: its id and content hash, and for its owner and editors what the set kept."""
     row: Row = dict.fromkeys(fields)
     row.update(id=item.article_id, content_hash=item.content_hash, since_frozen=WITHDRAWN)
     if full:
-        row.update(title=item.title, outlet=item.outlet or None, published=item.published.isoformat() if item.published else None)
+        row.update(
+            title=item.title,
+            outlet=item.outlet or None,
+            published=item.published.isoformat() if item.published else None,
+        )
     return row
 
 
@@ -170,9 +185,13 @@ def item_row(item: Item, mark: str, *, url: Callable[[int], str], full: bool) ->
     if mark == WITHDRAWN:
         return _withdrawn_row(item, MANIFEST_FIELDS, full=full)
     return {
-        "id": item.article_id, "url": url(item.article_id), "outlet": item.outlet or None,
-        "published": item.published.isoformat() if item.published else None, "title": item.title,
-        "content_hash": item.content_hash, "since_frozen": mark,
+        "id": item.article_id,
+        "url": url(item.article_id),
+        "outlet": item.outlet or None,
+        "published": item.published.isoformat() if item.published else None,
+        "title": item.title,
+        "content_hash": item.content_hash,
+        "since_frozen": mark,
     }
 
 
@@ -236,7 +255,9 @@ def set_meta(result_set: ResultSet, *, base_url: str) -> dict:
     }
 
 
-def rerun_shown(result_set: ResultSet, *, added: list[int], withdrawn: list[int]) -> tuple[list[Article], list[tuple[ResultSetItem, Article | None]]]:
+def rerun_shown(
+    result_set: ResultSet, *, added: list[int], withdrawn: list[int]
+) -> tuple[list[Article], list[tuple[ResultSetItem, Article | None]]]:
     """What a re-run page lists: the added articles, and the set's items no longer in the result with the
     article where it is still published."""
     live = Article.objects.published().select_related("outlet").in_bulk([*added, *withdrawn])

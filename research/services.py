@@ -56,7 +56,8 @@ def freeze_request_parse(data: QueryDict, *, owner: User) -> FreezeRequest:
     unknown = sorted(set(data.keys()) - SEARCH.accepts - set(SET_FIELDS) - IGNORED)
     if unknown:
         raise ParameterError(
-            f"'{unknown[0]}' is not a parameter of a result set; give the search's parameters ({', '.join(sorted(SEARCH.accepts - IGNORED))}) "
+            f"'{unknown[0]}' is not a parameter of a result set; "
+            f"give the search's parameters ({', '.join(sorted(SEARCH.accepts - IGNORED))}) "
             f"and {', '.join(SET_FIELDS)}"
         )
     title = _one(data, "title")
@@ -66,10 +67,14 @@ def freeze_request_parse(data: QueryDict, *, owner: User) -> FreezeRequest:
         raise ParameterError(f"'title' is {len(title):,} characters long; at most {MAX_TITLE} are taken")
     description = _one(data, "description")
     if len(description) > MAX_DESCRIPTION:
-        raise ParameterError(f"'description' is {len(description):,} characters long; at most {MAX_DESCRIPTION:,} are taken")
+        raise ParameterError(
+            f"'description' is {len(description):,} characters long; at most {MAX_DESCRIPTION:,} are taken"
+        )
     visibility = _one(data, "visibility").lower() or ResultSet.Visibility.PRIVATE
     if visibility not in ResultSet.Visibility.values:
-        raise ParameterError(f"'visibility' must be one of {', '.join(ResultSet.Visibility.values)} (got {visibility[:40]!r})")
+        raise ParameterError(
+            f"'visibility' must be one of {', '.join(ResultSet.Visibility.values)} (got {visibility[:40]!r})"
+        )
     supersedes = None
     if given := _one(data, "supersedes"):
         supersedes = ResultSet.objects.filter(pk=int(given), owner=owner).first() if given.isdigit() else None
@@ -78,7 +83,13 @@ def freeze_request_parse(data: QueryDict, *, owner: User) -> FreezeRequest:
     search = QueryDict(mutable=True)
     for name in SEARCH.accepts & set(data.keys()):
         search.setlist(name, data.getlist(name))
-    return FreezeRequest(params=params_from_query(search), title=title, description=description, visibility=visibility, supersedes=supersedes)
+    return FreezeRequest(
+        params=params_from_query(search),
+        title=title,
+        description=description,
+        visibility=visibility,
+        supersedes=supersedes,
+    )
 
 
 def search_parameters(params: SearchParams) -> str:
@@ -92,10 +103,23 @@ def set_freeze(*, request: FreezeRequest, owner: User) -> ResultSet:
     outcome, ids, _ = export_ids(replace(params, page=1), every_copy=True)
     with transaction.atomic():
         result_set = ResultSet.objects.create(
-            title=request.title, description=request.description, owner=owner, visibility=request.visibility, supersedes=request.supersedes,
-            query=params.q, parameters=search_parameters(params), filters=params.filters_given(), sort=params.sort, collapse=params.collapse,
-            count="groups" if params.counts_groups else "articles", total=outcome.total, articles=len(ids), groups=outcome.groups,
-            fingerprint="", archive_version=software_version(), analyzer_version=ANALYZER_VERSION,
+            title=request.title,
+            description=request.description,
+            owner=owner,
+            visibility=request.visibility,
+            supersedes=request.supersedes,
+            query=params.q,
+            parameters=search_parameters(params),
+            filters=params.filters_given(),
+            sort=params.sort,
+            collapse=params.collapse,
+            count="groups" if params.counts_groups else "articles",
+            total=outcome.total,
+            articles=len(ids),
+            groups=outcome.groups,
+            fingerprint="",
+            archive_version=software_version(),
+            analyzer_version=ANALYZER_VERSION,
         )
         digest = hashlib.sha256()
         for start in range(0, len(ids), HASH_CHUNK):
@@ -103,12 +127,14 @@ def set_freeze(*, request: FreezeRequest, owner: User) -> ResultSet:
             hashed = articles_hashed(chunk)
             if missing := [pk for pk in chunk if pk not in hashed]:
                 raise SetError(
-                    f"{len(missing)} article(s) of the result (first: {missing[0]}) are no longer published; the index is behind the "
-                    "database. Run the search again (an editor can run manage.py check_index)."
+                    f"{len(missing)} article(s) of the result (first: {missing[0]}) are no longer published; "
+                    "the index is behind the database. Run the search again (an editor can run manage.py check_index)."
                 )
             for pk in chunk:
                 digest.update(fingerprint_line(pk, hashed[pk].content_hash))
-            _items_insert(result_set, [(position, pk, hashed[pk]) for position, pk in enumerate(chunk, start=start + 1)])
+            _items_insert(
+                result_set, [(position, pk, hashed[pk]) for position, pk in enumerate(chunk, start=start + 1)]
+            )
         ResultSet.objects.filter(pk=result_set.pk).update(fingerprint=digest.hexdigest())
     return ResultSet.objects.get(pk=result_set.pk)
 
@@ -124,8 +150,16 @@ def _items_insert(result_set: ResultSet, items: list[tuple[int, int, Hashed]]) -
     table = ops.quote_name(ResultSetItem._meta.db_table)
     columns = ", ".join(ops.quote_name(ResultSetItem._meta.get_field(name).column) for name in ITEM_FIELDS)
     rows = [
-        (result_set.pk, position, pk, found.content_hash, ops.adapt_datetimefield_value(found.updated_at), found.title, found.outlet,
-         ops.adapt_datefield_value(found.published))
+        (
+            result_set.pk,
+            position,
+            pk,
+            found.content_hash,
+            ops.adapt_datetimefield_value(found.updated_at),
+            found.title,
+            found.outlet,
+            ops.adapt_datefield_value(found.published),
+        )
         for position, pk, found in items
     ]
     with connection.cursor() as cursor:
@@ -164,6 +198,10 @@ def set_rerun(result_set: ResultSet) -> Rerun:
     frozen = list(result_set.items.order_by("position").values_list("article_id", flat=True))
     now, kept = set(ids), set(frozen)
     return Rerun(
-        params=params, total=outcome.total, articles=len(ids), added=[pk for pk in ids if pk not in kept],
-        withdrawn=[pk for pk in frozen if pk not in now], followed=outcome.followed,
+        params=params,
+        total=outcome.total,
+        articles=len(ids),
+        added=[pk for pk in ids if pk not in kept],
+        withdrawn=[pk for pk in frozen if pk not in now],
+        followed=outcome.followed,
     )

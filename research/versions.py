@@ -15,7 +15,12 @@ from django.conf import settings
 def software_version() -> str:
     try:
         done = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=5, check=True
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         )
         commit = done.stdout.strip()
     except (OSError, subprocess.SubprocessError):

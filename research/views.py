@@ -99,12 +99,15 @@ def _links(request: HttpRequest, pagination: Pagination) -> PageLinks:
         return f"{request.path}?{data.urlencode()}"
 
     return PageLinks(
-        page=pagination.page, pages=pagination.pages, previous=url(pagination.page - 1) if pagination.page > 1 else "",
+        page=pagination.page,
+        pages=pagination.pages,
+        previous=url(pagination.page - 1) if pagination.page > 1 else "",
         next=url(pagination.page + 1) if pagination.page < pagination.pages else "",
     )
 
 
 # -- the concordance -------------------------------------------------------------------------------------
+
 
 def _concordance_answer(found: Concordance, *, request: HttpRequest) -> tuple[list[dict], int, Pagination]:
     params = found.params
@@ -115,14 +118,24 @@ def _concordance_answer(found: Concordance, *, request: HttpRequest) -> tuple[li
 
 def _concordance_json(found: Concordance, *, request: HttpRequest) -> dict:
     rows, total, pagination = _concordance_answer(found, request=request)
-    return {**found.meta, "search_total": found.meta["total"], "total": total, "page": pagination.page, "pages": pagination.pages, "results": rows}
+    return {
+        **found.meta,
+        "search_total": found.meta["total"],
+        "total": total,
+        "page": pagination.page,
+        "pages": pagination.pages,
+        "results": rows,
+    }
 
 
 def _concordance_stream(found: Concordance, *, request: HttpRequest, format: str, name: str) -> HttpResponse:
     lines = export_lines(found.rows(base_url=_base_url(request)), format=format, fields=found.fields, meta=found.meta)
     headers = {
-        "X-Archive-Query": found.params.q.encode("unicode_escape").decode("ascii"), "X-Archive-Total": str(found.meta["total"]),
-        "X-Archive-Articles": str(found.meta["articles"]), "X-Archive-Width": str(found.params.width), "X-Archive-Sort": found.params.sort,
+        "X-Archive-Query": found.params.q.encode("unicode_escape").decode("ascii"),
+        "X-Archive-Total": str(found.meta["total"]),
+        "X-Archive-Articles": str(found.meta["articles"]),
+        "X-Archive-Width": str(found.params.width),
+        "X-Archive-Sort": found.params.sort,
     }
     return _streamed(lines, format=format, name=name, headers=headers)
 
@@ -135,8 +148,14 @@ def concordance_page(request: HttpRequest) -> HttpResponse:
         context["params"] = params
         found = concordance_live(params)
         rows, total, pagination = _concordance_answer(found, request=request)
-        context.update(found=found, rows=rows, total=total, links=page_links(params, pagination),
-                       export_query=params.url(path="?").removeprefix("?"), search_url=replace(params, sort="relevance", spec=SEARCH).url())
+        context.update(
+            found=found,
+            rows=rows,
+            total=total,
+            links=page_links(params, pagination),
+            export_query=params.url(path="?").removeprefix("?"),
+            search_url=replace(params, sort="relevance", spec=SEARCH).url(),
+        )
     except PROBLEMS as problem:
         context["error"], status = str(problem), 400
     except (IndexUnavailable, QueryTimeout) as problem:
@@ -160,7 +179,11 @@ def api_concordance(request: HttpRequest) -> JsonResponse:
 
 def _concordance_export(request: HttpRequest, format: str) -> HttpResponse:
     found = _live_concordance(request)
-    return found if isinstance(found, JsonResponse) else _concordance_stream(found, request=request, format=format, name="archive-concordance")
+    return (
+        found
+        if isinstance(found, JsonResponse)
+        else _concordance_stream(found, request=request, format=format, name="archive-concordance")
+    )
 
 
 def concordance_csv(request: HttpRequest) -> HttpResponse:
@@ -173,6 +196,7 @@ def concordance_jsonl(request: HttpRequest) -> HttpResponse:
 
 # -- freezing --------------------------------------------------------------------------------------------
 
+
 def _body_data(request: HttpRequest) -> QueryDict:
     """The POST's data: a form, or a JSON object whose values are text, numbers or lists of them."""
     if request.content_type != "application/json":
@@ -180,13 +204,17 @@ def _body_data(request: HttpRequest) -> QueryDict:
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise ParameterError("The body is not JSON; send a JSON object of the search's parameters and a title, or a form") from None
+        raise ParameterError(
+            "The body is not JSON; send a JSON object of the search's parameters and a title, or a form"
+        ) from None
     if not isinstance(body, dict):
         raise ParameterError("The body must be a JSON object of the search's parameters and a title")
     data = QueryDict(mutable=True)
     for name, value in body.items():
         values = value if isinstance(value, list) else [value]
-        data.setlist(name, [str(item).lower() if isinstance(item, bool) else str(item) for item in values if item is not None])
+        data.setlist(
+            name, [str(item).lower() if isinstance(item, bool) else str(item) for item in values if item is not None]
+        )
     return data
 
 
@@ -214,11 +242,26 @@ def set_list(request: HttpRequest) -> HttpResponse:
         try:
             return redirect(_freeze(request, request.POST))
         except PROBLEMS as problem:
-            return render(request, "research/problem.html", {"error": str(problem), "back_url": _search_from(request.POST)}, status=400)
+            return render(
+                request,
+                "research/problem.html",
+                {"error": str(problem), "back_url": _search_from(request.POST)},
+                status=400,
+            )
         except SetError as problem:
-            return render(request, "research/problem.html", {"error": str(problem), "back_url": _search_from(request.POST)}, status=409)
+            return render(
+                request,
+                "research/problem.html",
+                {"error": str(problem), "back_url": _search_from(request.POST)},
+                status=409,
+            )
         except (IndexUnavailable, QueryTimeout) as problem:
-            return render(request, "research/problem.html", {"error": str(problem), "back_url": _search_from(request.POST)}, status=503)
+            return render(
+                request,
+                "research/problem.html",
+                {"error": str(problem), "back_url": _search_from(request.POST)},
+                status=503,
+            )
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     try:
@@ -227,7 +270,11 @@ def set_list(request: HttpRequest) -> HttpResponse:
         return render(request, "research/set_list.html", {"error": str(problem)}, status=400)
     sets = sets_visible(request.user)
     pagination = Pagination(page=page, page_size=SETS_PAGE, listed=sets.count())
-    context = {"sets": sets[pagination.start : pagination.start + SETS_PAGE], "links": _links(request, pagination), "total": pagination.listed}
+    context = {
+        "sets": sets[pagination.start : pagination.start + SETS_PAGE],
+        "links": _links(request, pagination),
+        "total": pagination.listed,
+    }
     return render(request, "research/set_list.html", context)
 
 
@@ -241,9 +288,24 @@ def set_json(result_set: ResultSet, *, request: HttpRequest) -> dict:
     return {
         **set_meta(result_set, base_url=base),
         "corrections": [item.pk for item in corrections_visible(request.user, result_set)],
-        "links": {name: link(f"set_{name}") for name in ("manifest", "export_csv", "export_jsonl", "rerun", "concordance", "citation_bibtex", "citation_csl")}
+        "links": {
+            name: link(f"set_{name}")
+            for name in (
+                "manifest",
+                "export_csv",
+                "export_jsonl",
+                "rerun",
+                "concordance",
+                "citation_bibtex",
+                "citation_csl",
+            )
+        }
         | {"api": link("api_set"), "api_rerun": link("api_set_rerun"), "api_concordance": link("api_set_concordance")},
-        "citation": {"text": citation_text(result_set, url=url), "bibtex": citation_bibtex(result_set, url=url), "csl": citation_csl(result_set, url=url)},
+        "citation": {
+            "text": citation_text(result_set, url=url),
+            "bibtex": citation_bibtex(result_set, url=url),
+            "csl": citation_csl(result_set, url=url),
+        },
     }
 
 
@@ -260,7 +322,10 @@ def api_sets(request: HttpRequest) -> JsonResponse:
             return _bad_request(problem)
         sets = sets_visible(request.user)
         pagination = Pagination(page=page, page_size=SETS_PAGE, listed=sets.count())
-        results = [set_meta(item, base_url=_base_url(request)) for item in sets[pagination.start : pagination.start + SETS_PAGE]]
+        results = [
+            set_meta(item, base_url=_base_url(request))
+            for item in sets[pagination.start : pagination.start + SETS_PAGE]
+        ]
         return JsonResponse({"total": pagination.listed, "page": page, "pages": pagination.pages, "results": results})
     if request.method != "POST":
         return _json_error("Use GET to list sets or POST to freeze one.", 405)
@@ -283,22 +348,37 @@ def api_sets(request: HttpRequest) -> JsonResponse:
 
 # -- one set ---------------------------------------------------------------------------------------------
 
+
 @require_GET
 def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result_set = _set_or_404(request, pk)
     try:
         page = _page_number(request)
     except ParameterError as problem:
-        return render(request, "research/problem.html", {"error": str(problem), "back_url": result_set.get_absolute_url()}, status=400)
+        return render(
+            request,
+            "research/problem.html",
+            {"error": str(problem), "back_url": result_set.get_absolute_url()},
+            status=400,
+        )
     pagination = Pagination(page=page, page_size=ITEMS_PAGE, listed=result_set.articles)
     url = set_url(result_set, base_url=_base_url(request))
     supersedes = set_visible(request.user, result_set.supersedes_id) if result_set.supersedes_id else None
     context = {
-        "set": result_set, "url": url, "items": items_page(result_set, start=pagination.start, size=ITEMS_PAGE), "links": _links(request, pagination),
-        "first_position": pagination.start + 1, "full": sees_withdrawn(request.user, result_set), "supersedes": supersedes,
-        "corrections": corrections_visible(request.user, result_set), "search_url": reverse("search") + "?" + result_set.parameters,
-        "citation": {"text": citation_text(result_set, url=url), "bibtex": citation_bibtex(result_set, url=url),
-                     "csl": json.dumps(citation_csl(result_set, url=url), indent=2, ensure_ascii=False)},
+        "set": result_set,
+        "url": url,
+        "items": items_page(result_set, start=pagination.start, size=ITEMS_PAGE),
+        "links": _links(request, pagination),
+        "first_position": pagination.start + 1,
+        "full": sees_withdrawn(request.user, result_set),
+        "supersedes": supersedes,
+        "corrections": corrections_visible(request.user, result_set),
+        "search_url": reverse("search") + "?" + result_set.parameters,
+        "citation": {
+            "text": citation_text(result_set, url=url),
+            "bibtex": citation_bibtex(result_set, url=url),
+            "csl": json.dumps(citation_csl(result_set, url=url), indent=2, ensure_ascii=False),
+        },
         "can_publish": request.user.pk == result_set.owner_id and not result_set.is_public,
     }
     return render(request, "research/set_detail.html", context)
@@ -318,15 +398,22 @@ def api_set(request: HttpRequest, pk: int) -> JsonResponse:
     items = items_page(result_set, start=pagination.start, size=API_ITEMS_PAGE)
     full, url = sees_withdrawn(request.user, result_set), article_urls(_base_url(request))
     rows = [{"position": item.position, **item_row(item, mark, url=url, full=full)} for item, mark, _ in items]
-    return JsonResponse({**set_json(result_set, request=request), "page": page, "pages": pagination.pages, "items": rows})
+    return JsonResponse(
+        {**set_json(result_set, request=request), "page": page, "pages": pagination.pages, "items": rows}
+    )
 
 
 def _rerun_json(result_set: ResultSet, *, request: HttpRequest) -> dict:
     rerun = set_rerun(result_set)
     return {
-        "set": result_set.pk, "set_url": set_url(result_set, base_url=_base_url(request)),
+        "set": result_set.pk,
+        "set_url": set_url(result_set, base_url=_base_url(request)),
         "search_url": request.build_absolute_uri(reverse("search") + "?" + result_set.parameters),
-        "frozen": {"total": result_set.total, "articles": result_set.articles, "frozen_at": result_set.created_at.isoformat(timespec="seconds")},
+        "frozen": {
+            "total": result_set.total,
+            "articles": result_set.articles,
+            "frozen_at": result_set.created_at.isoformat(timespec="seconds"),
+        },
         "now": {"total": rerun.total, "articles": rerun.articles},
         "added": {"count": len(rerun.added), "ids": rerun.added},
         "withdrawn": {"count": len(rerun.withdrawn), "ids": rerun.withdrawn},
@@ -361,23 +448,42 @@ def set_rerun_page(request: HttpRequest, pk: int) -> HttpResponse:
         context["error"] = str(problem) or "The index cannot be read right now."
         return render(request, "research/set_rerun.html", context, status=503)
     added, withdrawn = rerun_shown(result_set, added=rerun.added[:RERUN_SHOWN], withdrawn=rerun.withdrawn[:RERUN_SHOWN])
-    context.update(rerun=rerun, added=added, withdrawn=withdrawn, full=sees_withdrawn(request.user, result_set),
-                   more_added=len(rerun.added) - len(added), more_withdrawn=len(rerun.withdrawn) - len(withdrawn))
+    context.update(
+        rerun=rerun,
+        added=added,
+        withdrawn=withdrawn,
+        full=sees_withdrawn(request.user, result_set),
+        more_added=len(rerun.added) - len(added),
+        more_withdrawn=len(rerun.withdrawn) - len(withdrawn),
+    )
     return render(request, "research/set_rerun.html", context)
 
 
-def _set_streamed(request: HttpRequest, pk: int, rows: Callable, *, format: str, fields: list[str], name: str) -> HttpResponse:
+def _set_streamed(
+    request: HttpRequest, pk: int, rows: Callable, *, format: str, fields: list[str], name: str
+) -> HttpResponse:
     result_set = _set_or_404(request, pk)
     base = _base_url(request)
     meta = set_meta(result_set, base_url=base)
-    lines = export_lines(rows(result_set, base_url=base, full=sees_withdrawn(request.user, result_set)), format=format, fields=fields, meta=meta)
-    headers = {"X-Archive-Set": str(result_set.pk), "X-Archive-Fingerprint": result_set.fingerprint, "X-Archive-Total": str(result_set.articles)}
+    lines = export_lines(
+        rows(result_set, base_url=base, full=sees_withdrawn(request.user, result_set)),
+        format=format,
+        fields=fields,
+        meta=meta,
+    )
+    headers = {
+        "X-Archive-Set": str(result_set.pk),
+        "X-Archive-Fingerprint": result_set.fingerprint,
+        "X-Archive-Total": str(result_set.articles),
+    }
     return _streamed(lines, format=format, name=f"{name}-{result_set.pk}", headers=headers)
 
 
 @require_GET
 def set_manifest(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_streamed(request, pk, manifest_rows, format="jsonl", fields=MANIFEST_FIELDS, name="archive-set-manifest")
+    return _set_streamed(
+        request, pk, manifest_rows, format="jsonl", fields=MANIFEST_FIELDS, name="archive-set-manifest"
+    )
 
 
 @require_GET
@@ -393,7 +499,10 @@ def set_export_jsonl(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def set_citation_bibtex(request: HttpRequest, pk: int) -> HttpResponse:
     result_set = _set_or_404(request, pk)
-    response = HttpResponse(citation_bibtex(result_set, url=set_url(result_set, base_url=_base_url(request))), content_type="application/x-bibtex; charset=utf-8")
+    response = HttpResponse(
+        citation_bibtex(result_set, url=set_url(result_set, base_url=_base_url(request))),
+        content_type="application/x-bibtex; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="archive-set-{result_set.pk}.bib"'
     return response
 
@@ -401,7 +510,11 @@ def set_citation_bibtex(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def set_citation_csl(request: HttpRequest, pk: int) -> HttpResponse:
     result_set = _set_or_404(request, pk)
-    response = JsonResponse(citation_csl(result_set, url=set_url(result_set, base_url=_base_url(request))), safe=False, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        citation_csl(result_set, url=set_url(result_set, base_url=_base_url(request))),
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+    )
     response["Content-Type"] = "application/vnd.citationstyles.csl+json; charset=utf-8"
     response["Content-Disposition"] = f'attachment; filename="archive-set-{result_set.pk}.json"'
     return response
@@ -426,12 +539,20 @@ def set_concordance_page(request: HttpRequest, pk: int) -> HttpResponse:
         context["error"] = str(problem) or "The index cannot be read right now."
         return render(request, "research/concordance.html", context, status=503)
     path = reverse("set_concordance", args=[result_set.pk])
-    context.update(params=found.params, found=found, rows=rows, total=total, links=page_links(replace(found.params, q=""), pagination, path=path),
-                   export_query=replace(found.params, q="").url(path="?").removeprefix("?"))
+    context.update(
+        params=found.params,
+        found=found,
+        rows=rows,
+        total=total,
+        links=page_links(replace(found.params, q=""), pagination, path=path),
+        export_query=replace(found.params, q="").url(path="?").removeprefix("?"),
+    )
     return render(request, "research/concordance.html", context)
 
 
-def _set_concordance_answer(request: HttpRequest, pk: int, answer: Callable[[Concordance], HttpResponse]) -> HttpResponse:
+def _set_concordance_answer(
+    request: HttpRequest, pk: int, answer: Callable[[Concordance], HttpResponse]
+) -> HttpResponse:
     result_set = set_visible(request.user, pk)
     if result_set is None:
         return _no_set(pk)
@@ -451,12 +572,20 @@ def api_set_concordance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def set_concordance_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_concordance_answer(request, pk, lambda found: _concordance_stream(found, request=request, format="csv", name=f"archive-set-{pk}-concordance"))
+    return _set_concordance_answer(
+        request,
+        pk,
+        lambda found: _concordance_stream(found, request=request, format="csv", name=f"archive-set-{pk}-concordance"),
+    )
 
 
 @require_GET
 def set_concordance_jsonl(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_concordance_answer(request, pk, lambda found: _concordance_stream(found, request=request, format="jsonl", name=f"archive-set-{pk}-concordance"))
+    return _set_concordance_answer(
+        request,
+        pk,
+        lambda found: _concordance_stream(found, request=request, format="jsonl", name=f"archive-set-{pk}-concordance"),
+    )
 
 
 @require_POST
@@ -467,7 +596,12 @@ def set_publish_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         set_publish(result_set=result_set, user=request.user)
     except SetError as problem:
-        return render(request, "research/problem.html", {"error": str(problem), "back_url": result_set.get_absolute_url()}, status=403)
+        return render(
+            request,
+            "research/problem.html",
+            {"error": str(problem), "back_url": result_set.get_absolute_url()},
+            status=403,
+        )
     return redirect(result_set)
 
 

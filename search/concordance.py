@@ -75,7 +75,11 @@ class FieldMatcher:
                 found.append((i, i + 1))
             for phrase in self.phrases:
                 size = len(phrase)
-                if phrase[0] == form and i + size <= len(words) and all(forms[words[i + k]] == phrase[k] for k in range(1, size)):
+                if (
+                    phrase[0] == form
+                    and i + size <= len(words)
+                    and all(forms[words[i + k]] == phrase[k] for k in range(1, size))
+                ):
                     found.append((i, i + size))
         return sorted(set(found))
 
@@ -136,4 +140,8 @@ def matcher_build(q: str) -> Matcher:
                 terms[leaf.fieldname].update(words)
         elif isinstance(leaf, wq.Term):
             terms[leaf.fieldname].add(leaf.text)
-    return Matcher(fields={name: FieldMatcher(terms=frozenset(terms[name]), phrases=frozenset(phrases[name])) for name in TEXT_FIELDS})
+    return Matcher(
+        fields={
+            name: FieldMatcher(terms=frozenset(terms[name]), phrases=frozenset(phrases[name])) for name in TEXT_FIELDS
+        }
+    )

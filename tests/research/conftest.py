@@ -11,10 +11,19 @@ from archive.models import Article
 from search.engine import index_rebuild
 
 TEXTS = [
-    ("Prime minister visits the harbour", "The prime minister opened the harbour on Monday. Critics said the prime example of waste was the ferry."),
-    ("Harbour fees", "Harbour fees rose. The minister said prime ministers rarely visit harbours, and the ferry is late."),
+    (
+        "Prime minister visits the harbour",
+        "The prime minister opened the harbour on Monday. Critics said the prime example of waste was the ferry.",
+    ),
+    (
+        "Harbour fees",
+        "Harbour fees rose. The minister said prime ministers rarely visit harbours, and the ferry is late.",
+    ),
     ("Ferry strike", "The ferry strike closed the harbour. Stabilising the timetable is the council's aim."),
-    ("Council budget", "The council's budget stabilized after the vote. No harbour was mentioned by the prime minister."),
+    (
+        "Council budget",
+        "The council's budget stabilized after the vote. No harbour was mentioned by the prime minister.",
+    ),
     ("Undated note", "A prime\n\nminister, a harbour, a ferry: the three words of the day."),
     ("Weather", "Rain all week; nothing else happened."),
 ]
@@ -26,8 +35,14 @@ def archive(db) -> dict[str, Article]:
     start = dt.date(2022, 1, 1)
     articles_bulk_load(
         (
-            KnownArticle(source=f"kwic/{n}", title=title, body=body, outlet="Coast Herald" if n % 2 else "Harbour Times",
-                         published=None if n == 4 else start + dt.timedelta(days=n), byline="Jo Bloggs" if n == 0 else "")
+            KnownArticle(
+                source=f"kwic/{n}",
+                title=title,
+                body=body,
+                outlet="Coast Herald" if n % 2 else "Harbour Times",
+                published=None if n == 4 else start + dt.timedelta(days=n),
+                byline="Jo Bloggs" if n == 0 else "",
+            )
             for n, (title, body) in enumerate(TEXTS)
         ),
         announce=False,

@@ -38,7 +38,10 @@ def test_every_match_in_every_article_with_context_of_width_words(archive, clien
 
 def test_date_order_is_oldest_first_undated_last_then_text_order(archive, client):
     _, rows = rows_of(client, q="harbour")
-    keys = [(row["published"] is None, row["published"] or "", row["id"], row["field"] != "title", row["position"]) for row in rows]
+    keys = [
+        (row["published"] is None, row["published"] or "", row["id"], row["field"] != "title", row["position"])
+        for row in rows
+    ]
     assert keys == sorted(keys)
     assert rows[-1]["published"] is None
 
@@ -60,13 +63,22 @@ def test_left_and_right_sorts_order_by_the_neighbouring_words(archive, client, m
 
 def test_a_phrase_is_matched_whole(archive, client):
     _, rows = rows_of(client, q='"prime minister"', width="2")
-    assert sorted(" ".join(row["match"].lower().split()) for row in rows) == ["prime minister"] * 4 + ["prime ministers"]
-    assert {row["title"] for row in rows} == {"Prime minister visits the harbour", "Harbour fees", "Council budget", "Undated note"}
+    assert sorted(" ".join(row["match"].lower().split()) for row in rows) == ["prime minister"] * 4 + [
+        "prime ministers"
+    ]
+    assert {row["title"] for row in rows} == {
+        "Prime minister visits the harbour",
+        "Harbour fees",
+        "Council budget",
+        "Undated note",
+    }
 
 
 def test_words_under_not_never_appear_as_matches(archive, client):
     _, rows = rows_of(client, q="harbour NOT ferry")
-    assert {row["match"].lower() for row in rows} == {"harbour"} and {row["title"] for row in rows} == {"Council budget"}
+    assert {row["match"].lower() for row in rows} == {"harbour"} and {row["title"] for row in rows} == {
+        "Council budget"
+    }
 
 
 def test_filters_narrow_the_articles(archive, client):
@@ -80,23 +92,42 @@ def test_pages_and_api_agree_with_the_export(archive, client):
     first = client.get("/api/concordance", {"q": "the", "sort": "right", "page_size": "7"}).json()
     assert first["total"] == len(everything) and first["pages"] == -(-len(everything) // 7)
     for page in range(1, first["pages"] + 1):
-        pages += client.get("/api/concordance", {"q": "the", "sort": "right", "page_size": "7", "page": str(page)}).json()["results"]
+        pages += client.get(
+            "/api/concordance", {"q": "the", "sort": "right", "page_size": "7", "page": str(page)}
+        ).json()["results"]
     assert pages == everything
     html = client.get("/concordance", {"q": "the", "sort": "right", "page_size": "7", "page": "2"}).content.decode()
-    assert html.count('data-testid="concordance-row"') == 7 and f'<span data-testid="total">{len(everything)}</span>' in html
+    assert (
+        html.count('data-testid="concordance-row"') == 7
+        and f'<span data-testid="total">{len(everything)}</span>' in html
+    )
 
 
 def test_the_csv_export_has_a_header_row_and_the_totals_in_headers(archive, client):
     response = client.get("/concordance.csv", {"q": "ferry", "width": "2"})
     table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert table[0] == concordance.FIELDS and len(table) - 1 == 5  # two in "Ferry strike" (headline and body), three elsewhere
-    assert (response["X-Archive-Query"], response["X-Archive-Articles"], response["X-Archive-Width"]) == ("ferry", "4", "2")
+    assert (
+        table[0] == concordance.FIELDS and len(table) - 1 == 5
+    )  # two in "Ferry strike" (headline and body), three elsewhere
+    assert (response["X-Archive-Query"], response["X-Archive-Articles"], response["X-Archive-Width"]) == (
+        "ferry",
+        "4",
+        "2",
+    )
 
 
-@pytest.mark.parametrize("params, named", [
-    ({"q": "harbour", "width": "51"}, "width"), ({"q": "harbour", "width": "wide"}, "width"), ({"q": "harbour", "width": "0"}, "width"),
-    ({"q": "harbour", "sort": "newest"}, "sort"), ({"q": ""}, "q"), ({"q": "outlet:coast-herald"}, "q"), ({"q": "(harbour"}, "("),
-])
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"q": "harbour", "width": "51"}, "width"),
+        ({"q": "harbour", "width": "wide"}, "width"),
+        ({"q": "harbour", "width": "0"}, "width"),
+        ({"q": "harbour", "sort": "newest"}, "sort"),
+        ({"q": ""}, "q"),
+        ({"q": "outlet:coast-herald"}, "q"),
+        ({"q": "(harbour"}, "("),
+    ],
+)
 def test_bad_parameters_are_a_400_naming_them(archive, client, params, named):
     for path in ("/api/concordance", "/concordance.csv", "/concordance.jsonl"):
         response = client.get(path, params)

@@ -85,7 +85,12 @@ def test_a_frozen_set_holds_the_whole_result_in_the_search_order(archive, as_own
     result_set = ResultSet.objects.get(pk=answer["set"])
     assert answer["articles"] == result_set.articles == search["total"] == 5
     assert list(result_set.items.values_list("article_id", flat=True)) == [r["id"] for r in search["results"]]
-    assert (answer["query"], answer["parameters"], answer["sort"], answer["owner"]) == ("harbour", "q=harbour&sort=oldest", "oldest", "Ada Lovelace")
+    assert (answer["query"], answer["parameters"], answer["sort"], answer["owner"]) == (
+        "harbour",
+        "q=harbour&sort=oldest",
+        "oldest",
+        "Ada Lovelace",
+    )
     assert answer["analyzer_version"] == ANALYZER_VERSION and answer["archive_version"].startswith("0.20.0")
     assert answer["visibility"] == "private" and answer["url"] == f"http://testserver/sets/{result_set.pk}/"
 
@@ -96,7 +101,9 @@ def test_the_manifest_reproduces_the_fingerprint_and_the_export_every_content_ha
     given, recomputed = fingerprint_from_manifest(lines)
     assert given == recomputed == answer["fingerprint"]
     rows = [json.loads(line) for line in lines[1:]]
-    assert [set(row) for row in rows] == [{"id", "url", "outlet", "published", "title", "content_hash", "since_frozen"}] * 5
+    assert [set(row) for row in rows] == [
+        {"id", "url", "outlet", "published", "title", "content_hash", "since_frozen"}
+    ] * 5
     exported = [json.loads(line) for line in streamed(as_owner.get(f"/sets/{answer['set']}/export.jsonl"))[1:]]
     assert [row["id"] for row in exported] == [row["id"] for row in rows]
     assert all(recomputed_content_hash(row) == row["content_hash"] for row in exported)
@@ -106,18 +113,27 @@ def test_the_manifest_reproduces_the_fingerprint_and_the_export_every_content_ha
 
 def test_collapsed_sets_keep_every_copy_and_count_the_groups(archive, as_owner):
     answer = freeze(as_owner, q="harbour", collapse="1")
-    assert (answer["collapse"], answer["count"], answer["articles"], answer["groups"], answer["total"]) == (True, "groups", 5, 5, 5)
+    assert (answer["collapse"], answer["count"], answer["articles"], answer["groups"], answer["total"]) == (
+        True,
+        "groups",
+        5,
+        5,
+        5,
+    )
 
 
-@pytest.mark.parametrize("data, named, status", [
-    ({"q": "harbour"}, "title", 400),
-    ({"q": "harbour", "title": "x", "colour": "red"}, "colour", 400),
-    ({"q": "harbour", "title": "x", "from": "yesterday"}, "from", 400),
-    ({"q": "(harbour", "title": "x"}, "(", 400),
-    ({"q": "harbour", "title": "x", "visibility": "friends"}, "visibility", 400),
-    ({"q": "harbour", "title": "x", "supersedes": "99999"}, "supersedes", 400),
-    ({"q": "harbour", "title": "x", "sort": "left"}, "sort", 400),
-])
+@pytest.mark.parametrize(
+    "data, named, status",
+    [
+        ({"q": "harbour"}, "title", 400),
+        ({"q": "harbour", "title": "x", "colour": "red"}, "colour", 400),
+        ({"q": "harbour", "title": "x", "from": "yesterday"}, "from", 400),
+        ({"q": "(harbour", "title": "x"}, "(", 400),
+        ({"q": "harbour", "title": "x", "visibility": "friends"}, "visibility", 400),
+        ({"q": "harbour", "title": "x", "supersedes": "99999"}, "supersedes", 400),
+        ({"q": "harbour", "title": "x", "sort": "left"}, "sort", 400),
+    ],
+)
 def test_bad_requests_are_400_naming_the_problem(archive, as_owner, data, named, status):
     response = as_owner.post("/api/sets", data)
     assert response.status_code == status and named in response.json()["error"]
@@ -138,13 +154,23 @@ def test_the_api_checks_the_csrf_token_of_logged_in_users(archive, owner):
     refused = client.post("/api/sets", {"q": "harbour", "title": "x"})
     assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
     client.get("/api/sets")  # sets the csrftoken cookie
-    accepted = client.post("/api/sets", {"q": "harbour", "title": "x"}, headers={"X-CSRFToken": client.cookies["csrftoken"].value})
+    accepted = client.post(
+        "/api/sets", {"q": "harbour", "title": "x"}, headers={"X-CSRFToken": client.cookies["csrftoken"].value}
+    )
     assert accepted.status_code == 201
 
 
 def test_a_json_body_freezes_too(archive, as_owner):
-    response = as_owner.post("/api/sets", json.dumps({"q": "harbour", "outlet": ["coast-herald"], "title": "JSON", "visibility": "public"}), content_type="application/json")
-    assert response.status_code == 201 and response.json()["filters"]["outlet"] == ["coast-herald"] and response.json()["articles"] == 2
+    response = as_owner.post(
+        "/api/sets",
+        json.dumps({"q": "harbour", "outlet": ["coast-herald"], "title": "JSON", "visibility": "public"}),
+        content_type="application/json",
+    )
+    assert (
+        response.status_code == 201
+        and response.json()["filters"]["outlet"] == ["coast-herald"]
+        and response.json()["articles"] == 2
+    )
     assert as_owner.post("/api/sets", "{not json", content_type="application/json").status_code == 400
 
 
@@ -155,7 +181,11 @@ def test_the_page_form_freezes_and_shows_the_set(archive, as_owner):
     result_set = ResultSet.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/sets/{result_set.pk}/"
     page = as_owner.get(response["Location"]).content.decode()
-    assert result_set.fingerprint in page and page.count('data-testid="set-item"') == 5 and f"http://testserver/sets/{result_set.pk}/" in page
+    assert (
+        result_set.fingerprint in page
+        and page.count('data-testid="set-item"') == 5
+        and f"http://testserver/sets/{result_set.pk}/" in page
+    )
     assert 'data-testid="freeze"' not in Client().get("/", {"q": "harbour"}).content.decode()
 
 
@@ -179,7 +209,10 @@ def test_nobody_reads_another_users_private_set_through_any_url(archive, as_owne
             response = reader.get(url)
             assert response.status_code in (404, 405), (url, response.status_code)
             assert str(ResultSet.objects.get().fingerprint) not in response.content.decode()
-        assert reader.get("/api/sets").json()["total"] == 0 and 'data-testid="set"' not in reader.get("/sets/").content.decode()
+        assert (
+            reader.get("/api/sets").json()["total"] == 0
+            and 'data-testid="set"' not in reader.get("/sets/").content.decode()
+        )
         assert reader.post(f"/api/sets/{pk}/publish").status_code in (403, 404)
     for url in urls:
         if "publish" not in url:
@@ -226,7 +259,10 @@ def test_a_deleted_article_is_withdrawn_too_and_a_changed_one_marked(archive, as
     touched = archive["Harbour fees"]
     touched.save()  # a new update time, the same content: unchanged
     index_sync(article_ids=[deleted_id, edited.pk, touched.pk])
-    marks = {row["id"]: row["since_frozen"] for row in (json.loads(line) for line in streamed(as_owner.get(f"/sets/{pk}/manifest.jsonl"))[1:])}
+    marks = {
+        row["id"]: row["since_frozen"]
+        for row in (json.loads(line) for line in streamed(as_owner.get(f"/sets/{pk}/manifest.jsonl"))[1:])
+    }
     assert marks[deleted_id] == "withdrawn" and marks[edited.pk] == "changed" and marks[touched.pk] == "unchanged"
     assert list(marks.values()).count("unchanged") == 3
     page = as_owner.get(f"/sets/{pk}/").content.decode()
@@ -242,7 +278,12 @@ def test_a_rerun_shows_added_and_withdrawn_with_links_to_both(archive, as_owner)
     weather.save()
     index_sync(article_ids=[weather.pk])
     rerun = as_owner.get(f"/api/sets/{pk}/rerun").json()
-    assert (rerun["frozen"]["articles"], rerun["now"]["articles"], rerun["added"]["ids"], rerun["withdrawn"]["count"]) == (4, 5, [weather.pk], 0)
+    assert (
+        rerun["frozen"]["articles"],
+        rerun["now"]["articles"],
+        rerun["added"]["ids"],
+        rerun["withdrawn"]["count"],
+    ) == (4, 5, [weather.pk], 0)
     page = as_owner.get(f"/sets/{pk}/rerun").content.decode()
     assert 'data-testid="now">5<' in page and "/?q=ferry" in page and f"/sets/{pk}/" in page and "Weather" in page
 
@@ -260,7 +301,9 @@ def test_a_set_is_never_edited_and_a_correction_links_to_it(archive, as_owner, s
     assert editor.get(f"/admin/research/resultset/{first.pk}/change/").status_code == 200
     assert editor.get("/admin/research/resultset/").status_code == 200
     second = freeze(as_owner, q="harbour NOT ferry", supersedes=str(first.pk))
-    assert second["supersedes"] == first.pk and as_owner.get(f"/api/sets/{first.pk}").json()["corrections"] == [second["set"]]
+    assert second["supersedes"] == first.pk and as_owner.get(f"/api/sets/{first.pk}").json()["corrections"] == [
+        second["set"]
+    ]
     assert 'data-testid="corrected-by"' in as_owner.get(f"/sets/{first.pk}/").content.decode()
     assert stranger.post("/api/sets", {"q": "x", "title": "x", "supersedes": str(first.pk)}).status_code == 400
     assert ResultSet.objects.get(pk=first.pk).title == "Harbour coverage"
@@ -284,5 +327,10 @@ def test_the_citation_names_the_permanent_url_and_the_fingerprint(archive, as_ow
     assert f"url = {{{url}}}" in bibtex and fingerprint in bibtex and r"\& harbours: 100\% \{coverage\}" in bibtex
     assert bibtex.count("{") == bibtex.count("}") + bibtex.count(r"\}") - bibtex.count(r"\{")
     csl = json.loads(as_owner.get(f"/sets/{answer['set']}/citation.json").content)
-    assert csl == citation["csl"] and csl[0]["type"] == "dataset" and csl[0]["URL"] == url and fingerprint in csl[0]["version"]
+    assert (
+        csl == citation["csl"]
+        and csl[0]["type"] == "dataset"
+        and csl[0]["URL"] == url
+        and fingerprint in csl[0]["version"]
+    )
     assert csl[0]["issued"]["date-parts"][0][0] == ResultSet.objects.get().created_at.year
