@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 from statistics import median
 
+from bench.research import ROW_LIMIT
+from bench.research import measure_child as research_measure
+
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("plain", "facets", "facets_highlight")
 BUILDERS = {  # what each cached build depends on
@@ -174,6 +177,8 @@ def main(argv: list[str] | None = None) -> dict:
     search = phase("search", base, per_kind=options.per_kind, seed=options.seed, fts5=str(base / "fts5.sqlite3"), haystack_sample=options.haystack_sample)
     imported = import_measure(options.out.resolve(), limit=options.import_articles)
     results = results_build(n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported)
+    print("- research (frozen sets, manifest, concordance)", flush=True)
+    results["research"] = research_measure(base, {"freeze": True, "limit": ROW_LIMIT})
     results["seconds"] = round(time.perf_counter() - started)
     (options.out / "results.json").write_text(json.dumps(results, indent=2))
     print()
