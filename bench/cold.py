@@ -66,7 +66,18 @@ def in_process(queries: list[str], *, changes: int = 5) -> dict:
         q = queries[number % len(queries)]
         after_change.append(_timed(lambda q=q: _search(q)))
     return {"warm_ms": _median_ms(warm), "new_thread_ms": _median_ms(new_thread), "after_change_ms": _median_ms(after_change),
-            "after_change_max_ms": round(max(after_change) * 1000, 2) if after_change else 0.0}
+            "after_change_max_ms": round(max(after_change) * 1000, 2) if after_change else 0.0, "warm_api_ms": _warm_api_ms(queries)}
+
+
+def _warm_api_ms(queries: list[str]) -> float:
+    """The API's whole answer (middleware, facets' labels, JSON) on a warm thread: what a server's request
+    costs before any connection or thread is new."""
+    from django.test import Client
+
+    client = Client()
+    for q in queries:
+        client.get("/api/search", {"q": q})
+    return _median_ms([_timed(lambda q=q: client.get("/api/search", {"q": q})) for q in queries])
 
 
 def _free_port() -> int:
@@ -116,11 +127,11 @@ def cold_measure(queries: list[str]) -> dict:
     figures = {"in_process": in_process(queries)}
     for kind in ("runserver", "gunicorn"):
         figures[kind] = through_server(kind, queries)
-    warm = figures["in_process"]["warm_ms"]
+    warm, api = figures["in_process"]["warm_ms"], figures["in_process"]["warm_api_ms"]
     figures["targets"] = {
         "new_thread_within_warm_plus_20ms": figures["in_process"]["new_thread_ms"] <= warm + 20,
         "after_change_within_2x_warm": figures["in_process"]["after_change_ms"] <= 2 * warm,
-        "runserver_within_warm_plus_20ms": figures["runserver"]["new_connection_ms"] <= warm + 20,
-        "gunicorn_within_warm_plus_20ms": figures["gunicorn"]["new_connection_ms"] <= warm + 20,
+        "runserver_within_warm_api_plus_20ms": figures["runserver"]["new_connection_ms"] <= api + 20,
+        "gunicorn_within_warm_api_plus_20ms": figures["gunicorn"]["new_connection_ms"] <= api + 20,
     }
     return figures

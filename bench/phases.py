@@ -162,7 +162,20 @@ def phase_import(*, limit: int, linking: bool = True, bare: bool = True) -> dict
     return figures
 
 
-PHASES = {"corpus": phase_corpus, "fts5": phase_fts5, "haystack": phase_haystack, "search": phase_search, "import": phase_import}
+def phase_cold(*, seed: int) -> dict:
+    """A search on a new thread, after an index change, and on a new connection to runserver and gunicorn,
+    against the same searches warm. The index changes re-index unchanged articles, so the cached corpus's
+    results stay the same."""
+    from bench.cold import cold_measure
+    from bench.queries import queries_build
+
+    return cold_measure([query.text for query in queries_build(per_kind=2, seed=seed)])
+
+
+PHASES = {
+    "corpus": phase_corpus, "fts5": phase_fts5, "haystack": phase_haystack, "search": phase_search, "import": phase_import,
+    "cold": phase_cold,
+}
 
 if __name__ == "__main__":
     name, arguments = sys.argv[1], json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}")

@@ -144,6 +144,13 @@ def table(results: dict) -> str:
         f"  without near-copies, stories and quotes: {imported['without_linking_articles_per_s']} articles/s "
         f"(linking costs {imported['linking_cost_ratio']}x)"
     )
+    cold = results["cold"]
+    lines.append(
+        f"cold: warm search {cold['in_process']['warm_ms']} ms; new thread {cold['in_process']['new_thread_ms']} ms; "
+        f"after an index change {cold['in_process']['after_change_ms']} ms (max {cold['in_process']['after_change_max_ms']}); "
+        f"warm API answer {cold['in_process']['warm_api_ms']} ms; new connection: runserver {cold['runserver']['new_connection_ms']} ms, gunicorn {cold['gunicorn']['new_connection_ms']} ms"
+    )
+    lines.append("  targets met: " + ", ".join(f"{name} {'yes' if met else 'NO'}" for name, met in cold["targets"].items()))
     lines.append("")
     lines.append("ratios (ours / baseline, lower is better):")
     lines += [f"  {name:<42} {value}" for name, value in results["ratios"].items()]
@@ -175,8 +182,10 @@ def main(argv: list[str] | None = None) -> dict:
     fts5 = cached("fts5", base / "fts5.json", lambda: phase("fts5", base, path=str(base / "fts5.sqlite3")))
     haystack = cached("haystack", base / "haystack.json", lambda: phase("haystack", base))
     search = phase("search", base, per_kind=options.per_kind, seed=options.seed, fts5=str(base / "fts5.sqlite3"), haystack_sample=options.haystack_sample)
+    cold = phase("cold", base, seed=options.seed)
     imported = import_measure(options.out.resolve(), limit=options.import_articles)
     results = results_build(n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported)
+    results["cold"] = cold
     print("- research (frozen sets, manifest, concordance)", flush=True)
     results["research"] = research_measure(base, {"freeze": True, "limit": ROW_LIMIT})
     results["seconds"] = round(time.perf_counter() - started)

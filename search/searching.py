@@ -22,7 +22,7 @@ from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from archive.models import Article
 from archive.selectors import slugs_followed, wire_names
 
-from .docsets import query_docs
+from .docsets import query_docs, words_expanded
 from .engine import searcher_open
 from .facets import (
     Buckets,
@@ -236,6 +236,7 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
     facet_lists: dict[str, list[FacetValue]] = {}
     buckets, shares, undated_excluded = None, [], 0
     with searcher_open() as searcher:
+        query = words_expanded(searcher, query)
         listing = listing_build(searcher, params, query)
         columns, matched = listing.columns, listing.matched
         pagination = Pagination(page=params.page, page_size=params.page_size, listed=len(listing.listed))
@@ -299,6 +300,7 @@ def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[Searc
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
     params, query, _ = slugs_follow(params, query_parse(params.q))
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
+        query = words_expanded(searcher, query)
         listing = listing_build(searcher, params, query)
         if every_copy:
             listing = replace(listing, listed=listing.matched)

@@ -83,7 +83,8 @@ def test_a_date_filter_says_what_it_left_out_and_undated_include_joins_them(clie
     joined = api(client, q="gordon brown", undated="include", **{"from": "2004-01-01", "to": "2005-12-31"})
     assert joined["total"] == everything["total"]
     only = api(client, q="putin", undated="only")
-    assert only["total"] == Article.objects.published().filter(published=None, body__icontains="putin").count()
+    undated = Article.objects.published().filter(published=None).values_list("title", "body")
+    assert only["total"] == sum(bool(re.search(r"\bputin\b", f"{title} {body}", re.I)) for title, body in undated) > 0
     page = client.get("/", {"q": "gordon brown", "from": "2004-01-01", "to": "2005-12-31"}).content.decode()
     assert 'data-testid="include-undated"' in page and "Dates:" in page  # the filter that emptied it is named
     assert client.get("/api/search", {"undated": "sometimes"}).json()["error"].startswith("'undated' must be one of")

@@ -12,14 +12,14 @@ from whoosh import query as wq
 from archive.ingestion.bulk import articles_bulk_load
 from archive.models import Article, Outlet
 from bench.corpus import corpus_generate
-from search.docsets import query_docs
+from search.docsets import query_docs, words_expanded
 from search.engine import index_sync, searcher_open
 from search.query import query_parse
 from search.searching import SearchParams
 
 QUERIES = [
     "government", "the", "economy growth", "minister OR president", "market -shares", '"prime minister"', "econom*",
-    "titl:foo", "govenment~", "title:election", "zzzunknownword", "-government", "(oil OR gas) price", "labour NOT party",
+    "titl:foo", "govenment~", "govenment~2", "gov*nt", "title:elec*", "title:election", "zzzunknownword", "-government", "(oil OR gas) price", "labour NOT party",
 ]
 
 
@@ -49,5 +49,9 @@ def test_matches_what_whoosh_matches(db):
             else:
                 expected = np.array(sorted(searcher.docs_for_query(combined)), dtype=np.int64)
             assert np.array_equal(query_docs(searcher, combined), expected), combined
+            expanded = words_expanded(searcher, combined)  # the words a wildcard or fuzzy term stands for, once
+            assert np.array_equal(query_docs(searcher, expanded), expected), combined
+            if not isinstance(combined, wq.Not):
+                assert sorted(searcher.docs_for_query(expanded)) == expected.tolist(), combined
             nonempty += bool(len(expected))
         assert nonempty >= 10  # most cases match something, so the comparison means something
