@@ -17,11 +17,13 @@ import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 
+from django.conf import settings
 from whoosh import query as wq
 
+from .docsets import words_expanded
 from .engine import searcher_open
 from .highlight import TOKEN, word_forms
-from .query import query_parse
+from .query import query_parse, time_budget
 
 TEXT_FIELDS = ("title", "body")
 SPLIT = re.compile(f"({TOKEN.pattern})")  # separators and tokens, alternating
@@ -120,16 +122,16 @@ def _positive_leaves(query: wq.Query):
 
 
 def matcher_build(q: str) -> Matcher:
-    """The matches of the researcher's query `q`; raises QuerySyntaxError as the search does."""
+    """The matches of the researcher's query `q`; raises QuerySyntaxError, QueryTooBroad and QueryTimeout as
+    the search does."""
     terms: dict[str, set[str]] = {name: set() for name in TEXT_FIELDS}
     phrases: dict[str, set[tuple[str, ...]]] = {name: set() for name in TEXT_FIELDS}
     leaves = [leaf for leaf in _positive_leaves(query_parse(q)) if getattr(leaf, "fieldname", None) in TEXT_FIELDS]
     expand = [leaf for leaf in leaves if isinstance(leaf, wq.MultiTerm)]
-    if expand:
-        with searcher_open() as searcher:
-            reader = searcher.reader()
+    if expand:  # the index words each stands for, found as the search finds them (capped, within the time budget)
+        with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
             for leaf in expand:
-                for fieldname, text in leaf.existing_terms(reader, expand=True):
+                for fieldname, text in words_expanded(searcher, leaf).all_terms():
                     terms[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
     for leaf in leaves:
         if isinstance(leaf, wq.Phrase):
