@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 from statistics import median
 
+from bench.research import ROW_LIMIT
+from bench.research import measure_child as research_measure
+
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("plain", "facets", "facets_highlight")
 BUILDERS = {  # what each cached build depends on
@@ -183,6 +186,8 @@ def main(argv: list[str] | None = None) -> dict:
     imported = import_measure(options.out.resolve(), limit=options.import_articles)
     results = results_build(n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported)
     results["cold"] = cold
+    print("- research (frozen sets, manifest, concordance)", flush=True)
+    results["research"] = research_measure(base, {"freeze": True, "limit": ROW_LIMIT})
     results["seconds"] = round(time.perf_counter() - started)
     (options.out / "results.json").write_text(json.dumps(results, indent=2))
     print()

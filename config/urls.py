@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("archive.urls")),
     path("", include("search.urls")),
     path("", include("alerts.urls")),
+    path("", include("research.urls")),
 ]

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import TypeVar
 
 from archive.models import Article
 from archive.selectors import wire_names
@@ -28,21 +29,31 @@ CHUNK = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = dict[str, object]
+T = TypeVar("T")
+
+
+def chunked(ids: Iterable[int], fetch: Callable[[list[int]], dict[int, T]]) -> Iterator[T]:
+    """What `fetch` finds for `ids`, in their order, asking for `CHUNK` ids at a time (what it does not
+    find is left out), so only a chunk is ever held."""
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, CHUNK)):
+        found = fetch(chunk)
+        yield from (found[pk] for pk in chunk if pk in found)
 
 
 def rows_for(ids: Iterable[int], *, base_url: str = "", published_only: bool = True, extra: Callable[[Article, Row], None] | None = None) -> Iterator[Row]:
     """Export rows of these articles in the given order, read `CHUNK` at a time; `extra` adds fields."""
-    iterator = iter(ids)
     articles = Article.objects.published() if published_only else Article.objects.all()
     wires = wire_names()
-    while chunk := list(islice(iterator, CHUNK)):
-        found = {article.pk: article for article in articles_for_export(articles.filter(pk__in=chunk))}
-        for pk in chunk:
-            if pk in found:
-                row = article_row(found[pk], base_url=base_url, wires=wires)
-                if extra is not None:
-                    extra(found[pk], row)
-                yield row
+
+    def fetch(chunk: list[int]) -> dict[int, Article]:
+        return {article.pk: article for article in articles_for_export(articles.filter(pk__in=chunk))}
+
+    for article in chunked(ids, fetch):
+        row = article_row(article, base_url=base_url, wires=wires)
+        if extra is not None:
+            extra(article, row)
+        yield row
 
 
 def csv_cell(name: str, value: object) -> str:

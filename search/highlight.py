@@ -22,7 +22,7 @@ _FORMS: dict[str, str] = {}  # lowercased token -> its index form
 FORMS_KEPT = 200_000
 
 
-def _analysed(words: set[str]) -> dict[str, str]:
+def word_forms(words: set[str]) -> dict[str, str]:
     """The index form of each word, analysing the unseen ones in one pass."""
     unseen = [word for word in words if word not in _FORMS]
     if unseen:
@@ -51,7 +51,7 @@ NO_MARKS = Marks()
 def _term_spans(text: str, terms: frozenset[str]) -> list[Span]:
     if not terms:
         return []
-    forms = _analysed(set(TOKEN.findall(text.lower())))
+    forms = word_forms(set(TOKEN.findall(text.lower())))
     wanted = sorted((word for word, form in forms.items() if form in terms), key=len, reverse=True)
     if not wanted:
         return []
@@ -65,7 +65,7 @@ def _phrase_spans(text: str, phrases: tuple[tuple[str, ...], ...]) -> list[Span]
     if not phrases:
         return []
     tokens = list(TOKEN.finditer(text))
-    forms = _analysed({token.group().lower() for token in tokens})
+    forms = word_forms({token.group().lower() for token in tokens})
     sequence = [forms[token.group().lower()] for token in tokens]
     spans = []
     for phrase in phrases:

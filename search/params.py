@@ -29,6 +29,8 @@ ENTITY_LIMIT = 20
 MAX_VALUES = 50  # values of one repeated parameter: more is not a search, it is an attack
 MAX_QUERY_CHARS = 1000
 MAX_LABEL_CHARS = 100
+WIDTH = 8  # a concordance's context, in words on each side of a match
+MAX_WIDTH = 50
 
 
 class ParameterError(ValueError):
@@ -71,6 +73,7 @@ class SearchParams:
     chart: str = "count"  # the page's timeline: raw counts or share of output (the API ignores it)
     collapse: bool = False  # one result per copy group, its earliest copy
     count: str = ""  # what totals and facets count: "articles" or "groups"; empty means groups when collapsed
+    width: int = WIDTH  # a concordance's context in words on each side
     spec: PageSpec | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -102,6 +105,7 @@ class SearchParams:
             ("page_size", str(self.page_size) if self.page_size != self.default_page_size else ""),
             ("entity_limit", str(self.entity_limit) if self.entity_limit != ENTITY_LIMIT else ""),
             ("chart", self.chart if self.chart != "count" else ""), ("collapse", "1" if self.collapse else ""), ("count", self.count),
+            ("width", str(self.width) if self.width != WIDTH else ""),
         ]
         return items + [(name, value) for name, value in scalars if value]
 
@@ -255,6 +259,7 @@ def params_parse(data: Mapping, *, spec: PageSpec) -> SearchParams:
         chart=_choice(data, "chart", CHARTS, "count") if takes("chart") else "count",
         collapse=_text(data, "collapse").lower() in {"1", "true", "yes", "on"} if takes("collapse") else False,
         count=_choice(data, "count", ("", *COUNTS), "") if takes("count") else "",
+        width=_int(data, "width", WIDTH, low=1, high=MAX_WIDTH) if takes("width") else WIDTH,
         spec=spec,
     )
     if params.date_from and params.date_to and params.date_from > params.date_to:

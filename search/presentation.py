@@ -116,11 +116,12 @@ class PageLinks:
     next: str
 
 
-def page_links(params: SearchParams, pagination: Pagination) -> PageLinks:
+def page_links(params: SearchParams, pagination: Pagination, *, path: str = "") -> PageLinks:
+    """Links to the pages before and after; `path` for a page whose address takes an argument (a set's)."""
     return PageLinks(
         page=pagination.page, pages=pagination.pages,
-        previous=params.url(page=pagination.page - 1) if pagination.page > 1 else "",
-        next=params.url(page=pagination.page + 1) if pagination.page < pagination.pages else "",
+        previous=params.url(page=pagination.page - 1, path=path) if pagination.page > 1 else "",
+        next=params.url(page=pagination.page + 1, path=path) if pagination.page < pagination.pages else "",
     )
 
 

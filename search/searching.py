@@ -316,11 +316,14 @@ def listing_open(params: SearchParams) -> Iterator[tuple[Searcher, SearchParams,
         yield searcher, params, query, listing_build(searcher, params, query)
 
 
-def export_ids(params: SearchParams) -> tuple[SearchOutcome, list[int], Marks]:
+def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[SearchOutcome, list[int], Marks]:
     """What an export of this search holds: the counts (as the page shows them), every listed result's id in
-    the page's order (one per copy group when collapsed), and the matched terms for snippets."""
+    the page's order (one per copy group when collapsed; with `every_copy`, every matching article, as a
+    frozen result set keeps them), and what the body's snippets mark."""
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
     with listing_open(params) as (searcher, params, query, listing):
+        if every_copy:
+            listing = replace(listing, listed=listing.matched)
         docs = listing_order(searcher, params, query, listing, limit=None)
         return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.marks.get("body", NO_MARKS)
 

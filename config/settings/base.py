@@ -44,6 +44,9 @@ ARCHIVE_REQUIRE_LOGIN = env_bool("ARCHIVE_REQUIRE_LOGIN", False)
 ARCHIVE_NLP_PROCESSES = int(os.environ.get("ARCHIVE_NLP_PROCESSES", "2"))
 # Near-copies, stories and quotes at import (off only to measure what they cost).
 ARCHIVE_LINKING = env_bool("ARCHIVE_LINKING", True)
+# The software's release, recorded in every frozen result set with the commit when the checkout is a git
+# repository (`research.versions`); bump it with every release.
+ARCHIVE_VERSION = "0.20.0"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "archive",
     "search",
     "alerts",
+    "research",
 ]
 
 MIDDLEWARE = [
