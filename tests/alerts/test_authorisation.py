@@ -42,7 +42,9 @@ def test_every_saved_search_url_is_covered():
     """A new saved-search URL must be added to `attempts` (and so to these tests)."""
     routes = {
         str(pattern.pattern)
-        for pattern in get_resolver().url_patterns[-1].url_patterns
+        for included in get_resolver().url_patterns
+        if not str(included.pattern).startswith("admin/")  # the admin's own pages are for editors
+        for pattern in getattr(included, "url_patterns", [])
         if "saved" in str(pattern.pattern)
     }
     assert routes == {

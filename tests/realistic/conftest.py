@@ -61,6 +61,15 @@ def _import(work: Path) -> dict:
     return {name: report.summary for name, report in reports.items()}
 
 
+def _recreate(connection, name: str, *, create: bool = True) -> None:
+    """A PostgreSQL database of its own for the realistic archive (dropped first, with any session a test's
+    server left open on it)."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+
+
 @pytest.fixture(scope="package")
 def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
     """Switch the default connection and the index to the realistic archive for this package's tests."""
@@ -74,9 +83,8 @@ def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
         name = work / "db.sqlite3"
     else:
         name = f"{original_name}_realistic"
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+        with django_db_blocker.unblock():
+            _recreate(connection, name)
     cached = CACHE / _key()
     # SQLite ignores close() on the in-memory test database (closing would destroy it), so its open
     # connection is set aside, not closed, and handed back afterwards.
@@ -113,8 +121,8 @@ def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
     settings.ARCHIVE_INDEX_DIR = original_index
     searcher_forget()
     if not sqlite:
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        with django_db_blocker.unblock():
+            _recreate(connection, name, create=False)
 
 
 @pytest.fixture(autouse=True)
