@@ -40,7 +40,9 @@ def _link(user, *, view: str, tokens: PasswordResetTokenGenerator, base_url: str
 
 
 def _send(user, *, template: str, subject: str, **context) -> None:
-    EmailMessage(subject=subject, body=render_to_string(template, {"user": user, **context}), to=[user.email]).send()
+    EmailMessage(
+        subject=subject, body=render_to_string(template, {"user": user, **context}), to=[user.email]
+    ).send()
 
 
 def account_invite(*, username: str, email: str, invited_by, base_url: str):
@@ -61,7 +63,9 @@ def account_invite(*, username: str, email: str, invited_by, base_url: str):
 def account_signup(*, username: str, email: str, password: str, base_url: str):
     """An inactive account, activated by the link in the email that confirms the address."""
     with transaction.atomic():
-        user = get_user_model().objects.create_user(username=username, email=email, password=password, is_active=False)
+        user = get_user_model().objects.create_user(
+            username=username, email=email, password=password, is_active=False
+        )
         link = _link(user, view="account_activate", tokens=activation_tokens, base_url=base_url)
         _send(
             user,

@@ -11,7 +11,9 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 def _unused_email(email: str) -> str:
     email = get_user_model().objects.normalize_email(email.strip())
     if get_user_model().objects.filter(email__iexact=email).exists():
-        raise forms.ValidationError("An account with this email address exists already; log in, or reset its password.")
+        raise forms.ValidationError(
+            "An account with this email address exists already; log in, or reset its password."
+        )
     return email
 
 

@@ -13,10 +13,14 @@ from django.db import models
 
 
 class SavedSearch(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
     name = models.CharField(max_length=200)
     query = models.TextField(help_text="The search's parameters as a query string, e.g. q=putin&outlet=snn.")
-    alerts = models.BooleanField(default=False, help_text="Email the owner the new matches (manage.py send_alerts).")
+    alerts = models.BooleanField(
+        default=False, help_text="Email the owner the new matches (manage.py send_alerts)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     seen_at = models.DateTimeField(null=True, blank=True)
     seen_through = models.BigIntegerField(
@@ -39,10 +43,14 @@ class SavedSearch(models.Model):
 class AlertDelivery(models.Model):
     """One alert email, sent or failed: what it held, so a researcher (and editors) can see what went out."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_deliveries")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_deliveries"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     articles = models.PositiveIntegerField(default=0)
-    searches = models.JSONField(default=list, help_text='[{"id", "name", "new"}] for each saved search in the email')
+    searches = models.JSONField(
+        default=list, help_text='[{"id", "name", "new"}] for each saved search in the email'
+    )
     error = models.TextField(blank=True, help_text="Why it failed; empty when it was sent.")
 
     class Meta:

@@ -68,7 +68,9 @@ def _name(name: str, *, owner, exclude: int | None = None) -> str:
     if len(name) > NAME_CHARS:
         raise SavedSearchError(f"'name' is {len(name)} characters long; at most {NAME_CHARS} are taken")
     if SavedSearch.objects.filter(owner=owner, name__iexact=name).exclude(pk=exclude).exists():
-        raise SavedSearchError(f"'name': you already have a saved search called {name!r}; choose another name")
+        raise SavedSearchError(
+            f"'name': you already have a saved search called {name!r}; choose another name"
+        )
     return name
 
 
@@ -99,7 +101,9 @@ def saved_search_create(*, owner, name: str, query: str, alerts: bool = False) -
     )
 
 
-def saved_search_change(saved: SavedSearch, *, name: str | None = None, alerts: bool | None = None) -> SavedSearch:
+def saved_search_change(
+    saved: SavedSearch, *, name: str | None = None, alerts: bool | None = None
+) -> SavedSearch:
     """Rename it, or switch its alerts; alerts switched on start from now (no flood of old matches)."""
     if name is not None:
         saved.name = _name(name, owner=saved.owner, exclude=saved.pk)

@@ -41,9 +41,7 @@ class AlertsReport:
 
     @property
     def summary(self) -> str:
-        return (
-            f"{self.sent} sent ({self.articles} new matches), {self.quiet} with nothing new, {len(self.failed)} failed"
-        )
+        return f"{self.sent} sent ({self.articles} new matches), {self.quiet} with nothing new, {len(self.failed)} failed"
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,15 @@ def alerts_send(*, base_url: str) -> AlertsReport:
     """Email every active user with alerts the new matches of their saved searches; `base_url` makes the
     email's links absolute."""
     report = AlertsReport()
-    users = get_user_model().objects.filter(is_active=True, saved_searches__alerts=True).distinct().order_by("pk")
+    users = (
+        get_user_model().objects.filter(is_active=True, saved_searches__alerts=True).distinct().order_by("pk")
+    )
     for user in users:
         try:
             found = _user_alert(user, base_url=base_url)
-        except Exception as error:  # one user's failure (a refused address, a mail server down) never stops the rest
+        except (
+            Exception
+        ) as error:  # one user's failure (a refused address, a mail server down) never stops the rest
             log.exception("Alert for user %s failed", user.pk)
             reason = f"{type(error).__name__}: {error}"
             report.failed.append(f"{user.get_username()}: {reason}")
@@ -108,7 +110,9 @@ def _user_alert(user, *, base_url: str) -> list[Found]:
         raise AlertError("the account has no email address")
     now = timezone.now()
     claimed = [
-        item for item in found if _moved(item.saved, frm=item.saved.alerted_through, to=item.matches.newest, at=now)
+        item
+        for item in found
+        if _moved(item.saved, frm=item.saved.alerted_through, to=item.matches.newest, at=now)
     ]
     if not claimed:
         return []  # another run has sent them
@@ -116,7 +120,9 @@ def _user_alert(user, *, base_url: str) -> list[Found]:
         _message(user, claimed, base_url=base_url).send()
     except Exception:
         for item in claimed:
-            _moved(item.saved, frm=item.matches.newest, to=item.saved.alerted_through, at=item.saved.alerted_at)
+            _moved(
+                item.saved, frm=item.matches.newest, to=item.saved.alerted_through, at=item.saved.alerted_at
+            )
         raise
     _record(
         user,
@@ -128,7 +134,9 @@ def _user_alert(user, *, base_url: str) -> list[Found]:
 
 def _moved(saved: SavedSearch, *, frm: int, to: int, at) -> bool:
     """Move the alert mark from `frm` to `to`, only if it is still at `frm`."""
-    return bool(SavedSearch.objects.filter(pk=saved.pk, alerted_through=frm).update(alerted_through=to, alerted_at=at))
+    return bool(
+        SavedSearch.objects.filter(pk=saved.pk, alerted_through=frm).update(alerted_through=to, alerted_at=at)
+    )
 
 
 def _message(user, found: list[Found], *, base_url: str) -> EmailMessage:
@@ -148,4 +156,6 @@ def _message(user, found: list[Found], *, base_url: str) -> EmailMessage:
         ],
     }
     subject = f"News archive: {total} new article{'s' if total != 1 else ''} for your saved searches"
-    return EmailMessage(subject=subject, body=render_to_string("alerts/alert_email.txt", context), to=[user.email])
+    return EmailMessage(
+        subject=subject, body=render_to_string("alerts/alert_email.txt", context), to=[user.email]
+    )

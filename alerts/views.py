@@ -151,12 +151,16 @@ def invite(request: HttpRequest) -> HttpResponse:
 # -- saved searches --------------------------------------------------------------------------------------
 
 
-def _saved_page(request: HttpRequest, *, form: SavedSearchForm | None = None, status: int = 200) -> HttpResponse:
+def _saved_page(
+    request: HttpRequest, *, form: SavedSearchForm | None = None, status: int = 200
+) -> HttpResponse:
     visible = saved_searches_visible(request.user)
     page = Paginator(visible, PER_PAGE).get_page(request.GET.get("page"))
     editor = is_editor(request.user)
     deliveries = (
-        AlertDelivery.objects.select_related("user") if editor else AlertDelivery.objects.filter(user=request.user)
+        AlertDelivery.objects.select_related("user")
+        if editor
+        else AlertDelivery.objects.filter(user=request.user)
     )
     context = {
         "statuses": [saved_status(saved) for saved in page],
@@ -199,7 +203,9 @@ def saved_change(request: HttpRequest, pk: int) -> HttpResponse:
     form = SavedChangeForm(request.POST)
     try:
         if not form.is_valid():
-            raise SavedSearchError("; ".join(f"'{name}': {' '.join(errors)}" for name, errors in form.errors.items()))
+            raise SavedSearchError(
+                "; ".join(f"'{name}': {' '.join(errors)}" for name, errors in form.errors.items())
+            )
         alerts = {"on": True, "off": False}.get(form.cleaned_data["alerts"])
         saved_search_change(saved, name=form.cleaned_data["name"] or None, alerts=alerts)
     except SavedSearchError as problem:
@@ -247,7 +253,9 @@ def _body(request: HttpRequest) -> QueryDict | dict:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
-        raise SavedSearchError('The body is not JSON; send an object, {"name": …, "query": "q=putin"}') from None
+        raise SavedSearchError(
+            'The body is not JSON; send an object, {"name": …, "query": "q=putin"}'
+        ) from None
     if not isinstance(data, dict):
         raise SavedSearchError("The body must be a JSON object")
     return data
@@ -272,7 +280,12 @@ def api_saved(request: HttpRequest) -> JsonResponse:
         )
         return JsonResponse(saved_status(saved).as_json(absolute=absolute), status=201)
     return JsonResponse(
-        {"results": [saved_status(saved).as_json(absolute=absolute) for saved in saved_searches_visible(request.user)]}
+        {
+            "results": [
+                saved_status(saved).as_json(absolute=absolute)
+                for saved in saved_searches_visible(request.user)
+            ]
+        }
     )
 
 

@@ -92,7 +92,12 @@ class OutletAdmin(ExactSaves, SimpleHistoryAdmin):
     actions = ["merge_outlets"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("articles")).prefetch_related("aliases")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_total=Count("articles"))
+            .prefetch_related("aliases")
+        )
 
     @admin.display(ordering="article_total", description="articles")
     def article_count(self, outlet: Outlet) -> int:
@@ -105,7 +110,13 @@ class OutletAdmin(ExactSaves, SimpleHistoryAdmin):
     @admin.action(description="Merge selected outlets…", permissions=["change"])
     def merge_outlets(self, request, queryset):
         return _merge_action(
-            self, request, queryset, action="merge_outlets", what="outlets", merge=outlets_merge, outcome="articles moved",
+            self,
+            request,
+            queryset,
+            action="merge_outlets",
+            what="outlets",
+            merge=outlets_merge,
+            outcome="articles moved",
             explanation="Their articles move to the one you keep, and the other names become its aliases, so later imports land on it too.",
         )
 
@@ -149,7 +160,9 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(help_text="Text pages (.txt), HTML pages, JSONL or CSV files, or a .zip of them.")
+    files = MultipleFileField(
+        help_text="Text pages (.txt), HTML pages, JSONL or CSV files, or a .zip of them."
+    )
 
 
 @admin.register(Article)
@@ -159,15 +172,58 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
     search_fields = ["title", "body", "source"]
     date_hierarchy = "published"
     list_select_related = ["outlet"]
-    readonly_fields = ["raw_format", "raw_hash", "stated", "curated_fields", "imported_at", "updated_at", "clean_and_raw", "copy_similarity"]
+    readonly_fields = [
+        "raw_format",
+        "raw_hash",
+        "stated",
+        "curated_fields",
+        "imported_at",
+        "updated_at",
+        "clean_and_raw",
+        "copy_similarity",
+    ]
     inlines = [MentionInline]
-    actions = ["hide_articles", "publish_articles", "reprocess_articles", "reindex_articles", "split_copy_group", "split_story"]
+    actions = [
+        "hide_articles",
+        "publish_articles",
+        "reprocess_articles",
+        "reindex_articles",
+        "split_copy_group",
+        "split_story",
+    ]
     change_list_template = "admin/archive/article/change_list.html"
     raw_id_fields = ["copy_group", "story"]
     fieldsets = [
-        (None, {"fields": ["title", "title_derived", "outlet", "byline", "published", "wire", "status", "curated_fields"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_derived",
+                    "outlet",
+                    "byline",
+                    "published",
+                    "wire",
+                    "status",
+                    "curated_fields",
+                ]
+            },
+        ),
         ("Copies and story", {"fields": ["copy_group", "copy_similarity", "story"]}),
-        ("Where it came from", {"fields": ["source", "source_url", "raw_format", "stated", "raw_hash", "imported_at", "updated_at"]}),
+        (
+            "Where it came from",
+            {
+                "fields": [
+                    "source",
+                    "source_url",
+                    "raw_format",
+                    "stated",
+                    "raw_hash",
+                    "imported_at",
+                    "updated_at",
+                ]
+            },
+        ),
         ("Text", {"fields": ["body", "clean_and_raw"]}),
     ]
 
@@ -176,20 +232,33 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "wire":  # the agencies there are, not free text
-            choices = [("", "— no wire credit —"), *sorted(wire_names().items(), key=lambda item: item[1].casefold())]
-            return forms.ChoiceField(choices=choices, required=False, label="Wire agency", help_text=db_field.help_text)
+            choices = [
+                ("", "— no wire credit —"),
+                *sorted(wire_names().items(), key=lambda item: item[1].casefold()),
+            ]
+            return forms.ChoiceField(
+                choices=choices, required=False, label="Wire agency", help_text=db_field.help_text
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(ordering="entity_total", description="entities")
     def entity_count(self, article: Article) -> int:
         return article.entity_total
 
-    @admin.display(description="Clean body beside the raw text (struck-through lines were removed as furniture)")
+    @admin.display(
+        description="Clean body beside the raw text (struck-through lines were removed as furniture)"
+    )
     def clean_and_raw(self, article: Article) -> str:
         raw = format_html_join(
             "",
             '<div style="{}">{}</div>',
-            (("text-decoration: line-through; color: #a33; background: #fff3f3;" if removed else "", line or "\u00a0") for line, removed in raw_lines(article)),
+            (
+                (
+                    "text-decoration: line-through; color: #a33; background: #fff3f3;" if removed else "",
+                    line or "\u00a0",
+                )
+                for line, removed in raw_lines(article)
+            ),
         )
         return format_html(
             '<div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem;max-width:100%">'
@@ -209,15 +278,27 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
         if change and {"copy_group", "story"} & set(corrected):
             article_links_refresh(before=form.initial, article=obj)
 
-    @admin.action(description="Split selected articles off their copy group (into a group of their own)", permissions=["change"])
+    @admin.action(
+        description="Split selected articles off their copy group (into a group of their own)",
+        permissions=["change"],
+    )
     def split_copy_group(self, request, queryset):
         moved = copy_group_split(queryset)
-        self.message_user(request, f"{moved} articles split off their copy groups; re-processing keeps this.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{moved} articles split off their copy groups; re-processing keeps this.",
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Split selected articles off their story (into a story of their own)", permissions=["change"])
+    @admin.action(
+        description="Split selected articles off their story (into a story of their own)",
+        permissions=["change"],
+    )
     def split_story(self, request, queryset):
         moved = story_split(queryset)
-        self.message_user(request, f"{moved} articles split off their stories; re-processing keeps this.", messages.SUCCESS)
+        self.message_user(
+            request, f"{moved} articles split off their stories; re-processing keeps this.", messages.SUCCESS
+        )
 
     @admin.action(description="Hide selected articles (from every public page)", permissions=["change"])
     def hide_articles(self, request, queryset):
@@ -229,7 +310,10 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
         changed = articles_set_status(articles=queryset, status=Article.Status.PUBLISHED)
         self.message_user(request, f"{changed} articles published.", messages.SUCCESS)
 
-    @admin.action(description="Re-run extraction on selected articles (keeps editors' corrections)", permissions=["change"])
+    @admin.action(
+        description="Re-run extraction on selected articles (keeps editors' corrections)",
+        permissions=["change"],
+    )
     def reprocess_articles(self, request, queryset):
         report = articles_reprocess(queryset.order_by("pk"))
         level = messages.WARNING if report.failed else messages.SUCCESS
@@ -243,7 +327,10 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
         self.message_user(request, f"{len(ids)} articles re-indexed.", messages.SUCCESS)
 
     def get_urls(self):
-        return [path("import/", self.admin_site.admin_view(self.import_view), name="archive_article_import"), *super().get_urls()]
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="archive_article_import"),
+            *super().get_urls(),
+        ]
 
     def import_view(self, request):
         """Upload files; the same importer runs and the page reports what it did."""
@@ -253,7 +340,13 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             report = uploads_import(request.FILES.getlist("files"))
-        context = {**self.admin_site.each_context(request), "title": "Import articles", "opts": self.model._meta, "form": form, "report": report}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import articles",
+            "opts": self.model._meta,
+            "form": form,
+            "report": report,
+        }
         return TemplateResponse(request, "admin/archive/article/import.html", context)
 
 
@@ -264,7 +357,9 @@ class EntityAliasInline(admin.TabularInline):
     readonly_fields = ["origin"]
 
 
-def _confirmation(modeladmin, request, queryset, *, action: str, title: str, template: str, extra: dict | None = None) -> TemplateResponse:
+def _confirmation(
+    modeladmin, request, queryset, *, action: str, title: str, template: str, extra: dict | None = None
+) -> TemplateResponse:
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
@@ -277,7 +372,9 @@ def _confirmation(modeladmin, request, queryset, *, action: str, title: str, tem
     return TemplateResponse(request, template, context)
 
 
-def _merge_action(modeladmin, request, queryset, *, action: str, what: str, merge, outcome: str, explanation: str):
+def _merge_action(
+    modeladmin, request, queryset, *, action: str, what: str, merge, outcome: str, explanation: str
+):
     """The two-step merge: a confirmation page asking which to `keep`, then (with post=yes) the merge."""
     if request.POST.get("post") == "yes":
         keep = queryset.filter(pk=request.POST.get("keep")).first()
@@ -286,14 +383,25 @@ def _merge_action(modeladmin, request, queryset, *, action: str, what: str, merg
             return None
         count = merge(keep=keep, others=queryset.exclude(pk=keep.pk))
         now = modeladmin.get_queryset(request).get(pk=keep.pk).article_total
-        modeladmin.message_user(request, f"Merged into “{keep.name}”, now in {now} article{'s' if now != 1 else ''}; {count} {outcome}.", messages.SUCCESS)
+        modeladmin.message_user(
+            request,
+            f"Merged into “{keep.name}”, now in {now} article{'s' if now != 1 else ''}; {count} {outcome}.",
+            messages.SUCCESS,
+        )
         return None
     if queryset.count() < 2:
         modeladmin.message_user(request, f"Select two or more {what} to merge.", messages.WARNING)
         return None
     queryset = queryset.order_by("-article_total", "pk")  # the one in most articles is offered to keep
-    return _confirmation(modeladmin, request, queryset, action=action, title=f"Merge {what}", template="admin/archive/merge_confirmation.html",
-                         extra={"what": what, "explanation": explanation})
+    return _confirmation(
+        modeladmin,
+        request,
+        queryset,
+        action=action,
+        title=f"Merge {what}",
+        template="admin/archive/merge_confirmation.html",
+        extra={"what": what, "explanation": explanation},
+    )
 
 
 @admin.register(Entity)
@@ -307,7 +415,8 @@ class EntityAdmin(ExactSaves, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .annotate(mention_total=Sum("mentions__count"), article_total=Count("mentions", distinct=True))
             .prefetch_related("aliases")
         )
@@ -333,7 +442,13 @@ class EntityAdmin(ExactSaves, SimpleHistoryAdmin):
     @admin.action(description="Merge selected entities…", permissions=["change"])
     def merge_entities(self, request, queryset):
         return _merge_action(
-            self, request, queryset, action="merge_entities", what="entities", merge=entities_merge, outcome="articles changed (they mentioned a merged name)",
+            self,
+            request,
+            queryset,
+            action="merge_entities",
+            what="entities",
+            merge=entities_merge,
+            outcome="articles changed (they mentioned a merged name)",
             explanation="Their mentions move to the one you keep, and the other names become its aliases, so later imports use it too.",
         )
 
@@ -348,8 +463,13 @@ class EntityAdmin(ExactSaves, SimpleHistoryAdmin):
             self.message_user(request, f"Type changed; {changed} articles updated.", messages.SUCCESS)
             return None
         return _confirmation(
-            self, request, queryset, action="change_entity_type", title="Change entity type",
-            template="admin/archive/entity/change_entity_type.html", extra={"types": Entity.Type.choices},
+            self,
+            request,
+            queryset,
+            action="change_entity_type",
+            title="Change entity type",
+            template="admin/archive/entity/change_entity_type.html",
+            extra={"types": Entity.Type.choices},
         )
 
     @admin.action(description="Block selected names (never entities again)", permissions=["delete"])
@@ -399,7 +519,9 @@ class CopyGroupAdmin(ExactSaves, admin.ModelAdmin):
     inlines = [CopyMemberInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("earliest").annotate(member_total=Count("articles"))
+        return (
+            super().get_queryset(request).select_related("earliest").annotate(member_total=Count("articles"))
+        )
 
     @admin.display(ordering="member_total", description="articles")
     def member_count(self, group: CopyGroup) -> int:

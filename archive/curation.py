@@ -41,7 +41,12 @@ def alias_set(name: str, *, entity: Entity | None = None) -> EntityAlias:
     """Record an editor's word on a surface form: it names `entity`, or (None) is never an entity."""
     alias, _ = EntityAlias.objects.update_or_create(
         key=alias_key(name),
-        defaults={"name": name, "entity": entity, "blocked": entity is None, "origin": EntityAlias.Origin.EDITOR},
+        defaults={
+            "name": name,
+            "entity": entity,
+            "blocked": entity is None,
+            "origin": EntityAlias.Origin.EDITOR,
+        },
     )
     return alias
 
@@ -62,7 +67,9 @@ def entities_merge(*, keep: Entity, others: Iterable[Entity]) -> int:
     others = [entity for entity in others if entity.pk != keep.pk]
     affected = _articles_of(others)
     for mention in Mention.objects.filter(entity__in=others).select_for_update():
-        updated = Mention.objects.filter(article_id=mention.article_id, entity=keep).update(count=F("count") + mention.count)
+        updated = Mention.objects.filter(article_id=mention.article_id, entity=keep).update(
+            count=F("count") + mention.count
+        )
         if updated:
             mention.delete()
         else:
@@ -71,7 +78,9 @@ def entities_merge(*, keep: Entity, others: Iterable[Entity]) -> int:
     for other in others:
         EntityAlias.objects.filter(entity=other).update(entity=keep)
         FormerSlug.objects.filter(entity=other).update(entity=keep)
-        FormerSlug.objects.update_or_create(kind=FormerSlug.Kind.ENTITY, slug=other.slug, defaults={"name": other.name, "entity": keep})
+        FormerSlug.objects.update_or_create(
+            kind=FormerSlug.Kind.ENTITY, slug=other.slug, defaults={"name": other.name, "entity": keep}
+        )
         name = other.name
         other.delete()
         alias_set(name, entity=keep)
@@ -88,7 +97,9 @@ def entity_type_change(*, entities: Iterable[Entity], entity_type: str) -> int:
     for entity in entities:
         clash = Entity.objects.filter(name=entity.name, type=entity_type).exclude(pk=entity.pk).first()
         if clash is not None:
-            raise CurationError(f"there is already a {entity_type} called “{entity.name}”; merge the two instead")
+            raise CurationError(
+                f"there is already a {entity_type} called “{entity.name}”; merge the two instead"
+            )
         entity.type = entity_type
         entity.save(update_fields=["type"])
         alias_set(entity.name, entity=entity)
@@ -106,7 +117,9 @@ def entities_block(*, entities: Iterable[Entity]) -> int:
     for entity in entities:
         forms = [entity.name, *entity.aliases.values_list("name", flat=True)]
         for slug in [entity.slug, *entity.former_slugs.values_list("slug", flat=True)]:
-            FormerSlug.objects.update_or_create(kind=FormerSlug.Kind.ENTITY, slug=slug, defaults={"name": entity.name, "entity": None})
+            FormerSlug.objects.update_or_create(
+                kind=FormerSlug.Kind.ENTITY, slug=slug, defaults={"name": entity.name, "entity": None}
+            )
         entity.delete()
         for form in forms:
             alias_set(form, entity=None)
@@ -124,6 +137,7 @@ def entity_rename(*, entity: Entity, old_name: str) -> None:
 
 
 # -- articles and outlets ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def articles_set_status(*, articles: Iterable[Article], status: str) -> int:
@@ -150,7 +164,9 @@ def outlets_merge(*, keep: Outlet, others: Iterable[Outlet]) -> int:
             moved += 1
         names = [other.name, *other.aliases.values_list("name", flat=True)]
         FormerSlug.objects.filter(outlet=other).update(outlet=keep)
-        FormerSlug.objects.update_or_create(kind=FormerSlug.Kind.OUTLET, slug=other.slug, defaults={"name": other.name, "outlet": keep})
+        FormerSlug.objects.update_or_create(
+            kind=FormerSlug.Kind.OUTLET, slug=other.slug, defaults={"name": other.name, "outlet": keep}
+        )
         other.delete()
         for name in names:
             OutletAlias.objects.update_or_create(key=alias_key(name), defaults={"name": name, "outlet": keep})
@@ -159,8 +175,14 @@ def outlets_merge(*, keep: Outlet, others: Iterable[Outlet]) -> int:
 
 # -- copies, stories and quotes ----------------------------------------------------------------------------
 
+
 def _split(
-    articles: list[Article], *, field: str, model: type[CopyGroup] | type[Story], refresh: Callable[[int], set[int] | None], **cleared: object
+    articles: list[Article],
+    *,
+    field: str,
+    model: type[CopyGroup] | type[Story],
+    refresh: Callable[[int], set[int] | None],
+    **cleared: object,
 ) -> None:
     """Take `articles` out of their copy groups or stories (`field`): together they become one of their
     own (one article stands alone), and `field` is curated so re-processing and later imports keep it."""
@@ -169,7 +191,9 @@ def _split(
     Article.objects.filter(pk__in=[a.pk for a in articles]).update(**{field: new}, **cleared)
     for article in articles:
         if field not in article.curated_fields:
-            Article.objects.filter(pk=article.pk).update(curated_fields=sorted({*article.curated_fields, field}))
+            Article.objects.filter(pk=article.pk).update(
+                curated_fields=sorted({*article.curated_fields, field})
+            )
     affected = {a.pk for a in articles}
     for pk in old | ({new.pk} if new else set()):
         affected |= refresh(pk) or set()  # a dissolved copy group changes its other article's index document

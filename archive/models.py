@@ -11,7 +11,9 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 
-def unique_slug(model: type[models.Model], base: str, *, suffix: str = "", taken: Callable[[str], bool] | None = None) -> str:
+def unique_slug(
+    model: type[models.Model], base: str, *, suffix: str = "", taken: Callable[[str], bool] | None = None
+) -> str:
     """A slug for `base` not yet used by `model` (or not `taken`); a readable suffix first, then numbers."""
     taken = taken or (lambda candidate: model.objects.filter(slug=candidate).exists())
     slug = slugify(base)[:180] or "item"
@@ -27,7 +29,10 @@ def unique_slug(model: type[models.Model], base: str, *, suffix: str = "", taken
 
 def _slug_taken(model: type[models.Model], kind: str) -> Callable[[str], bool]:
     """A slug is taken while an object has it or it still leads to one (a merged or blocked one)."""
-    return lambda slug: model.objects.filter(slug=slug).exists() or FormerSlug.objects.filter(kind=kind, slug=slug).exists()
+    return (
+        lambda slug: model.objects.filter(slug=slug).exists()
+        or FormerSlug.objects.filter(kind=kind, slug=slug).exists()
+    )
 
 
 class Outlet(models.Model):
@@ -64,9 +69,15 @@ class ArticleQuerySet(models.QuerySet):
         """For each of `articles`, the other articles of these in its copy group, earliest first."""
         groups = {article.copy_group_id for article in articles} - {None}
         by_group: dict[int, list[Article]] = {}
-        for member in self.filter(copy_group__in=groups).select_related("outlet").earliest_first() if groups else []:
+        for member in (
+            self.filter(copy_group__in=groups).select_related("outlet").earliest_first() if groups else []
+        ):
             by_group.setdefault(member.copy_group_id, []).append(member)
-        return {a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk] for a in articles if a.copy_group_id}
+        return {
+            a.pk: [m for m in by_group.get(a.copy_group_id, []) if m.pk != a.pk]
+            for a in articles
+            if a.copy_group_id
+        }
 
     def update(self, **fields) -> int:
         """Django's bulk update, and the index hears of it: no code path (linking, curation, a script hiding
@@ -80,7 +91,9 @@ class ArticleQuerySet(models.QuerySet):
 
         ids = set(self.values_list("pk", flat=True))
         if ids:
-            models.QuerySet.update(Article.objects.filter(pk__in=ids), **{"updated_at": timezone.now(), **fields})
+            models.QuerySet.update(
+                Article.objects.filter(pk__in=ids), **{"updated_at": timezone.now(), **fields}
+            )
             announce_articles_changed(article_ids=ids)
         return ids
 
@@ -101,30 +114,72 @@ class Article(models.Model):
 
     # Metadata fields an editor may correct; a corrected field is "curated" and extraction leaves it alone.
     # An editor's split of a copy group or story curates `copy_group` / `story` the same way.
-    CURATABLE_FIELDS = ("title", "byline", "published", "outlet", "source_url", "body", "copy_group", "story", "wire")
+    CURATABLE_FIELDS = (
+        "title",
+        "byline",
+        "published",
+        "outlet",
+        "source_url",
+        "body",
+        "copy_group",
+        "story",
+        "wire",
+    )
 
-    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
     copy_group = models.ForeignKey(
-        "CopyGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles",
+        "CopyGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
         help_text="The near-duplicate group (syndicated copies of one text) the article belongs to.",
     )
-    copy_similarity = models.FloatField(null=True, blank=True, help_text="Word-shingle containment against the closest copy in its group.")
-    story = models.ForeignKey("Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
-    signature = models.BinaryField(null=True, blank=True, editable=False, help_text="MinHash of the body's word shingles.")
+    copy_similarity = models.FloatField(
+        null=True, blank=True, help_text="Word-shingle containment against the closest copy in its group."
+    )
+    story = models.ForeignKey(
+        "Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    signature = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="MinHash of the body's word shingles."
+    )
     title = models.CharField(max_length=500)
-    title_derived = models.BooleanField(default=False, help_text="The title was taken from the text, not the page.")
+    title_derived = models.BooleanField(
+        default=False, help_text="The title was taken from the text, not the page."
+    )
     byline = models.CharField(max_length=300, blank=True)
-    wire = models.CharField(max_length=60, blank=True, db_index=True, help_text="The key of the wire agency the article credits (afp, reuters, …); blank: none.")
+    wire = models.CharField(
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text="The key of the wire agency the article credits (afp, reuters, …); blank: none.",
+    )
     published = models.DateField(null=True, blank=True, db_index=True)
     body = models.TextField(help_text="The clean article text.")
     raw_text = models.TextField(help_text="The text exactly as imported.")
-    source = models.CharField(max_length=1000, unique=True, help_text="Where the article came from; its identity.")
+    source = models.CharField(
+        max_length=1000, unique=True, help_text="Where the article came from; its identity."
+    )
     source_url = models.URLField(max_length=2000, blank=True)
     raw_format = models.CharField(max_length=8, choices=RawFormat.choices, default=RawFormat.PAGE)
     raw_hash = models.CharField(max_length=64, db_index=True)
-    stated = models.JSONField(default=dict, blank=True, help_text="Metadata a manifest stated for the file; it wins over extraction.")
-    removed_lines = models.JSONField(default=list, blank=True, editable=False, help_text="The raw text's lines cleaning removed (page furniture).")
-    curated_fields = models.JSONField(default=list, blank=True, help_text="Fields an editor corrected; re-extraction keeps them.")
+    stated = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Metadata a manifest stated for the file; it wins over extraction.",
+    )
+    removed_lines = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The raw text's lines cleaning removed (page furniture).",
+    )
+    curated_fields = models.JSONField(
+        default=list, blank=True, help_text="Fields an editor corrected; re-extraction keeps them."
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
@@ -133,7 +188,9 @@ class Article(models.Model):
     # Every change an editor or a re-process makes is kept (who, when, old and new values). The raw text
     # never changes after import; signatures, copy groups and stories are derived links that linking
     # recomputes for many articles at once (an editor's split shows as a curated field).
-    history = HistoricalRecords(excluded_fields=["raw_text", "removed_lines", "signature", "copy_group", "copy_similarity", "story"])
+    history = HistoricalRecords(
+        excluded_fields=["raw_text", "removed_lines", "signature", "copy_group", "copy_similarity", "story"]
+    )
 
     class Meta:
         ordering = ["-published", "id"]
@@ -214,7 +271,9 @@ class EntityAlias(models.Model):
 
     name = models.CharField(max_length=300, help_text="The surface form as written.")
     key = models.CharField(max_length=300, unique=True, editable=False)
-    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases"
+    )
     blocked = models.BooleanField(default=False, help_text="This form is not an entity, whatever its type.")
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.EDITOR)
 
@@ -223,7 +282,8 @@ class EntityAlias(models.Model):
         verbose_name_plural = "entity aliases"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(blocked=True, entity__isnull=True) | models.Q(blocked=False, entity__isnull=False),
+                condition=models.Q(blocked=True, entity__isnull=True)
+                | models.Q(blocked=False, entity__isnull=False),
                 name="alias_names_entity_or_is_blocked",
             )
         ]
@@ -240,8 +300,12 @@ class WireAgency(models.Model):
     """A news agency editors add to the built-in ones (AFP, AP, Reuters, …, in `archive.ingestion.wires`):
     imports and re-processing then recognise its credits."""
 
-    name = models.CharField(max_length=100, unique=True, help_text="As researchers read it, e.g. 'Bloomberg News'.")
-    forms = models.TextField(blank=True, help_text="Other ways credits write it, one a line (e.g. 'Bloomberg').")
+    name = models.CharField(
+        max_length=100, unique=True, help_text="As researchers read it, e.g. 'Bloomberg News'."
+    )
+    forms = models.TextField(
+        blank=True, help_text="Other ways credits write it, one a line (e.g. 'Bloomberg')."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -266,8 +330,12 @@ class FormerSlug(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     slug = models.SlugField(max_length=200)
     name = models.CharField(max_length=300, help_text="What the slug named.")
-    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs")
-    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs")
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.CASCADE, related_name="former_slugs"
+    )
 
     class Meta:
         ordering = ["kind", "slug"]
@@ -289,7 +357,9 @@ class Mention(models.Model):
 
     class Meta:
         ordering = ["-count", "entity__name"]
-        constraints = [models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_article_entity")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "entity"], name="mention_unique_article_entity")
+        ]
 
     def __str__(self) -> str:
         return f"{self.entity.name} in #{self.article_id} ×{self.count}"
@@ -312,7 +382,11 @@ class Story(models.Model):
     """Articles about one event across outlets, wider than a copy group. Its title is an editor's; without
     one, pages show the title of its earliest published article."""
 
-    title = models.CharField(max_length=500, blank=True, help_text="An editor's title; blank shows the earliest published article's.")
+    title = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="An editor's title; blank shows the earliest published article's.",
+    )
     first_published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -330,7 +404,9 @@ class Story(models.Model):
 class QuoteGroup(models.Model):
     """One statement quoted in one or more articles, in its wordings."""
 
-    speaker = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="quote_groups")
+    speaker = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="quote_groups"
+    )
     text = models.TextField(help_text="The fullest wording.")
     words = models.TextField(editable=False, help_text="Content words compared to group variants.")
 
@@ -349,8 +425,12 @@ class Quote(models.Model):
     text = models.TextField()
     start = models.PositiveIntegerField(help_text="Offset of the quote's first character in the body.")
     end = models.PositiveIntegerField()
-    speaker = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes")
-    speaker_curated = models.BooleanField(default=False, help_text="An editor chose the speaker; re-processing keeps it.")
+    speaker = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    speaker_curated = models.BooleanField(
+        default=False, help_text="An editor chose the speaker; re-processing keeps it."
+    )
 
     class Meta:
         ordering = ["article", "start"]

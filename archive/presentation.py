@@ -34,7 +34,15 @@ def body_html(article: Article, mentions, quotes: Sequence[Quote] = ()) -> SafeS
             for part in entity.name.split():
                 if len(part) > 2:
                     forms.setdefault(part, (entity.get_absolute_url(), entity.type))
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True)) + r")(?!\w)") if forms else None
+    pattern = (
+        re.compile(
+            r"(?<!\w)("
+            + "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+            + r")(?!\w)"
+        )
+        if forms
+        else None
+    )
 
     def linked(text: str) -> str:
         if pattern is None:

@@ -15,7 +15,9 @@ class ProgressReport:
     """Call with (done, total) as work advances; `close()` when it ends."""
 
     def __init__(self, stream: TextIO, *, label: str, every: int = 250, minimum: int = 50) -> None:
-        stream = getattr(stream, "_out", stream)  # a command's OutputWrapper would end every write with a newline
+        stream = getattr(
+            stream, "_out", stream
+        )  # a command's OutputWrapper would end every write with a newline
         self.stream, self.label, self.every, self.minimum = stream, label, every, minimum
         self.tty = stream.isatty()
         self.started = time.monotonic()
@@ -29,7 +31,12 @@ class ProgressReport:
             if self.bar is None:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=total, desc=self.label, unit=" files" if self.label == "import" else " articles", file=self.stream)
+                self.bar = tqdm(
+                    total=total,
+                    desc=self.label,
+                    unit=" files" if self.label == "import" else " articles",
+                    file=self.stream,
+                )
             self.bar.update(done - self.bar.n)
         elif done - self.last >= self.every or (done == total and done != self.last):
             self.last = done

@@ -40,8 +40,13 @@ def client_address(request: HttpRequest, *args: object) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     if not settings.ARCHIVE_TRUSTED_PROXIES or not _trusted(remote):
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    return next((address for address in reversed(forwarded) if not _trusted(address)), forwarded[0] if forwarded else remote)
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    return next(
+        (address for address in reversed(forwarded) if not _trusted(address)),
+        forwarded[0] if forwarded else remote,
+    )
 
 
 def _key(group: str, request: HttpRequest) -> str:
@@ -57,9 +62,15 @@ class RateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rate = settings.ARCHIVE_RATELIMIT
-        if rate and not request.path.startswith(EXEMPT) and is_ratelimited(request, group="archive", key=_key, rate=rate, increment=True):
+        if (
+            rate
+            and not request.path.startswith(EXEMPT)
+            and is_ratelimited(request, group="archive", key=_key, rate=rate, increment=True)
+        ):
             message = "Too many requests from this address; wait a minute and try again."
             if request.path.startswith(MACHINE):
                 return JsonResponse({"error": message}, status=429)
-            return HttpResponse(f"<!doctype html><title>Too many requests</title><p>{message}</p>", status=429)
+            return HttpResponse(
+                f"<!doctype html><title>Too many requests</title><p>{message}</p>", status=429
+            )
         return self.get_response(request)

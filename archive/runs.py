@@ -39,7 +39,17 @@ class RunStatus:
     def _write(self) -> None:
         path = _folder() / f"{self.pid}.json"
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"kind": self.kind, "total": self.total, "done": self.done, "pid": self.pid, "started": self.started}))
+        temporary.write_text(
+            json.dumps(
+                {
+                    "kind": self.kind,
+                    "total": self.total,
+                    "done": self.done,
+                    "pid": self.pid,
+                    "started": self.started,
+                }
+            )
+        )
         os.replace(temporary, path)
         self._written = time.monotonic()
 
@@ -82,7 +92,15 @@ def runs_active() -> list[RunStatus]:
         except (OSError, ValueError):
             continue
         if _alive(int(data.get("pid", 0))):
-            active.append(RunStatus(kind=data["kind"], total=data["total"], done=data["done"], pid=data["pid"], started=data["started"]))
+            active.append(
+                RunStatus(
+                    kind=data["kind"],
+                    total=data["total"],
+                    done=data["done"],
+                    pid=data["pid"],
+                    started=data["started"],
+                )
+            )
         else:
             path.unlink(missing_ok=True)
     return active

@@ -18,8 +18,11 @@ from .models import Article, Entity, FormerSlug, Mention, Outlet, Quote, QuoteGr
 def entities_shared(article_ids: list[int], *, at_least: int = 1, limit: int = 25) -> QuerySet:
     """The entities mentioned in the most of these articles (in at least `at_least` of them)."""
     return (
-        Mention.objects.filter(article_id__in=article_ids).values("entity__name", "entity__slug", "entity__type")
-        .annotate(n=Count("article_id")).filter(n__gte=at_least).order_by("-n", "entity__name")[:limit]
+        Mention.objects.filter(article_id__in=article_ids)
+        .values("entity__name", "entity__slug", "entity__type")
+        .annotate(n=Count("article_id"))
+        .filter(n__gte=at_least)
+        .order_by("-n", "entity__name")[:limit]
     )
 
 
@@ -30,7 +33,9 @@ def article_page(pk: int) -> dict | None:
         return None
     return {
         "article": article,
-        "mentions": list(article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name")),
+        "mentions": list(
+            article.mentions.select_related("entity").order_by("entity__type", "-count", "entity__name")
+        ),
         "quotes": list(article.quotes.select_related("speaker")),
         "copies": Article.objects.published().copies_of([article]).get(article.pk, []),
         "story_title": story_title(article.story) if article.story else "",
@@ -39,7 +44,11 @@ def article_page(pk: int) -> dict | None:
 
 def story_title(story: Story) -> str:
     """An editor's title, else the title of the story's earliest published article (never a hidden one's)."""
-    return story.title or story.articles.published().earliest_first().values_list("title", flat=True).first() or ""
+    return (
+        story.title
+        or story.articles.published().earliest_first().values_list("title", flat=True).first()
+        or ""
+    )
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,10 @@ def story_rows(articles: list[Article], *, wires: dict[str, str]) -> list[StoryR
     """Articles by date (only dates are known, so one date is a tie); within a date by outlet and title,
     never by database id. Copies that credit a wire are that wire's copies; otherwise the one copy dated
     before the others is the earliest dated copy — never "the original", which no date can show."""
-    dated = sorted((a for a in articles if a.published), key=lambda a: (a.published, a.outlet.name if a.outlet else "", a.title))
+    dated = sorted(
+        (a for a in articles if a.published),
+        key=lambda a: (a.published, a.outlet.name if a.outlet else "", a.title),
+    )
     first = dated[0].published if dated else None
     tied = sum(1 for a in dated if a.published == first)
     groups: dict[int, list[Article]] = {}
@@ -71,10 +83,14 @@ def story_rows(articles: list[Article], *, wires: dict[str, str]) -> list[StoryR
             order = "first" if tied == 1 else "same day"
         else:
             order = "later"
-        rows.append(StoryRow(
-            article=article, order=order, lag_days=(article.published - first).days if article.published and first else None,
-            copy_label=_copy_label(article, groups.get(article.copy_group_id, []), wires=wires),
-        ))
+        rows.append(
+            StoryRow(
+                article=article,
+                order=order,
+                lag_days=(article.published - first).days if article.published and first else None,
+                copy_label=_copy_label(article, groups.get(article.copy_group_id, []), wires=wires),
+            )
+        )
     return rows
 
 
@@ -96,16 +112,23 @@ def story_page(story: Story) -> dict:
     rows = story_rows(articles, wires=wire_names())
     ids = [a.pk for a in articles]
     quotes = (
-        QuoteGroup.objects.filter(quotes__article_id__in=ids).select_related("speaker")
-        .annotate(n=Count("quotes__article", distinct=True)).filter(n__gte=2).order_by("-n", "pk")
+        QuoteGroup.objects.filter(quotes__article_id__in=ids)
+        .select_related("speaker")
+        .annotate(n=Count("quotes__article", distinct=True))
+        .filter(n__gte=2)
+        .order_by("-n", "pk")
     )
     wordings: dict[int, Counter[str]] = {}
     for group_id, text in Quote.objects.filter(article_id__in=ids).values_list("group_id", "text"):
         wordings.setdefault(group_id, Counter())[text] += 1
     first = next((row.article.published for row in rows if row.article.published), None)
     return {
-        "story": story, "title": story_title(story), "rows": rows, "first": first,
-        "outlets": len({a.outlet_id for a in articles} - {None}), "entities": entities_shared(ids, at_least=2),
+        "story": story,
+        "title": story_title(story),
+        "rows": rows,
+        "first": first,
+        "outlets": len({a.outlet_id for a in articles} - {None}),
+        "entities": entities_shared(ids, at_least=2),
         "quotes": [(group, most_carried(wordings[group.pk])) for group in quotes],
     }
 
@@ -114,7 +137,9 @@ def slugs_followed(kind: str, slugs: tuple[str, ...]) -> dict[str, FormerSlug]:
     """Of these entity (or outlet) slugs, the former ones: merged into another, or blocked."""
     model = Entity if kind == FormerSlug.Kind.ENTITY else Outlet
     current = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-    former = FormerSlug.objects.filter(kind=kind, slug__in=[slug for slug in slugs if slug not in current]).select_related("entity", "outlet")
+    former = FormerSlug.objects.filter(
+        kind=kind, slug__in=[slug for slug in slugs if slug not in current]
+    ).select_related("entity", "outlet")
     return {item.slug: item for item in former}
 
 

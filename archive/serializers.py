@@ -10,8 +10,22 @@ from .models import Article, Mention, Quote
 from .selectors import wire_names
 
 EXPORT_FIELDS = [
-    "id", "url", "source", "source_url", "outlet", "published", "title", "title_derived", "byline", "body", "entities", "status",
-    "near_duplicates", "story", "quotes", "wire",
+    "id",
+    "url",
+    "source",
+    "source_url",
+    "outlet",
+    "published",
+    "title",
+    "title_derived",
+    "byline",
+    "body",
+    "entities",
+    "status",
+    "near_duplicates",
+    "story",
+    "quotes",
+    "wire",
 ]
 
 
@@ -19,12 +33,19 @@ def articles_for_export(queryset) -> Iterable[Article]:
     """Articles with what a row needs. Mentions come with their entities in one join: prefetching the
     entities separately asks for every distinct entity of a chunk by id, which SQLite refuses beyond about
     a thousand ("Expression tree is too large")."""
-    return queryset.select_related("outlet").prefetch_related(
-        Prefetch("mentions", queryset=Mention.objects.select_related("entity")),
-        Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
-        # near-copies a reader may see: hidden ones never show through a published copy
-        Prefetch("copy_group__articles", queryset=Article.objects.published().only("pk", "source", "copy_group_id").order_by("pk")),
-    ).iterator(chunk_size=500)
+    return (
+        queryset.select_related("outlet")
+        .prefetch_related(
+            Prefetch("mentions", queryset=Mention.objects.select_related("entity")),
+            Prefetch("quotes", queryset=Quote.objects.select_related("speaker")),
+            # near-copies a reader may see: hidden ones never show through a published copy
+            Prefetch(
+                "copy_group__articles",
+                queryset=Article.objects.published().only("pk", "source", "copy_group_id").order_by("pk"),
+            ),
+        )
+        .iterator(chunk_size=500)
+    )
 
 
 def article_row(article: Article, *, base_url: str = "", wires: dict[str, str] | None = None) -> dict:
@@ -47,10 +68,21 @@ def article_row(article: Article, *, base_url: str = "", wires: dict[str, str] |
             for mention in sorted(article.mentions.all(), key=lambda m: (-m.count, m.entity.name))
         ],
         "status": article.status,
-        "near_duplicates": [copy.source for copy in article.copy_group.articles.all() if copy.pk != article.pk] if article.copy_group_id else [],
+        "near_duplicates": [
+            copy.source for copy in article.copy_group.articles.all() if copy.pk != article.pk
+        ]
+        if article.copy_group_id
+        else [],
         "story": article.story_id,
         "wire": wires.get(article.wire, article.wire) if article.wire else None,
-        "quotes": [{"text": quote.text, "speaker": quote.speaker.name if quote.speaker else None, "group": quote.group_id} for quote in article.quotes.all()],
+        "quotes": [
+            {
+                "text": quote.text,
+                "speaker": quote.speaker.name if quote.speaker else None,
+                "group": quote.group_id,
+            }
+            for quote in article.quotes.all()
+        ],
     }
 
 

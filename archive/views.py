@@ -14,7 +14,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = article_page(pk)
     if context is None:
         raise Http404("No published article has this id.")
-    context.update(body_html=body_html(context["article"], context["mentions"], context["quotes"]), raw_lines=raw_lines(context["article"]))
+    context.update(
+        body_html=body_html(context["article"], context["mentions"], context["quotes"]),
+        raw_lines=raw_lines(context["article"]),
+    )
     return render(request, "archive/article_detail.html", context)
 
 

@@ -65,8 +65,13 @@ def in_process(queries: list[str], *, changes: int = 5) -> dict:
         index_sync(article_ids=[pk])  # a commit: a new segment and new deletions
         q = queries[number % len(queries)]
         after_change.append(_timed(lambda q=q: _search(q)))
-    return {"warm_ms": _median_ms(warm), "new_thread_ms": _median_ms(new_thread), "after_change_ms": _median_ms(after_change),
-            "after_change_max_ms": round(max(after_change) * 1000, 2) if after_change else 0.0, "warm_api_ms": _warm_api_ms(queries)}
+    return {
+        "warm_ms": _median_ms(warm),
+        "new_thread_ms": _median_ms(new_thread),
+        "after_change_ms": _median_ms(after_change),
+        "after_change_max_ms": round(max(after_change) * 1000, 2) if after_change else 0.0,
+        "warm_api_ms": _warm_api_ms(queries),
+    }
 
 
 def _warm_api_ms(queries: list[str]) -> float:
@@ -97,12 +102,28 @@ def _get(url: str) -> float:
 def through_server(kind: str, queries: list[str]) -> dict:
     """Each query on a new connection to a freshly started server, after the server has warmed up."""
     port = _free_port()
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(settings.ARCHIVE_DATA_DIR), "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
+    env = {
+        **os.environ,
+        "ARCHIVE_DATA_DIR": str(settings.ARCHIVE_DATA_DIR),
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+    }
     command = (
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"] if kind == "runserver"
-        else [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"]
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"]
+        if kind == "runserver"
+        else [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+        ]
     )
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://127.0.0.1:{port}/api/search?"
     try:
         deadline = time.monotonic() + 120

@@ -21,7 +21,33 @@ ENTITY_POOL = 20_000
 START = dt.date(2021, 1, 1)
 DAYS = 3 * 365
 TYPES = ("person", "organization", "place")
-SYLLABLES = ["an", "bel", "cor", "dan", "el", "fa", "gor", "han", "is", "jo", "ka", "lin", "mor", "nel", "or", "pa", "qu", "ro", "sa", "tor", "ul", "vin", "wes", "ya", "zan"]
+SYLLABLES = [
+    "an",
+    "bel",
+    "cor",
+    "dan",
+    "el",
+    "fa",
+    "gor",
+    "han",
+    "is",
+    "jo",
+    "ka",
+    "lin",
+    "mor",
+    "nel",
+    "or",
+    "pa",
+    "qu",
+    "ro",
+    "sa",
+    "tor",
+    "ul",
+    "vin",
+    "wes",
+    "ya",
+    "zan",
+]
 
 
 def bbc_paragraphs() -> list[str]:
@@ -33,7 +59,9 @@ def bbc_paragraphs() -> list[str]:
 
 
 def _name(rng: random.Random, words: int) -> str:
-    return " ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).title() for _ in range(words))
+    return " ".join(
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).title() for _ in range(words)
+    )
 
 
 def _outlets(rng: random.Random) -> list[str]:

@@ -55,7 +55,12 @@ def measure(limit: int | None = None) -> dict:
     texts = bbc_bodies(limit)
     bare = bare_pipe_rate(texts)
     ours = ours_rate(texts, n_process=min(2, os.cpu_count() or 1))
-    return {"texts": len(texts), "bare_nlp_pipe_per_s": round(bare, 1), "extraction_per_s": round(ours, 1), "ratio_vs_bare": round(ours / bare, 2)}
+    return {
+        "texts": len(texts),
+        "bare_nlp_pipe_per_s": round(bare, 1),
+        "extraction_per_s": round(ours, 1),
+        "ratio_vs_bare": round(ours / bare, 2),
+    }
 
 
 if __name__ == "__main__":

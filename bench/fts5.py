@@ -37,21 +37,38 @@ def fts5_build(path: Path) -> dict:
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
     db.executemany("INSERT INTO outlet VALUES (?, ?)", Outlet.objects.values_list("id", "name"))
-    db.executemany("INSERT INTO entity VALUES (?, ?)", Entity.objects.values_list("id", "name").iterator(chunk_size=5000))
+    db.executemany(
+        "INSERT INTO entity VALUES (?, ?)", Entity.objects.values_list("id", "name").iterator(chunk_size=5000)
+    )
     count = 0
-    rows = Article.objects.published().values_list("id", "title", "body", "outlet_id", "published").iterator(chunk_size=2000)
+    rows = (
+        Article.objects.published()
+        .values_list("id", "title", "body", "outlet_id", "published")
+        .iterator(chunk_size=2000)
+    )
     for pk, title, body, outlet, published in rows:
         day = published.toordinal() - EPOCH_ORDINAL if published else None
-        db.execute("INSERT INTO doc VALUES (?, ?, ?, ?)", (pk, outlet, day, published.year * 100 + published.month if published else None))
+        db.execute(
+            "INSERT INTO doc VALUES (?, ?, ?, ?)",
+            (pk, outlet, day, published.year * 100 + published.month if published else None),
+        )
         db.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (pk, title, body))
         count += 1
-    db.executemany("INSERT INTO doc_entity VALUES (?, ?)", Mention.objects.values_list("article_id", "entity_id").iterator(chunk_size=20000))
+    db.executemany(
+        "INSERT INTO doc_entity VALUES (?, ?)",
+        Mention.objects.values_list("article_id", "entity_id").iterator(chunk_size=20000),
+    )
     db.executescript(INDEXES)
     db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     db.commit()
     db.close()
     seconds = time.perf_counter() - started
-    return {"articles": count, "seconds": round(seconds, 1), "articles_per_s": round(count / seconds, 1), "size_mb": round(path.stat().st_size / 2**20, 1)}
+    return {
+        "articles": count,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(count / seconds, 1),
+        "size_mb": round(path.stat().st_size / 2**20, 1),
+    }
 
 
 class Fts5Engine:
@@ -79,19 +96,27 @@ class Fts5Engine:
         top = [row[0] for row in self.db.execute(hits + " ORDER BY rank LIMIT 10", values)]
         total = self.db.execute(f"SELECT count(*) FROM ({hits})", values).fetchone()[0]
         if mode != "plain":
-            self.db.execute(f"SELECT outlet.name, count(*) FROM ({hits}) h JOIN doc ON doc.id = h.id JOIN outlet ON outlet.id = doc.outlet GROUP BY doc.outlet", values).fetchall()
+            self.db.execute(
+                f"SELECT outlet.name, count(*) FROM ({hits}) h JOIN doc ON doc.id = h.id JOIN outlet ON outlet.id = doc.outlet GROUP BY doc.outlet",
+                values,
+            ).fetchall()
             self.db.execute(
                 f"SELECT entity.name, n FROM (SELECT de.entity AS e, count(*) AS n FROM ({hits}) h JOIN doc_entity de ON de.doc = h.id "
-                "GROUP BY de.entity ORDER BY n DESC LIMIT 20) JOIN entity ON entity.id = e", values,
+                "GROUP BY de.entity ORDER BY n DESC LIMIT 20) JOIN entity ON entity.id = e",
+                values,
             ).fetchall()
-            self.db.execute(f"SELECT doc.month, count(*) FROM ({hits}) h JOIN doc ON doc.id = h.id GROUP BY doc.month", values).fetchall()
+            self.db.execute(
+                f"SELECT doc.month, count(*) FROM ({hits}) h JOIN doc ON doc.id = h.id GROUP BY doc.month",
+                values,
+            ).fetchall()
         highlight_ms = 0.0
         if mode == "facets_highlight" and top:
             started = time.perf_counter()
             marks = ", ".join("?" * len(top))
             self.db.execute(
                 f"SELECT rowid, highlight(fts, 0, '<mark>', '</mark>'), snippet(fts, 1, '<mark>', '</mark>', '…', 40) FROM fts "
-                f"WHERE fts MATCH ? AND rowid IN ({marks})", [values[0], *top],
+                f"WHERE fts MATCH ? AND rowid IN ({marks})",
+                [values[0], *top],
             ).fetchall()
             highlight_ms = (time.perf_counter() - started) * 1000
         return total, highlight_ms

@@ -34,13 +34,22 @@ def haystack_build() -> dict:
     writer = backend.index.writer(procs=2, limitmb=256)
     count = 0
     for article in index.index_queryset().iterator(chunk_size=500):
-        document = {key: backend._from_python(value) for key, value in index.full_prepare(article).items() if key != "boost"}
+        document = {
+            key: backend._from_python(value)
+            for key, value in index.full_prepare(article).items()
+            if key != "boost"
+        }
         writer.add_document(**document)
         count += 1
     writer.commit()
     seconds = time.perf_counter() - started
     size = sum(file.stat().st_size for file in path.iterdir())
-    return {"articles": count, "seconds": round(seconds, 1), "articles_per_s": round(count / seconds, 1), "size_mb": round(size / 2**20, 1)}
+    return {
+        "articles": count,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(count / seconds, 1),
+        "size_mb": round(size / 2**20, 1),
+    }
 
 
 class HaystackEngine:
@@ -56,7 +65,11 @@ class HaystackEngine:
             results = results.filter(outlet_exact=query.outlet)
         if mode != "plain":
             end = START + dt.timedelta(days=DAYS)
-            results = results.facet("outlet").facet("entities").date_facet("published", start_date=START, end_date=end, gap_by="month")
+            results = (
+                results.facet("outlet")
+                .facet("entities")
+                .date_facet("published", start_date=START, end_date=end, gap_by="month")
+            )
         if mode == "facets_highlight":
             results = results.highlight()
         list(results[:10])  # runs the search: the page, its highlights and the facets

@@ -58,10 +58,18 @@ def phase_corpus(*, n: int, seed: int) -> dict:
     indexed = index_rebuild(procs=2)
     index_s = time.perf_counter() - started
     return {
-        "load": {"articles": loaded, "seconds": round(load_s, 1), "articles_per_s": round(loaded / load_s, 1), "peak_rss_mb": load_rss},
+        "load": {
+            "articles": loaded,
+            "seconds": round(load_s, 1),
+            "articles_per_s": round(loaded / load_s, 1),
+            "peak_rss_mb": load_rss,
+        },
         "index": {
-            "articles": indexed, "seconds": round(index_s, 1), "articles_per_s": round(indexed / index_s, 1),
-            "size_mb": _folder_mb(Path(os.path.realpath(index_link()))), "peak_rss_mb": peak_rss_mb(),
+            "articles": indexed,
+            "seconds": round(index_s, 1),
+            "articles_per_s": round(indexed / index_s, 1),
+            "size_mb": _folder_mb(Path(os.path.realpath(index_link()))),
+            "peak_rss_mb": peak_rss_mb(),
         },
     }
 
@@ -96,7 +104,11 @@ def _timed(run: Callable, queries: list, mode: str) -> tuple[list[float], list[f
 
 
 def _summary(times: list[float]) -> dict:
-    return {"p50_ms": round(percentile(times, 0.5), 2), "p95_ms": round(percentile(times, 0.95), 2), "queries": len(times)}
+    return {
+        "p50_ms": round(percentile(times, 0.5), 2),
+        "p95_ms": round(percentile(times, 0.95), 2),
+        "queries": len(times),
+    }
 
 
 def engine_measure(engine, queries: list, *, modes=MODES) -> dict:
@@ -111,7 +123,10 @@ def engine_measure(engine, queries: list, *, modes=MODES) -> dict:
         figures["times"][mode] = times
         figures["totals"] = totals
         if highlights:
-            figures["highlight"] = {"p50_ms": round(percentile(highlights, 0.5), 3), "p95_ms": round(percentile(highlights, 0.95), 3)}
+            figures["highlight"] = {
+                "p50_ms": round(percentile(highlights, 0.5), 3),
+                "p95_ms": round(percentile(highlights, 0.95), 3),
+            }
     return figures
 
 
@@ -153,12 +168,22 @@ def phase_import(*, limit: int, linking: bool = True, bare: bool = True) -> dict
     seconds = time.perf_counter() - started
     import_rss = peak_rss_mb()
     rate = report.created / seconds
-    figures = {"articles": report.created, "seconds": round(seconds, 1), "articles_per_s": round(rate, 1), "peak_rss_mb": import_rss}
-    say(f"  imported {report.created} articles in {seconds:.0f} s ({'with' if linking else 'without'} copies, stories and quotes)")
+    figures = {
+        "articles": report.created,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(rate, 1),
+        "peak_rss_mb": import_rss,
+    }
+    say(
+        f"  imported {report.created} articles in {seconds:.0f} s ({'with' if linking else 'without'} copies, stories and quotes)"
+    )
     if bare:
         say("  now bare nlp.pipe over the same texts")
         ner_only = bare_pipe_rate(list(Article.objects.order_by("pk").values_list("body", flat=True)))
-        figures |= {"ner_only_articles_per_s": round(ner_only, 1), "ratio_vs_ner_only": round(rate / ner_only, 2)}
+        figures |= {
+            "ner_only_articles_per_s": round(ner_only, 1),
+            "ratio_vs_ner_only": round(rate / ner_only, 2),
+        }
     return figures
 
 
@@ -173,7 +198,11 @@ def phase_cold(*, seed: int) -> dict:
 
 
 PHASES = {
-    "corpus": phase_corpus, "fts5": phase_fts5, "haystack": phase_haystack, "search": phase_search, "import": phase_import,
+    "corpus": phase_corpus,
+    "fts5": phase_fts5,
+    "haystack": phase_haystack,
+    "search": phase_search,
+    "import": phase_import,
     "cold": phase_cold,
 }
 

@@ -22,7 +22,10 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FREEZE_QUERIES = ("", "the")  # every article (index order), and a word in nearly all of them (relevance order)
+FREEZE_QUERIES = (
+    "",
+    "the",
+)  # every article (index order), and a word in nearly all of them (relevance order)
 CONCORDANCE_WORDS = ("the", "government", '"prime minister"')
 ROW_LIMIT = 200_000  # rows streamed per concordance (a common word over 100,000 articles has millions)
 
@@ -118,7 +121,11 @@ def measure(*, freeze: bool = True, limit: int = ROW_LIMIT) -> dict:
 
 
 def measure_child(data_dir: Path, arguments: dict) -> dict:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "ARCHIVE_DATA_DIR": str(data_dir)}
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "ARCHIVE_DATA_DIR": str(data_dir),
+    }
     environment.pop("DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "bench.research", "--measure", json.dumps(arguments)],
@@ -129,19 +136,26 @@ def measure_child(data_dir: Path, arguments: dict) -> dict:
         check=False,
     )
     if done.returncode:
-        raise SystemExit(f"bench.research: the measurement failed (exit {done.returncode}); its messages are above")
+        raise SystemExit(
+            f"bench.research: the measurement failed (exit {done.returncode}); its messages are above"
+        )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.research", description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=100_000, help="articles in the synthetic corpus (default 100,000)")
+    parser.add_argument(
+        "--n", type=int, default=100_000, help="articles in the synthetic corpus (default 100,000)"
+    )
     parser.add_argument("--seed", type=int, default=20221230)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--data-dir", type=Path, help="measure this archive instead of the synthetic corpus")
     parser.add_argument("--no-freeze", action="store_true", help="the concordance only")
     parser.add_argument(
-        "--rows", type=int, default=ROW_LIMIT, help=f"rows streamed per concordance at most (default {ROW_LIMIT:,})"
+        "--rows",
+        type=int,
+        default=ROW_LIMIT,
+        help=f"rows streamed per concordance at most (default {ROW_LIMIT:,})",
     )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -157,7 +171,11 @@ def main(argv: list[str] | None = None) -> dict:
 
         data_dir = options.out.resolve() / f"corpus-{options.n}-{options.seed}"
         data_dir.mkdir(parents=True, exist_ok=True)
-        cached("corpus", data_dir / "corpus.json", lambda: phase("corpus", data_dir, n=options.n, seed=options.seed))
+        cached(
+            "corpus",
+            data_dir / "corpus.json",
+            lambda: phase("corpus", data_dir, n=options.n, seed=options.seed),
+        )
         written = options.out.resolve() / "research.json"
     figures = measure_child(data_dir, arguments)
     written.write_text(json.dumps(figures, indent=2))

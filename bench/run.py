@@ -27,7 +27,13 @@ from bench.research import measure_child as research_measure
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("plain", "facets", "facets_highlight")
 BUILDERS = {  # what each cached build depends on
-    "corpus": ["bench/corpus.py", "archive/ingestion/bulk.py", "archive/models.py", "search/engine.py", "search/analysis.py"],
+    "corpus": [
+        "bench/corpus.py",
+        "archive/ingestion/bulk.py",
+        "archive/models.py",
+        "search/engine.py",
+        "search/analysis.py",
+    ],
     "fts5": ["bench/fts5.py"],
     "haystack": ["bench/haystack_whoosh.py", "bench/search_indexes.py", "requirements-bench.txt"],
 }
@@ -42,12 +48,21 @@ def code_key(name: str) -> str:
 
 def phase(name: str, data_dir: Path, **arguments) -> dict:
     """Run one phase in a child process with the archive's data in `data_dir`; its JSON figures."""
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.bench", "ARCHIVE_DATA_DIR": str(data_dir)}
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "ARCHIVE_DATA_DIR": str(data_dir),
+    }
     environment.pop("DATABASE_URL", None)  # the benchmark's corpus lives in SQLite in its own data directory
     started = time.perf_counter()
     print(f"- {name}", flush=True)
     done = subprocess.run(
-        [sys.executable, "-m", "bench.phases", name, json.dumps(arguments)], cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True, check=False
+        [sys.executable, "-m", "bench.phases", name, json.dumps(arguments)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
     )
     if done.returncode:
         raise SystemExit(f"bench: the {name} phase failed (exit {done.returncode}); its messages are above")
@@ -77,7 +92,10 @@ def import_measure(out: Path, *, limit: int) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
         runs[linking] = phase("import", folder, limit=limit, linking=linking, bare=linking)
     plain = runs[False]["articles_per_s"]
-    return runs[True] | {"without_linking_articles_per_s": plain, "linking_cost_ratio": ratio(plain, runs[True]["articles_per_s"])}
+    return runs[True] | {
+        "without_linking_articles_per_s": plain,
+        "linking_cost_ratio": ratio(plain, runs[True]["articles_per_s"]),
+    }
 
 
 def ratio(ours: float, theirs: float) -> float | None:
@@ -85,7 +103,12 @@ def ratio(ours: float, theirs: float) -> float | None:
 
 
 def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: dict, imported: dict) -> dict:
-    archive, lite, hay, stack = search["archive"], search["sqlite_fts5"], search["haystack_whoosh"], search["django_stack"]
+    archive, lite, hay, stack = (
+        search["archive"],
+        search["sqlite_fts5"],
+        search["haystack_whoosh"],
+        search["django_stack"],
+    )
     sample = search["haystack_sample"]
     ratios: dict[str, float | None] = {}
     for mode in MODES:
@@ -93,13 +116,19 @@ def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: d
         ratios[f"{mode}_p95_vs_sqlite_fts5"] = ratio(archive[mode]["p95_ms"], lite[mode]["p95_ms"])
         ours_on_sample = [archive["times"][mode][index] for index in sample]
         ratios[f"{mode}_p50_vs_haystack_whoosh"] = ratio(median(ours_on_sample), hay[mode]["p50_ms"])
-    ratios["highlight_cost_p50_vs_sqlite_fts5"] = ratio(archive["highlight"]["p50_ms"], lite["highlight"]["p50_ms"])
-    ratios["django_stack_p95_vs_engine"] = ratio(stack["facets_highlight"]["p95_ms"], archive["facets_highlight"]["p95_ms"])
+    ratios["highlight_cost_p50_vs_sqlite_fts5"] = ratio(
+        archive["highlight"]["p50_ms"], lite["highlight"]["p50_ms"]
+    )
+    ratios["django_stack_p95_vs_engine"] = ratio(
+        stack["facets_highlight"]["p95_ms"], archive["facets_highlight"]["p95_ms"]
+    )
     by_kind = {}
     for kind in dict.fromkeys(search["kinds"]):
         picks = [i for i, k in enumerate(search["kinds"]) if k == kind]
         by_kind[kind] = {
-            engine: {mode: round(median([search[engine]["times"][mode][i] for i in picks]), 2) for mode in MODES}
+            engine: {
+                mode: round(median([search[engine]["times"][mode][i] for i in picks]), 2) for mode in MODES
+            }
             for engine in ("archive", "sqlite_fts5")
         }
     pairs = [(a, b) for a, b in zip(archive["totals"], lite["totals"]) if b]
@@ -109,10 +138,14 @@ def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: d
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load": corpus["load"],
         "index": corpus["index"] | {"cached": corpus.get("cached", False)},
-        "search": {mode: archive[mode] for mode in MODES} | {"highlight": archive["highlight"], "django_stack": stack["facets_highlight"]},
+        "search": {mode: archive[mode] for mode in MODES}
+        | {"highlight": archive["highlight"], "django_stack": stack["facets_highlight"]},
         "baselines": {
-            "sqlite_fts5": {"index": fts5} | {mode: lite[mode] for mode in MODES} | {"highlight": lite["highlight"]},
-            "haystack_whoosh": {"index": haystack, "sample_queries": len(sample)} | {mode: hay[mode] for mode in MODES},
+            "sqlite_fts5": {"index": fts5}
+            | {mode: lite[mode] for mode in MODES}
+            | {"highlight": lite["highlight"]},
+            "haystack_whoosh": {"index": haystack, "sample_queries": len(sample)}
+            | {mode: hay[mode] for mode in MODES},
         },
         "ratios": ratios,
         "median_ms_by_kind": by_kind,
@@ -124,7 +157,9 @@ def results_build(*, n: int, corpus: dict, fts5: dict, haystack: dict, search: d
 def table(results: dict) -> str:
     lines = [f"N = {results['n']:,} articles ({results['machine']}, {results['date']})", ""]
     lines.append(f"{'p50 / p95 ms':<26}{'plain':>18}{'facets':>18}{'facets_highlight':>20}")
-    rows = [("archive", results["search"])] + [(name, results["baselines"][name]) for name in ("sqlite_fts5", "haystack_whoosh")]
+    rows = [("archive", results["search"])] + [
+        (name, results["baselines"][name]) for name in ("sqlite_fts5", "haystack_whoosh")
+    ]
     for name, figures in rows:
         cells = [f"{figures[mode]['p50_ms']:.1f} / {figures[mode]['p95_ms']:.1f}" for mode in MODES]
         lines.append(f"{name:<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
@@ -134,7 +169,10 @@ def table(results: dict) -> str:
     lines.append("")
     index, load = results["index"], results["load"]
     lines.append(f"bulk load: {load['articles_per_s']} articles/s, peak {load['peak_rss_mb']} MB")
-    lines.append(f"index build: {index['articles_per_s']} articles/s, {index['size_mb']} MB on disk, peak {index['peak_rss_mb']} MB" + (" (cached build)" if index["cached"] else ""))
+    lines.append(
+        f"index build: {index['articles_per_s']} articles/s, {index['size_mb']} MB on disk, peak {index['peak_rss_mb']} MB"
+        + (" (cached build)" if index["cached"] else "")
+    )
     imported = results["import"]
     lines.append(
         f"import with entities ({imported['articles']} BBC articles): {imported['articles_per_s']} articles/s vs bare nlp.pipe "
@@ -150,7 +188,10 @@ def table(results: dict) -> str:
         f"after an index change {cold['in_process']['after_change_ms']} ms (max {cold['in_process']['after_change_max_ms']}); "
         f"warm API answer {cold['in_process']['warm_api_ms']} ms; new connection: runserver {cold['runserver']['new_connection_ms']} ms, gunicorn {cold['gunicorn']['new_connection_ms']} ms"
     )
-    lines.append("  targets met: " + ", ".join(f"{name} {'yes' if met else 'NO'}" for name, met in cold["targets"].items()))
+    lines.append(
+        "  targets met: "
+        + ", ".join(f"{name} {'yes' if met else 'NO'}" for name, met in cold["targets"].items())
+    )
     lines.append("")
     lines.append("ratios (ours / baseline, lower is better):")
     lines += [f"  {name:<42} {value}" for name, value in results["ratios"].items()]
@@ -159,11 +200,22 @@ def table(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=100_000, help="articles in the synthetic corpus (default 100,000)")
+    parser.add_argument(
+        "--n", type=int, default=100_000, help="articles in the synthetic corpus (default 100,000)"
+    )
     parser.add_argument("--seed", type=int, default=20221230)
-    parser.add_argument("--per-kind", type=int, default=35, help="queries of each of the six kinds (default 35: 210 queries)")
-    parser.add_argument("--haystack-sample", type=int, default=30, help="queries run through haystack (default 30)")
-    parser.add_argument("--import-articles", type=int, default=2000, help="BBC articles imported with entities (default 2,000)")
+    parser.add_argument(
+        "--per-kind", type=int, default=35, help="queries of each of the six kinds (default 35: 210 queries)"
+    )
+    parser.add_argument(
+        "--haystack-sample", type=int, default=30, help="queries run through haystack (default 30)"
+    )
+    parser.add_argument(
+        "--import-articles",
+        type=int,
+        default=2000,
+        help="BBC articles imported with entities (default 2,000)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached corpus and indexes")
     options = parser.parse_args(argv)
@@ -181,10 +233,19 @@ def main(argv: list[str] | None = None) -> dict:
     corpus = cached("corpus", base / "corpus.json", corpus_build)
     fts5 = cached("fts5", base / "fts5.json", lambda: phase("fts5", base, path=str(base / "fts5.sqlite3")))
     haystack = cached("haystack", base / "haystack.json", lambda: phase("haystack", base))
-    search = phase("search", base, per_kind=options.per_kind, seed=options.seed, fts5=str(base / "fts5.sqlite3"), haystack_sample=options.haystack_sample)
+    search = phase(
+        "search",
+        base,
+        per_kind=options.per_kind,
+        seed=options.seed,
+        fts5=str(base / "fts5.sqlite3"),
+        haystack_sample=options.haystack_sample,
+    )
     cold = phase("cold", base, seed=options.seed)
     imported = import_measure(options.out.resolve(), limit=options.import_articles)
-    results = results_build(n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported)
+    results = results_build(
+        n=options.n, corpus=corpus, fts5=fts5, haystack=haystack, search=search, imported=imported
+    )
     results["cold"] = cold
     print("- research (frozen sets, manifest, concordance)", flush=True)
     results["research"] = research_measure(base, {"freeze": True, "limit": ROW_LIMIT})

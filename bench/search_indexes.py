@@ -20,7 +20,11 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return Article
 
     def index_queryset(self, using=None):
-        return Article.objects.published().select_related("outlet").prefetch_related(Prefetch("mentions", queryset=Mention.objects.select_related("entity")))
+        return (
+            Article.objects.published()
+            .select_related("outlet")
+            .prefetch_related(Prefetch("mentions", queryset=Mention.objects.select_related("entity")))
+        )
 
     def prepare_text(self, article: Article) -> str:
         return f"{article.title}\n{article.body}"

@@ -13,7 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")
 application = get_wsgi_application()
 
 
-
 def _warm() -> None:
     from search.engine import searcher_warm  # needs the settings configured above
 

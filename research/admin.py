@@ -19,7 +19,9 @@ class ResultSetAdmin(admin.ModelAdmin):
 
     @admin.display(description="Set page")
     def page(self, obj: ResultSet):
-        return format_html('<a href="{}">{} articles, with their state now</a>', obj.get_absolute_url(), obj.articles)
+        return format_html(
+            '<a href="{}">{} articles, with their state now</a>', obj.get_absolute_url(), obj.articles
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

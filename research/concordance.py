@@ -213,7 +213,11 @@ def concordance_live(params: SearchParams) -> Concordance:
     meta = export_meta(replace(params, spec=SEARCH), outcome=outcome, rows=len(ids))
     meta.update(listed=meta.pop("rows"), sort=params.sort, width=params.width, terms=matcher.as_json())
     return Concordance(
-        params=params, matcher=matcher, texts=lambda: ((text, None) for text in _texts(ids)), meta=meta, fields=FIELDS
+        params=params,
+        matcher=matcher,
+        texts=lambda: ((text, None) for text in _texts(ids)),
+        meta=meta,
+        fields=FIELDS,
     )
 
 

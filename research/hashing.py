@@ -27,12 +27,20 @@ FINGERPRINT_RECIPE = 'sha256 of the lines "<id>:<content_hash>\\n", one per mani
 
 
 def content_hash(
-    *, title: str, body: str, outlet: str | None, published: dt.date | str | None, byline: str, source_url: str | None
+    *,
+    title: str,
+    body: str,
+    outlet: str | None,
+    published: dt.date | str | None,
+    byline: str,
+    source_url: str | None,
 ) -> str:
     if isinstance(published, dt.date):
         published = published.isoformat()
     values = [title, body, outlet or None, published or None, byline or "", source_url or None]
-    return hashlib.sha256(json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    ).hexdigest()
 
 
 def fingerprint_line(article_id: int, digest: str) -> bytes:

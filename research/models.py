@@ -47,7 +47,9 @@ class ResultSet(models.Model):
     groups = models.PositiveIntegerField(
         help_text="Matching copy groups (an article without copies is a group of its own)."
     )
-    fingerprint = models.CharField(max_length=64, help_text="sha256 over the items' 'id:content_hash' lines, in order.")
+    fingerprint = models.CharField(
+        max_length=64, help_text="sha256 over the items' 'id:content_hash' lines, in order."
+    )
     archive_version = models.CharField(max_length=100)
     analyzer_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,7 +91,9 @@ class ResultSetItem(models.Model):
 
     class Meta:
         ordering = ["result_set", "position"]
-        constraints = [models.UniqueConstraint(fields=["result_set", "position"], name="result_set_item_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "position"], name="result_set_item_position")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.position} of set {self.result_set_id}: article {self.article_id}"

@@ -76,10 +76,19 @@ def articles_hashed(ids: Iterable[int], *, published_only: bool = True) -> dict[
         rows = articles.filter(pk__in=ids[start : start + HASH_CHUNK]).values_list(*HASH_VALUES)
         for pk, title, body, outlet, published, byline, source_url, updated_at in rows:
             digest = content_hash(
-                title=title, body=body, outlet=outlet, published=published, byline=byline, source_url=source_url
+                title=title,
+                body=body,
+                outlet=outlet,
+                published=published,
+                byline=byline,
+                source_url=source_url,
             )
             found[pk] = Hashed(
-                content_hash=digest, updated_at=updated_at, title=title, outlet=outlet or "", published=published
+                content_hash=digest,
+                updated_at=updated_at,
+                title=title,
+                outlet=outlet or "",
+                published=published,
             )
     return found
 
@@ -118,7 +127,11 @@ def items_marked(items: list[Item]) -> dict[int, str]:
     (hidden or deleted). Only articles whose update time moved are hashed again."""
     ids = [item.article_id for item in items]
     live = dict(Article.objects.published().filter(pk__in=ids).values_list("pk", "updated_at"))
-    moved = [item.article_id for item in items if item.article_id in live and live[item.article_id] != item.updated_at]
+    moved = [
+        item.article_id
+        for item in items
+        if item.article_id in live and live[item.article_id] != item.updated_at
+    ]
     now = articles_hashed(moved)
     marks = {}
     for item in items:
@@ -154,12 +167,14 @@ def items_chunked(result_set: ResultSet, *, by_date: bool = False) -> Iterator[l
 def items_page(result_set: ResultSet, *, start: int, size: int) -> list[tuple[Item, str, Article | None]]:
     """One page of items with their state and, unless withdrawn, the live article."""
     items = _items(
-        ResultSetItem.objects.filter(result_set=result_set, position__gt=start, position__lte=start + size).order_by(
-            "position"
-        )
+        ResultSetItem.objects.filter(
+            result_set=result_set, position__gt=start, position__lte=start + size
+        ).order_by("position")
     )
     marks = items_marked(items)
-    articles = Article.objects.published().select_related("outlet").in_bulk([item.article_id for item in items])
+    articles = (
+        Article.objects.published().select_related("outlet").in_bulk([item.article_id for item in items])
+    )
     return [(item, marks[item.article_id], articles.get(item.article_id)) for item in items]
 
 
@@ -262,4 +277,6 @@ def rerun_shown(
     article where it is still published."""
     live = Article.objects.published().select_related("outlet").in_bulk([*added, *withdrawn])
     gone = {item.article_id: item for item in result_set.items.filter(article_id__in=withdrawn)}
-    return [live[pk] for pk in added if pk in live], [(gone[pk], live.get(pk)) for pk in withdrawn if pk in gone]
+    return [live[pk] for pk in added if pk in live], [
+        (gone[pk], live.get(pk)) for pk in withdrawn if pk in gone
+    ]

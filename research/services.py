@@ -28,7 +28,9 @@ from .versions import software_version
 MAX_TITLE = 300
 MAX_DESCRIPTION = 5000
 SET_FIELDS = ("title", "description", "visibility", "supersedes")
-IGNORED = frozenset({"page", "page_size", "entity_limit", "chart", "csrfmiddlewaretoken"})  # what a page sends along
+IGNORED = frozenset(
+    {"page", "page_size", "entity_limit", "chart", "csrfmiddlewaretoken"}
+)  # what a page sends along
 
 
 class SetError(ValueError):
@@ -139,7 +141,16 @@ def set_freeze(*, request: FreezeRequest, owner: User) -> ResultSet:
     return ResultSet.objects.get(pk=result_set.pk)
 
 
-ITEM_FIELDS = ("result_set", "position", "article_id", "content_hash", "updated_at", "title", "outlet", "published")
+ITEM_FIELDS = (
+    "result_set",
+    "position",
+    "article_id",
+    "content_hash",
+    "updated_at",
+    "title",
+    "outlet",
+    "published",
+)
 
 
 def _items_insert(result_set: ResultSet, items: list[tuple[int, int, Hashed]]) -> None:
@@ -163,7 +174,9 @@ def _items_insert(result_set: ResultSet, items: list[tuple[int, int, Hashed]]) -
         for position, pk, found in items
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(ITEM_FIELDS))})", rows)
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(ITEM_FIELDS))})", rows
+        )
 
 
 def set_publish(*, result_set: ResultSet, user: User) -> ResultSet:

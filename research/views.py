@@ -112,7 +112,9 @@ def _links(request: HttpRequest, pagination: Pagination) -> PageLinks:
 def _concordance_answer(found: Concordance, *, request: HttpRequest) -> tuple[list[dict], int, Pagination]:
     params = found.params
     pagination = Pagination(page=params.page, page_size=params.page_size, listed=0)
-    rows, total = rows_window(found.rows(base_url=_base_url(request)), start=pagination.start, size=params.page_size)
+    rows, total = rows_window(
+        found.rows(base_url=_base_url(request)), start=pagination.start, size=params.page_size
+    )
     return rows, total, replace(pagination, listed=total)
 
 
@@ -129,7 +131,9 @@ def _concordance_json(found: Concordance, *, request: HttpRequest) -> dict:
 
 
 def _concordance_stream(found: Concordance, *, request: HttpRequest, format: str, name: str) -> HttpResponse:
-    lines = export_lines(found.rows(base_url=_base_url(request)), format=format, fields=found.fields, meta=found.meta)
+    lines = export_lines(
+        found.rows(base_url=_base_url(request)), format=format, fields=found.fields, meta=found.meta
+    )
     headers = {
         "X-Archive-Query": found.params.q.encode("unicode_escape").decode("ascii"),
         "X-Archive-Total": str(found.meta["total"]),
@@ -174,7 +178,9 @@ def _live_concordance(request: HttpRequest) -> Concordance | JsonResponse:
 
 def api_concordance(request: HttpRequest) -> JsonResponse:
     found = _live_concordance(request)
-    return found if isinstance(found, JsonResponse) else JsonResponse(_concordance_json(found, request=request))
+    return (
+        found if isinstance(found, JsonResponse) else JsonResponse(_concordance_json(found, request=request))
+    )
 
 
 def _concordance_export(request: HttpRequest, format: str) -> HttpResponse:
@@ -213,7 +219,12 @@ def _body_data(request: HttpRequest) -> QueryDict:
     for name, value in body.items():
         values = value if isinstance(value, list) else [value]
         data.setlist(
-            name, [str(item).lower() if isinstance(item, bool) else str(item) for item in values if item is not None]
+            name,
+            [
+                str(item).lower() if isinstance(item, bool) else str(item)
+                for item in values
+                if item is not None
+            ],
         )
     return data
 
@@ -300,7 +311,11 @@ def set_json(result_set: ResultSet, *, request: HttpRequest) -> dict:
                 "citation_csl",
             )
         }
-        | {"api": link("api_set"), "api_rerun": link("api_set_rerun"), "api_concordance": link("api_set_concordance")},
+        | {
+            "api": link("api_set"),
+            "api_rerun": link("api_set_rerun"),
+            "api_concordance": link("api_set_concordance"),
+        },
         "citation": {
             "text": citation_text(result_set, url=url),
             "bibtex": citation_bibtex(result_set, url=url),
@@ -326,13 +341,17 @@ def api_sets(request: HttpRequest) -> JsonResponse:
             set_meta(item, base_url=_base_url(request))
             for item in sets[pagination.start : pagination.start + SETS_PAGE]
         ]
-        return JsonResponse({"total": pagination.listed, "page": page, "pages": pagination.pages, "results": results})
+        return JsonResponse(
+            {"total": pagination.listed, "page": page, "pages": pagination.pages, "results": results}
+        )
     if request.method != "POST":
         return _json_error("Use GET to list sets or POST to freeze one.", 405)
     if not request.user.is_authenticated:
         return _json_error("Freezing a result set needs a logged-in user; log in first.", 403)
     if _csrf_refused(request):
-        return _json_error("The CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header.", 403)
+        return _json_error(
+            "The CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header.", 403
+        )
     try:
         result_set = _freeze(request, _body_data(request))
     except PROBLEMS as problem:
@@ -397,7 +416,9 @@ def api_set(request: HttpRequest, pk: int) -> JsonResponse:
     pagination = Pagination(page=page, page_size=API_ITEMS_PAGE, listed=result_set.articles)
     items = items_page(result_set, start=pagination.start, size=API_ITEMS_PAGE)
     full, url = sees_withdrawn(request.user, result_set), article_urls(_base_url(request))
-    rows = [{"position": item.position, **item_row(item, mark, url=url, full=full)} for item, mark, _ in items]
+    rows = [
+        {"position": item.position, **item_row(item, mark, url=url, full=full)} for item, mark, _ in items
+    ]
     return JsonResponse(
         {**set_json(result_set, request=request), "page": page, "pages": pagination.pages, "items": rows}
     )
@@ -447,7 +468,9 @@ def set_rerun_page(request: HttpRequest, pk: int) -> HttpResponse:
     except (IndexUnavailable, QueryTimeout) as problem:
         context["error"] = str(problem) or "The index cannot be read right now."
         return render(request, "research/set_rerun.html", context, status=503)
-    added, withdrawn = rerun_shown(result_set, added=rerun.added[:RERUN_SHOWN], withdrawn=rerun.withdrawn[:RERUN_SHOWN])
+    added, withdrawn = rerun_shown(
+        result_set, added=rerun.added[:RERUN_SHOWN], withdrawn=rerun.withdrawn[:RERUN_SHOWN]
+    )
     context.update(
         rerun=rerun,
         added=added,
@@ -493,7 +516,9 @@ def set_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def set_export_jsonl(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_streamed(request, pk, export_rows, format="jsonl", fields=SET_EXPORT_FIELDS, name="archive-set")
+    return _set_streamed(
+        request, pk, export_rows, format="jsonl", fields=SET_EXPORT_FIELDS, name="archive-set"
+    )
 
 
 @require_GET
@@ -567,7 +592,9 @@ def _set_concordance_answer(
 
 @require_GET
 def api_set_concordance(request: HttpRequest, pk: int) -> HttpResponse:
-    return _set_concordance_answer(request, pk, lambda found: JsonResponse(_concordance_json(found, request=request)))
+    return _set_concordance_answer(
+        request, pk, lambda found: JsonResponse(_concordance_json(found, request=request))
+    )
 
 
 @require_GET
@@ -575,7 +602,9 @@ def set_concordance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return _set_concordance_answer(
         request,
         pk,
-        lambda found: _concordance_stream(found, request=request, format="csv", name=f"archive-set-{pk}-concordance"),
+        lambda found: _concordance_stream(
+            found, request=request, format="csv", name=f"archive-set-{pk}-concordance"
+        ),
     )
 
 
@@ -584,7 +613,9 @@ def set_concordance_jsonl(request: HttpRequest, pk: int) -> HttpResponse:
     return _set_concordance_answer(
         request,
         pk,
-        lambda found: _concordance_stream(found, request=request, format="jsonl", name=f"archive-set-{pk}-concordance"),
+        lambda found: _concordance_stream(
+            found, request=request, format="jsonl", name=f"archive-set-{pk}-concordance"
+        ),
     )
 
 
@@ -612,7 +643,9 @@ def api_set_publish(request: HttpRequest, pk: int) -> JsonResponse:
     if not request.user.is_authenticated:
         return _json_error("Publishing a result set needs a logged-in user; log in first.", 403)
     if _csrf_refused(request):
-        return _json_error("The CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header.", 403)
+        return _json_error(
+            "The CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header.", 403
+        )
     result_set = set_visible(request.user, pk)
     if result_set is None:
         return _no_set(pk)

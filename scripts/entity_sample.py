@@ -103,8 +103,10 @@ def main(argv: list[str] | None = None) -> None:
         labels = json.loads(args.labels.read_text())
         unanchored = entity_sample.sample_unanchored(sample)
         if unanchored:
-            raise SystemExit(f"{len(unanchored)} sampled mentions no longer sit where they were drawn (the article bodies "
-                             f"changed): {unanchored[:5]}; score on an archive imported as the draw was")
+            raise SystemExit(
+                f"{len(unanchored)} sampled mentions no longer sit where they were drawn (the article bodies "
+                f"changed): {unanchored[:5]}; score on an archive imported as the draw was"
+            )
         trace = _trace(args.archive)
         report = {"sample": entity_sample.sample_score(sample, labels, trace)}
         if labels.get("top"):

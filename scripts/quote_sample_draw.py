@@ -50,7 +50,9 @@ def item(n: int, quote, split: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fresh", type=int, default=0, help="append this many newly drawn quotes as split 'fresh'")
+    parser.add_argument(
+        "--fresh", type=int, default=0, help="append this many newly drawn quotes as split 'fresh'"
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--rules", default="", help="the commit whose rules the fresh split measures")
     options = parser.parse_args()
@@ -66,7 +68,9 @@ def main() -> None:
         drawn = {(i["source"], i["start"]) for i in data["items"]}
         unseen = [q for q in quotes if (q.article.source, q.start) not in drawn]
         first = max(i["id"] for i in data["items"]) + 1
-        data["items"] += [item(first + n, q, "fresh") for n, q in enumerate(rng.sample(unseen, options.fresh))]
+        data["items"] += [
+            item(first + n, q, "fresh") for n, q in enumerate(rng.sample(unseen, options.fresh))
+        ]
         data["about"] += (
             f" Split 'fresh': {options.fresh} more quotes drawn (seed {options.seed}) from those not drawn before, after "
             f"the rules were tuned and frozen at commit {options.rules}; it measures those rules on unseen quotes."

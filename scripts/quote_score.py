@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--misses", choices=["dev", "held_out", "fresh"], help="list the disagreements of one split")
+    parser.add_argument(
+        "--misses", choices=["dev", "held_out", "fresh"], help="list the disagreements of one split"
+    )
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -47,14 +49,22 @@ def main() -> None:
                 found[item["id"]] = speaker.name if speaker else None
     for split in ("dev", "held_out", "fresh"):
         chosen = [item for item in items if item["split"] == split]
-        print(f"{split} ({len(chosen)} quotes), old rules: {attribution_score((i['speaker'], i['speaker_old']) for i in chosen)}")
-        print(f"{split} ({len(chosen)} quotes), new rules: {attribution_score((i['speaker'], found[i['id']]) for i in chosen)}")
+        print(
+            f"{split} ({len(chosen)} quotes), old rules: {attribution_score((i['speaker'], i['speaker_old']) for i in chosen)}"
+        )
+        print(
+            f"{split} ({len(chosen)} quotes), new rules: {attribution_score((i['speaker'], found[i['id']]) for i in chosen)}"
+        )
     for item in items:
         name = found[item["id"]]
-        right = (name is None and item["speaker"] is None) or bool(item["speaker"] and name and speaker_matches(item["speaker"], name))
+        right = (name is None and item["speaker"] is None) or bool(
+            item["speaker"] and name and speaker_matches(item["speaker"], name)
+        )
         if item["split"] == options.misses and not right:
-            print(f"  {item['id']:3d} {item['source']}: label {item['speaker']!r}, found {name!r}, old {item['speaker_old']!r}"
-                  f" | {item['text'][:60]!r}")
+            print(
+                f"  {item['id']:3d} {item['source']}: label {item['speaker']!r}, found {name!r}, old {item['speaker_old']!r}"
+                f" | {item['text'][:60]!r}"
+            )
 
 
 if __name__ == "__main__":

@@ -29,17 +29,26 @@ REAL_WIRES = {
     "0002": ("ap", "byline 'By WILLIAM KATES, Associated Press Writer'; AP copyright footer"),
     "0006": ("ap", "only an image named [service_ap] above the body"),
     "0015": ("pti", "byline line 'Press Trust of India'"),
-    "0027": ("ap", "'WESTPORT, Wash. July 24, 2012 (AP)' above the body (label corrected after the first held-out run)"),
+    "0027": (
+        "ap",
+        "'WESTPORT, Wash. July 24, 2012 (AP)' above the body (label corrected after the first held-out run)",
+    ),
     "0023": ("ap", "'By JOANN LOVIGLIO Associated Press', 'PHILADELPHIA July 24, 2012 (AP)'"),
     "0025": ("ap", "'FOX News' Chad Pergram and The Associated Press contributed to this report.'"),
-    "0039": ("ap", "'NBC News' Ayman Mohyeldin, The Associated Press and Reuters contributed to this report.'"),
+    "0039": (
+        "ap",
+        "'NBC News' Ayman Mohyeldin, The Associated Press and Reuters contributed to this report.'",
+    ),
     "0041": ("ap", "AP copyright line right after the body"),
     "0046": ("ap", "'BEIRUT, Lebanon (AP) --'"),
     "0061": ("ap", "only an image named [service_ap] above the body"),
     "0068": ("ap", "byline 'By JENNIFER LOVEN, Associated Press Writer'"),
     "0069": ("ap", "'Associated Press contributed to this report.'"),
-    "0077": ("ap", "source line 'AP' between the deck and the date, where Fox puts 'FOXNews.com' (label corrected "
-                   "after the first held-out run)"),
+    "0077": (
+        "ap",
+        "source line 'AP' between the deck and the date, where Fox puts 'FOXNews.com' (label corrected "
+        "after the first held-out run)",
+    ),
     "0082": ("ap", "'The Associated Press contributed to this report.'"),
     "0086": ("ap", "'PUERTO VIEJO, Ecuador (AP) —'"),
     "0109": ("ap", "byline line 'ASSOCIATED PRESS' above the body"),
@@ -72,10 +81,17 @@ REAL_WIRES = {
     "0283": ("afp", "byline line 'Agence France-Presse'"),
 }
 REAL_NONE_NOTES = {
-    "0003": "photo credits only", "0030": "BBC; agencies are the subject", "0034": "photo credits",
-    "0057": "staff byline; AP in furniture", "0060": "staff byline 'By Trish Turner'", "0084": "'With Post Wires'",
-    "0158": "'With Post Wire Services'", "0256": "msnbc staff; 'Nasa / Reuters' photo credit",
-    "0267": "'(CNN)' dateline", "0280": "Los Angeles Times staff", "0285": "NYT staff; '/Associated Press' photo",
+    "0003": "photo credits only",
+    "0030": "BBC; agencies are the subject",
+    "0034": "photo credits",
+    "0057": "staff byline; AP in furniture",
+    "0060": "staff byline 'By Trish Turner'",
+    "0084": "'With Post Wires'",
+    "0158": "'With Post Wire Services'",
+    "0256": "msnbc staff; 'Nasa / Reuters' photo credit",
+    "0267": "'(CNN)' dateline",
+    "0280": "Los Angeles Times staff",
+    "0285": "NYT staff; '/Associated Press' photo",
 }
 # Pages written for the sample: the label is in the name's prefix ("none_..." credits nothing).
 WRITTEN = ROOT / "tests/data/wire_pages"
@@ -92,8 +108,15 @@ def main() -> None:
     rng = random.Random(SEED)
     items = []
     for path in sorted((ROOT / "fixtures").glob("*.txt")):
-        items.append({"id": f"seed:{path.stem}", "kind": "seed", "path": f"fixtures/{path.name}", "wire": None,
-                      "note": "no credit; SNN's related story '(AFP)' is furniture"})
+        items.append(
+            {
+                "id": f"seed:{path.stem}",
+                "kind": "seed",
+                "path": f"fixtures/{path.name}",
+                "wire": None,
+                "note": "no credit; SNN's related story '(AFP)' is furniture",
+            }
+        )
     for stem in (f"{n:04d}" for n in range(1, 301)):
         wire, note = REAL_WIRES.get(stem, (None, REAL_NONE_NOTES.get(stem, "")))
         items.append({"id": f"real:{stem}", "kind": "real", "path": stem, "wire": wire, "note": note})
@@ -101,12 +124,26 @@ def main() -> None:
     mentioning = [p for p in bbc if AGENCY_WORDS.search(p.read_text())]
     others = [p for p in bbc if p not in mentioning]
     for path in rng.sample(mentioning, 30) + rng.sample(others, 30):
-        items.append({"id": f"bbc:{path.stem}", "kind": "bbc", "path": str(path.relative_to(ROOT)), "wire": None,
-                      "note": "BBC; agencies only as sources ('told Reuters')" if path in mentioning else "BBC"})
+        items.append(
+            {
+                "id": f"bbc:{path.stem}",
+                "kind": "bbc",
+                "path": str(path.relative_to(ROOT)),
+                "wire": None,
+                "note": "BBC; agencies only as sources ('told Reuters')" if path in mentioning else "BBC",
+            }
+        )
     for path in sorted(WRITTEN.glob("*.txt")):
         wire = None if path.stem.startswith("none_") else path.stem.split("_", 1)[0]
-        items.append({"id": f"written:{path.stem}", "kind": "written", "path": str(path.relative_to(ROOT)), "wire": wire,
-                      "note": ""})
+        items.append(
+            {
+                "id": f"written:{path.stem}",
+                "kind": "written",
+                "path": str(path.relative_to(ROOT)),
+                "wire": wire,
+                "note": "",
+            }
+        )
     for kind in ("seed", "real", "bbc", "written"):
         splits = split_assign([i["id"] for i in items if i["kind"] == kind], rng)
         for item in items:

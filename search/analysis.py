@@ -35,7 +35,9 @@ class SpellingVariantFilter(Filter):
             yield token
 
 
-TOKEN_PATTERN = r"[\w*]+(?:\.?[\w*]+)*"  # Whoosh's default token, written out so the highlighter finds the same tokens
+TOKEN_PATTERN = (
+    r"[\w*]+(?:\.?[\w*]+)*"  # Whoosh's default token, written out so the highlighter finds the same tokens
+)
 
 
 # Bumped whenever what the analyzer makes of a text changes: an index built with another version must be

@@ -19,7 +19,10 @@ def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwarg
     except (IndexUnavailable, WhooshIndexError) as error:  # a known state with a known repair: no traceback
         log.warning("The search index was not updated (%s); run `manage.py rebuild_index`", error)
     except Exception:
-        log.exception("Could not update the search index for %d articles; run `manage.py rebuild_index`", len(article_ids))
+        log.exception(
+            "Could not update the search index for %d articles; run `manage.py rebuild_index`",
+            len(article_ids),
+        )
 
 
 class SearchConfig(AppConfig):

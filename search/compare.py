@@ -70,11 +70,17 @@ def compare_params(data) -> SearchParams:
 
 def query_search(params: SearchParams, number: int) -> SearchParams:
     """The search a comparison's query is on its own: the query with the comparison's filters."""
-    return replace(params, q=params.queries[number], queries=(), labels=(), chart="count", page=1, spec=SEARCH)
+    return replace(
+        params, q=params.queries[number], queries=(), labels=(), chart="count", page=1, spec=SEARCH
+    )
 
 
 def query_label(params: SearchParams, number: int) -> str:
-    return params.labels[number] if number < len(params.labels) and params.labels[number] else params.queries[number]
+    return (
+        params.labels[number]
+        if number < len(params.labels) and params.labels[number]
+        else params.queries[number]
+    )
 
 
 @dataclass(frozen=True)
@@ -88,12 +94,16 @@ class Compared:
     undated: int  # matching articles without a date, not in the series
     undated_groups: int
     counts: list[int]  # matching articles per period
-    group_counts: list[int]  # copy groups per period, each at its earliest matching copy (as the search's date facet)
+    group_counts: list[
+        int
+    ]  # copy groups per period, each at its earliest matching copy (as the search's date facet)
     shares: list[float]  # `share` per period (see the module's docstring)
     outlet_shares: list[float]  # `outlet_share` per period
     outlets: list[FacetValue]  # every outlet, as the search's outlet facet
     entities: list[FacetValue]  # the `entity_limit` most frequent entities, as the search's entity facet
-    periods: list[FacetValue]  # the series as date-facet values: each links to the search narrowed to the period
+    periods: list[
+        FacetValue
+    ]  # the series as date-facet values: each links to the search narrowed to the period
     followed: list[Followed]
 
     @property
@@ -108,7 +118,9 @@ class Comparison:
     periods: list[dt.date]  # each bucket's first day
     output: list[int]  # the articles the filters keep, per period: the share's denominator
     queries: list[Compared]
-    overlap: list[list[int]]  # overlap[i][j]: articles matching queries i and j (the diagonal: each query's articles)
+    overlap: list[
+        list[int]
+    ]  # overlap[i][j]: articles matching queries i and j (the diagonal: each query's articles)
     took_ms: float
 
     @property
@@ -136,7 +148,9 @@ def _expanded(searcher: Searcher, query: wq.Query, number: int) -> wq.Query:
 def comparison_run(params: SearchParams) -> Comparison:
     """Every query of `params` as its own search, in one searcher, with the series over shared buckets."""
     if not params.queries:
-        raise ParameterError(f"'q' is missing: give one to {MAX_QUERIES} queries to compare, /compare?q=…&q=…")
+        raise ParameterError(
+            f"'q' is missing: give one to {MAX_QUERIES} queries to compare, /compare?q=…&q=…"
+        )
     started = time.perf_counter()
     parsed = [_parsed(query_search(params, number), number) for number in range(len(params.queries))]
     columns_warm()
@@ -146,11 +160,15 @@ def comparison_run(params: SearchParams) -> Comparison:
             for n, (search, query, _) in enumerate(parsed)
         ]
         columns = listings[0].columns
-        baseline = query_docs(searcher, parsed[0][0].filters() or wq.Every())  # the filters alone: the period's output
+        baseline = query_docs(
+            searcher, parsed[0][0].filters() or wq.Every()
+        )  # the filters alone: the period's output
     matches = [listing.matched for listing in listings]
     dated = [_dated(columns, matched) for matched in matches]
     buckets = (
-        Buckets.spanning(np.concatenate(dated), size=params.interval) if any(len(days) for days in dated) else None
+        Buckets.spanning(np.concatenate(dated), size=params.interval)
+        if any(len(days) for days in dated)
+        else None
     )
     output = _histogram(_dated(columns, baseline), buckets)
     compared = [
@@ -206,7 +224,9 @@ def _compared(
     groups = params.counts_groups
     mask = columns.mask(matched)
 
-    def toggle(facet: str, value: str) -> str:  # the comparison narrowed (or widened) by a value, for every query
+    def toggle(
+        facet: str, value: str
+    ) -> str:  # the comparison narrowed (or widened) by a value, for every query
         return params.toggled(facet, value).url(path=compare_path)
 
     def lists(facet) -> list[FacetValue]:
@@ -223,7 +243,9 @@ def _compared(
         end = bucket_next(start, buckets.size) - dt.timedelta(days=1)
         url = search.changed(date_from=start, date_to=end, undated="").url(path=search_path)
         periods.append(
-            FacetValue(value=start.isoformat(), label=bucket_label(start, buckets.size), count=count, toggle_url=url)
+            FacetValue(
+                value=start.isoformat(), label=bucket_label(start, buckets.size), count=count, toggle_url=url
+            )
         )
     return Compared(
         label=query_label(params, number),
@@ -235,7 +257,9 @@ def _compared(
         counts=counts,
         group_counts=group_counts,
         shares=[count / total if total else 0.0 for count, total in zip(counts, output)],
-        outlet_shares=attention_share(columns, buckets, matched=matched, baseline=baseline) if buckets else [],
+        outlet_shares=attention_share(columns, buckets, matched=matched, baseline=baseline)
+        if buckets
+        else [],
         outlets=lists(OUTLET),
         entities=lists(ENTITY),
         periods=periods,
@@ -335,7 +359,9 @@ def comparison_json(comparison: Comparison, *, absolute) -> dict:
 class TableRow:
     label: str
     output: int
-    cells: list[tuple[int, str]]  # per query: its count (articles, or groups) and its share, as the chart says it
+    cells: list[
+        tuple[int, str]
+    ]  # per query: its count (articles, or groups) and its share, as the chart says it
 
 
 def comparison_table(comparison: Comparison) -> list[TableRow]:
@@ -367,7 +393,9 @@ def form_rows(queries: list[str], labels: list[str]) -> list[FormRow]:
     given = [(q, labels[n] if n < len(labels) else "") for n, q in enumerate(queries[:MAX_QUERIES])]
     shown = min(MAX_QUERIES, max(FORM_ROWS, len(given) + 1))
     return [
-        FormRow(number=n + 1, q=given[n][0] if n < len(given) else "", label=given[n][1] if n < len(given) else "")
+        FormRow(
+            number=n + 1, q=given[n][0] if n < len(given) else "", label=given[n][1] if n < len(given) else ""
+        )
         for n in range(shown)
     ]
 
@@ -427,7 +455,8 @@ def comparison_page(comparison: Comparison) -> dict:
         "dates_cleared_url": dates_cleared_url(params),
         "export_query": params.query_string(),
         "overlap": [
-            (item, list(zip(comparison.queries, row))) for item, row in zip(comparison.queries, comparison.overlap)
+            (item, list(zip(comparison.queries, row)))
+            for item, row in zip(comparison.queries, comparison.overlap)
         ],
     }
 
@@ -443,5 +472,7 @@ def compare_form(data, params: SearchParams | None) -> dict:
         "interval": data.get("interval", ""),
         "date_from": data.get("from", ""),
         "date_to": data.get("to", ""),
-        "hidden": [(name, value) for name, value in params.query_items() if name not in given] if params else [],
+        "hidden": [(name, value) for name, value in params.query_items() if name not in given]
+        if params
+        else [],
     }

@@ -126,9 +126,13 @@ def matcher_build(q: str) -> Matcher:
     the search does."""
     terms: dict[str, set[str]] = {name: set() for name in TEXT_FIELDS}
     phrases: dict[str, set[tuple[str, ...]]] = {name: set() for name in TEXT_FIELDS}
-    leaves = [leaf for leaf in _positive_leaves(query_parse(q)) if getattr(leaf, "fieldname", None) in TEXT_FIELDS]
+    leaves = [
+        leaf for leaf in _positive_leaves(query_parse(q)) if getattr(leaf, "fieldname", None) in TEXT_FIELDS
+    ]
     expand = [leaf for leaf in leaves if isinstance(leaf, wq.MultiTerm)]
-    if expand:  # the index words each stands for, found as the search finds them (capped, within the time budget)
+    if (
+        expand
+    ):  # the index words each stands for, found as the search finds them (capped, within the time budget)
         with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
             for leaf in expand:
                 for fieldname, text in words_expanded(searcher, leaf).all_terms():
@@ -144,6 +148,7 @@ def matcher_build(q: str) -> Matcher:
             terms[leaf.fieldname].add(leaf.text)
     return Matcher(
         fields={
-            name: FieldMatcher(terms=frozenset(terms[name]), phrases=frozenset(phrases[name])) for name in TEXT_FIELDS
+            name: FieldMatcher(terms=frozenset(terms[name]), phrases=frozenset(phrases[name]))
+            for name in TEXT_FIELDS
         }
     )

@@ -39,7 +39,9 @@ def _segment_term_docs(reader, field: str, text) -> np.ndarray:
     matcher = reader.postings(field, text)
     leaf = getattr(matcher, "child", matcher)  # postings of a segment with deletions come in a FilterMatcher
     if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)  # postings stored inline with the term: a handful
+        return np.fromiter(
+            matcher.all_ids(), dtype=np.int64
+        )  # postings stored inline with the term: a handful
     blocks = []
     while leaf.is_active():
         leaf._read_data()
@@ -73,7 +75,12 @@ def _segment_field_docs(reader, field: str) -> np.ndarray:
     if field not in cache:
         deleted = reader.deleted_docs_set if reader.has_deletions() else set()
         cache[field] = np.fromiter(
-            (doc for doc in range(reader.doc_count_all()) if doc not in deleted and reader.doc_field_length(doc, field)), dtype=np.int64
+            (
+                doc
+                for doc in range(reader.doc_count_all())
+                if doc not in deleted and reader.doc_field_length(doc, field)
+            ),
+            dtype=np.int64,
         )
     return cache[field]
 
@@ -96,7 +103,9 @@ def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
     if isinstance(query, wq.Term):
         return term_docs(searcher, query.fieldname, query.text)
     if isinstance(query, wq.Every):
-        return _all_docs(searcher) if query.fieldname in (None, "*") else field_docs(searcher, query.fieldname)
+        return (
+            _all_docs(searcher) if query.fieldname in (None, "*") else field_docs(searcher, query.fieldname)
+        )
     if query is wq.NullQuery:
         return EMPTY
     if isinstance(query, wq.Not):
@@ -106,7 +115,11 @@ def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
     if isinstance(query, wq.And):
         wanted = [child for child in query.subqueries if not isinstance(child, wq.Not)]
         unwanted = [child.query for child in query.subqueries if isinstance(child, wq.Not)]
-        docs = _intersection([query_docs(searcher, child) for child in wanted]) if wanted else _all_docs(searcher)
+        docs = (
+            _intersection([query_docs(searcher, child) for child in wanted])
+            if wanted
+            else _all_docs(searcher)
+        )
         for child in unwanted:
             docs = np.setdiff1d(docs, query_docs(searcher, child), assume_unique=True)
         return docs
@@ -118,7 +131,9 @@ def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
     if isinstance(query, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: the index terms they stand for
         texts = list(islice(query._btexts(searcher.reader()), MAX_EXPANSION + 1))
         if len(texts) > MAX_EXPANSION:
-            raise QueryTooBroad(f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters.")
+            raise QueryTooBroad(
+                f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters."
+            )
         parts = [term_docs(searcher, query.field(), text) for text in texts]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
     return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
@@ -134,7 +149,9 @@ def words_expanded(searcher: Searcher, query: wq.Query) -> wq.Query:
         for text in query._btexts(searcher.reader()):
             texts.append(text)
             if len(texts) > MAX_EXPANSION:
-                raise QueryTooBroad(f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters.")
+                raise QueryTooBroad(
+                    f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters."
+                )
             if len(texts) % 100 == 0:
                 time_left()
         field, decode = query.field(), searcher.schema[query.field()].from_bytes

@@ -88,13 +88,16 @@ def article_document(article: Article) -> dict:
 
 
 def articles_for_index(ids: Iterable[int] | None = None):
-    queryset = Article.objects.published().select_related("outlet").prefetch_related(
-        Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
+    queryset = (
+        Article.objects.published()
+        .select_related("outlet")
+        .prefetch_related(Prefetch("mentions", queryset=Mention.objects.select_related("entity")))
     )
     return queryset if ids is None else queryset.filter(pk__in=list(ids))
 
 
 # -- where the index lives -------------------------------------------------------------------------------
+
 
 def index_link() -> Path:
     return Path(settings.ARCHIVE_INDEX_DIR)
@@ -102,7 +105,10 @@ def index_link() -> Path:
 
 def _generation_new() -> Path:
     link = index_link()
-    path = link.parent / f"{link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path = (
+        link.parent
+        / f"{link.name}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    )
     path.mkdir(parents=True)
     whoosh_index.create_in(str(path), SCHEMA)
     return path
@@ -193,8 +199,14 @@ def index_open() -> whoosh_index.Index:
             time.sleep(0.05)
     if set(schema.names()) != set(SCHEMA.names()):
         raise IndexOutdated("it was built by an older version of the archive (its fields differ)")
-    if any(schema[name].analyzer != SCHEMA[name].analyzer for name in SCHEMA.names() if SCHEMA[name].analyzer is not None):
-        raise IndexOutdated(f"it was built with an older text analyzer (this archive's is version {ANALYZER_VERSION}: every word searchable)")
+    if any(
+        schema[name].analyzer != SCHEMA[name].analyzer
+        for name in SCHEMA.names()
+        if SCHEMA[name].analyzer is not None
+    ):
+        raise IndexOutdated(
+            f"it was built with an older text analyzer (this archive's is version {ANALYZER_VERSION}: every word searchable)"
+        )
     return ix
 
 
@@ -256,7 +268,9 @@ def searcher_warm() -> None:
         with searcher_open() as searcher:
             facet_columns(searcher)
     except IndexUnavailable as error:
-        log.warning("The search index could not be opened at start-up (%s); run `manage.py check_index`", error)
+        log.warning(
+            "The search index could not be opened at start-up (%s); run `manage.py check_index`", error
+        )
 
 
 # -- writing ---------------------------------------------------------------------------------------------
@@ -305,7 +319,9 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
     return changed
 
 
-def index_rebuild(*, procs: int = 1, limitmb: int = 256, progress: Callable[[int, int], None] | None = None) -> int:
+def index_rebuild(
+    *, procs: int = 1, limitmb: int = 256, progress: Callable[[int, int], None] | None = None
+) -> int:
     """Build a fresh index from the database beside the live one and swap it in; returns the count."""
     index_link().parent.mkdir(parents=True, exist_ok=True)
     target = _generation_new()

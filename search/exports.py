@@ -41,7 +41,13 @@ def chunked(ids: Iterable[int], fetch: Callable[[list[int]], dict[int, T]]) -> I
         yield from (found[pk] for pk in chunk if pk in found)
 
 
-def rows_for(ids: Iterable[int], *, base_url: str = "", published_only: bool = True, extra: Callable[[Article, Row], None] | None = None) -> Iterator[Row]:
+def rows_for(
+    ids: Iterable[int],
+    *,
+    base_url: str = "",
+    published_only: bool = True,
+    extra: Callable[[Article, Row], None] | None = None,
+) -> Iterator[Row]:
     """Export rows of these articles in the given order, read `CHUNK` at a time; `extra` adds fields."""
     articles = Article.objects.published() if published_only else Article.objects.all()
     wires = wire_names()
@@ -62,7 +68,13 @@ def csv_cell(name: str, value: object) -> str:
     if name == "entities":
         text = "; ".join(str(item["name"]) for item in value)
     elif isinstance(value, list):
-        text = "; ".join(map(str, value)) if all(isinstance(item, str) for item in value) else json.dumps(value, ensure_ascii=False) if value else ""
+        text = (
+            "; ".join(map(str, value))
+            if all(isinstance(item, str) for item in value)
+            else json.dumps(value, ensure_ascii=False)
+            if value
+            else ""
+        )
     elif value is None:
         text = ""
     elif isinstance(value, bool):
@@ -107,7 +119,9 @@ FORMATS = {
 }
 
 
-def export_lines(rows: Iterator[Row], *, format: str, fields: list[str] | None = None, meta: dict | None = None) -> Iterator[str]:
+def export_lines(
+    rows: Iterator[Row], *, format: str, fields: list[str] | None = None, meta: dict | None = None
+) -> Iterator[str]:
     """The export as text, head first; a failure while rows are read ends it with the error trailer."""
     writer = FORMATS[format]
     fields = fields or EXPORT_FIELDS
@@ -119,4 +133,7 @@ def export_lines(rows: Iterator[Row], *, format: str, fields: list[str] | None =
             written += 1
     except Exception as error:  # the status line has gone out: say so in the body, never end as if complete
         log.exception("Export failed after %d rows", written)
-        yield writer.error(f"the export stopped after {written} rows ({type(error).__name__}); run it again or use manage.py export_articles", fields=fields)
+        yield writer.error(
+            f"the export stopped after {written} rows ({type(error).__name__}); run it again or use manage.py export_articles",
+            fields=fields,
+        )

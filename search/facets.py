@@ -37,7 +37,13 @@ class FacetValue:
     type: str | None = None
 
     def as_json(self) -> dict:
-        data = {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected, "toggle_url": self.toggle_url}
+        data = {
+            "value": self.value,
+            "label": self.label,
+            "count": self.count,
+            "selected": self.selected,
+            "toggle_url": self.toggle_url,
+        }
         if self.type is not None:
             data["type"] = self.type
         return data
@@ -82,7 +88,8 @@ class _SegmentColumns:
         ids = reader.column_reader("id") if size else []
         fields = [facet.field for facet in INDEXED] + ["copy_group"]
         return cls(
-            size=size, days=np.fromiter((days[doc] for doc in range(size)), dtype=np.int32, count=size),
+            size=size,
+            days=np.fromiter((days[doc] for doc in range(size)), dtype=np.int32, count=size),
             ids=np.fromiter((int(ids[doc] or 0) for doc in range(size)), dtype=np.int64, count=size),
             values={field: _Values.read(searcher, field) for field in fields},
         )
@@ -97,7 +104,9 @@ def _combined(parts: list[tuple[_Values, int]]) -> _Values:
         docs.append(values.doc + offset)
         codes.append(mapping[values.code] if len(values.code) else values.code)
     empty = np.zeros(0, dtype=np.int32)
-    return _Values(list(names), np.concatenate(docs) if docs else empty, np.concatenate(codes) if codes else empty)
+    return _Values(
+        list(names), np.concatenate(docs) if docs else empty, np.concatenate(codes) if codes else empty
+    )
 
 
 class _Pairs:
@@ -128,9 +137,22 @@ class FacetColumns:
     def __init__(self, segments: list[tuple[_SegmentColumns, int]]) -> None:
         self.size = sum(columns.size for columns, _ in segments)
         self.no_day = NO_DAY
-        self.doc_day = np.concatenate([columns.days for columns, _ in segments]) if segments else np.zeros(0, dtype=np.int32)
-        self.doc_id = np.concatenate([columns.ids for columns, _ in segments]) if segments else np.zeros(0, dtype=np.int64)
-        self.pairs = {facet.field: _Pairs(_combined([(columns.values[facet.field], offset) for columns, offset in segments])) for facet in INDEXED}
+        self.doc_day = (
+            np.concatenate([columns.days for columns, _ in segments])
+            if segments
+            else np.zeros(0, dtype=np.int32)
+        )
+        self.doc_id = (
+            np.concatenate([columns.ids for columns, _ in segments])
+            if segments
+            else np.zeros(0, dtype=np.int64)
+        )
+        self.pairs = {
+            facet.field: _Pairs(
+                _combined([(columns.values[facet.field], offset) for columns, offset in segments])
+            )
+            for facet in INDEXED
+        }
         outlet = self.pairs["outlet"]  # one per article: as an array, for the share of each outlet's output
         self.outlets: list[str] = outlet.values
         self.doc_outlet = np.full(self.size, -1, dtype=np.int32)
@@ -152,7 +174,9 @@ class FacetColumns:
     def group_count(self, matched: np.ndarray) -> int:
         return len(np.unique(self.group_key[matched]))
 
-    def _time_keys(self, docs: np.ndarray, *, newest: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _time_keys(
+        self, docs: np.ndarray, *, newest: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sort keys, least significant first: the article id (ties), the day (undated last), undated."""
         days = self.doc_day[docs].astype(np.int64)
         undated = days == NO_DAY
@@ -207,7 +231,9 @@ def facet_columns(searcher: Searcher) -> FacetColumns:
     return columns
 
 
-def facet_values(facet: Facet, counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle, limit: int = 20) -> list[FacetValue]:
+def facet_values(
+    facet: Facet, counts: dict[str, int], *, selected: tuple[str, ...], toggle: Toggle, limit: int = 20
+) -> list[FacetValue]:
     """A facet's values: counted ones (the `limit` most frequent, for a limited facet) and the chosen ones
     always, labelled, ranked by count (or in the order of its choices), each with its toggle link."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
@@ -217,7 +243,14 @@ def facet_values(facet: Facet, counts: dict[str, int], *, selected: tuple[str, .
     if NO_VALUE in shown:
         labels[NO_VALUE] = (facet.none_label, None)
     values = [
-        FacetValue(value=value, label=labels[value][0], type=labels[value][1], count=count, selected=value in selected, toggle_url=toggle(facet.name, value))
+        FacetValue(
+            value=value,
+            label=labels[value][0],
+            type=labels[value][1],
+            count=count,
+            selected=value in selected,
+            toggle_url=toggle(facet.name, value),
+        )
         for value, count in shown.items()
         if value in labels
     ]
@@ -228,6 +261,7 @@ def facet_values(facet: Facet, counts: dict[str, int], *, selected: tuple[str, .
 
 
 # -- the date histogram --------------------------------------------------------------------------------
+
 
 def bucket_for_span(first: dt.date, last: dt.date) -> str:
     """Days for two months or less, weeks up to a year and a half, months up to fifteen years, then years."""
@@ -306,7 +340,9 @@ class Buckets:
         while start <= last:
             starts.append(start)
             start = bucket_next(start, size)
-        edges = np.array([(start - EPOCH).days for start in starts] + [(bucket_next(starts[-1], size) - EPOCH).days])
+        edges = np.array(
+            [(start - EPOCH).days for start in starts] + [(bucket_next(starts[-1], size) - EPOCH).days]
+        )
         return cls(size=size, starts=starts, edges=edges)
 
     def index(self, days: np.ndarray) -> np.ndarray:
@@ -314,7 +350,9 @@ class Buckets:
         return np.searchsorted(self.edges, days, side="right") - 1
 
 
-def attention_share(columns: FacetColumns, buckets: Buckets, *, matched: np.ndarray, baseline: np.ndarray) -> list[float]:
+def attention_share(
+    columns: FacetColumns, buckets: Buckets, *, matched: np.ndarray, baseline: np.ndarray
+) -> list[float]:
     """Per bucket, the share of each outlet's own output that matches, averaged over the outlets that
     published in that bucket: an outlet that publishes ten times as much does not weigh ten times more."""
     width = len(columns.outlets) + 1
@@ -334,7 +372,9 @@ def attention_share(columns: FacetColumns, buckets: Buckets, *, matched: np.ndar
     return shares
 
 
-def date_facet(days: np.ndarray, buckets: Buckets | None, *, undated: int, params, toggle_range: Callable[..., str]) -> list[FacetValue]:
+def date_facet(
+    days: np.ndarray, buckets: Buckets | None, *, undated: int, params, toggle_range: Callable[..., str]
+) -> list[FacetValue]:
     """Matching articles per bucket (`Buckets.spanning(days)` of the dated ones), in time order, empty
     buckets kept, then `_undated` for the articles without a date, so the counts sum to the total. Each
     bucket narrows the dates to itself (or, when it is the chosen range, widens them again); `_undated`
@@ -345,14 +385,28 @@ def date_facet(days: np.ndarray, buckets: Buckets | None, *, undated: int, param
         for start, count in zip(buckets.starts, counts):
             end = bucket_next(start, buckets.size) - dt.timedelta(days=1)
             selected = params.date_from == start and params.date_to == end
-            values.append(FacetValue(
-                value=start.isoformat(), label=bucket_label(start, buckets.size), count=int(count), selected=selected,
-                toggle_url=toggle_range(date_from=None, date_to=None) if selected else toggle_range(date_from=start, date_to=end, undated=""),
-            ))
+            values.append(
+                FacetValue(
+                    value=start.isoformat(),
+                    label=bucket_label(start, buckets.size),
+                    count=int(count),
+                    selected=selected,
+                    toggle_url=toggle_range(date_from=None, date_to=None)
+                    if selected
+                    else toggle_range(date_from=start, date_to=end, undated=""),
+                )
+            )
     only = params.undated == "only"
     if undated or only:
-        values.append(FacetValue(
-            value=UNDATED, label="Undated", count=undated, selected=only,
-            toggle_url=toggle_range(undated="") if only else toggle_range(date_from=None, date_to=None, undated="only"),
-        ))
+        values.append(
+            FacetValue(
+                value=UNDATED,
+                label="Undated",
+                count=undated,
+                selected=only,
+                toggle_url=toggle_range(undated="")
+                if only
+                else toggle_range(date_from=None, date_to=None, undated="only"),
+            )
+        )
     return values

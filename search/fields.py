@@ -43,7 +43,12 @@ def _outlet_labels(values: Iterable[str]) -> Labels:
 
 
 def _entity_labels(values: Iterable[str]) -> Labels:
-    return {slug: (name, kind) for slug, name, kind in Entity.objects.filter(slug__in=list(values)).values_list("slug", "name", "type")}
+    return {
+        slug: (name, kind)
+        for slug, name, kind in Entity.objects.filter(slug__in=list(values)).values_list(
+            "slug", "name", "type"
+        )
+    }
 
 
 def _type_labels(values: Iterable[str]) -> Labels:
@@ -61,22 +66,53 @@ def _article_entities(article: Article) -> list[str]:
 
 
 OUTLET = Facet(
-    name="outlet", attribute="outlets", title="Outlets", label=_outlet_labels, combine="any", field="outlet",
-    values=lambda article: [article.outlet.slug if article.outlet else NO_VALUE], none_label="No outlet",
+    name="outlet",
+    attribute="outlets",
+    title="Outlets",
+    label=_outlet_labels,
+    combine="any",
+    field="outlet",
+    values=lambda article: [article.outlet.slug if article.outlet else NO_VALUE],
+    none_label="No outlet",
 )
 WIRE = Facet(
-    name="wire", attribute="wires", title="Wire agencies", label=_wire_labels, combine="any", field="wire",
-    values=lambda article: [article.wire or NO_VALUE], none_label="No wire credit",
+    name="wire",
+    attribute="wires",
+    title="Wire agencies",
+    label=_wire_labels,
+    combine="any",
+    field="wire",
+    values=lambda article: [article.wire or NO_VALUE],
+    none_label="No wire credit",
 )
 ENTITY_TYPE = Facet(
-    name="entity_type", attribute="entity_types", title="Entity types", label=_type_labels, field="entity_type",
+    name="entity_type",
+    attribute="entity_types",
+    title="Entity types",
+    label=_type_labels,
+    field="entity_type",
     values=lambda article: sorted({mention.entity.type for mention in article.mentions.all()}),
-    choices=tuple(Entity.Type.values), ordered=True,
+    choices=tuple(Entity.Type.values),
+    ordered=True,
 )
 ENTITY = Facet(
-    name="entity", attribute="entities", title="Entities", label=_entity_labels, field="entity", values=_article_entities, limited=True,
+    name="entity",
+    attribute="entities",
+    title="Entities",
+    label=_entity_labels,
+    field="entity",
+    values=_article_entities,
+    limited=True,
 )
-SPEAKER = Facet(name="speaker", attribute="speakers", title="Speakers", label=_entity_labels, combine="any", panel=False, none_label="Speaker not known")
+SPEAKER = Facet(
+    name="speaker",
+    attribute="speakers",
+    title="Speakers",
+    label=_entity_labels,
+    combine="any",
+    panel=False,
+    none_label="Speaker not known",
+)
 
 # In the order the search page shows the panels.
 FACETS: tuple[Facet, ...] = (OUTLET, WIRE, ENTITY_TYPE, ENTITY, SPEAKER)

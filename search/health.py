@@ -77,7 +77,11 @@ def _compared(*, full: bool) -> IndexHealth:
     try:
         with searcher_open() as searcher:
             indexed = searcher.doc_count()
-            stored = [(int(fields["id"]), fields.get("updated")) for fields in searcher.all_stored_fields()] if full else []
+            stored = (
+                [(int(fields["id"]), fields.get("updated")) for fields in searcher.all_stored_fields()]
+                if full
+                else []
+            )
     except IndexUnavailable as error:
         if error.outdated:
             return IndexHealth("outdated", 0, expected, detail=str(error))
@@ -87,7 +91,10 @@ def _compared(*, full: bool) -> IndexHealth:
     if indexed != expected:
         return IndexHealth("stale", indexed, expected)
     if full:
-        database = [(pk, updated.isoformat()) for pk, updated in Article.objects.published().values_list("pk", "updated_at")]
+        database = [
+            (pk, updated.isoformat())
+            for pk, updated in Article.objects.published().values_list("pk", "updated_at")
+        ]
         if _checksum(stored) != _checksum(database):
             return IndexHealth("stale", indexed, expected, detail="; ids or update times differ")
     return IndexHealth("ok", indexed, expected)

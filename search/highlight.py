@@ -56,7 +56,9 @@ def _term_spans(text: str, terms: frozenset[str]) -> list[Span]:
     if not wanted:
         return []
     # A whole token only: not preceded by a word character (or one and a dot), not followed by (a dot and) one.
-    pattern = re.compile(r"(?<!\w)(?<!\w\.)(?:" + "|".join(map(re.escape, wanted)) + r")(?!\.?\w)", re.IGNORECASE)
+    pattern = re.compile(
+        r"(?<!\w)(?<!\w\.)(?:" + "|".join(map(re.escape, wanted)) + r")(?!\.?\w)", re.IGNORECASE
+    )
     return [(match.start(), match.end(), forms[match.group().lower()]) for match in pattern.finditer(text)]
 
 
@@ -115,7 +117,9 @@ def snippet_html(text: str, marks: Marks | frozenset[str], *, width: int = SNIPP
 
 def title_html(title: str, marks: Marks | frozenset[str]) -> str:
     """The whole title, escaped, with matched words in <mark>."""
-    return _marked(title, 0, len(title), spans_find(title, marks if isinstance(marks, Marks) else Marks(terms=marks)))
+    return _marked(
+        title, 0, len(title), spans_find(title, marks if isinstance(marks, Marks) else Marks(terms=marks))
+    )
 
 
 def _marked(text: str, begin: int, end: int, spans: list[Span]) -> str:

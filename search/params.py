@@ -92,19 +92,25 @@ class SearchParams:
         """The parameters as a query string carries them, defaults left out."""
         items = [("q", self.q)] if self.q else []
         if self.queries:
-            named = max((n for n, label in enumerate(self.labels, 1) if label), default=0)  # pairs by position
+            named = max(
+                (n for n, label in enumerate(self.labels, 1) if label), default=0
+            )  # pairs by position
             for n, query in enumerate(self.queries):
                 items += [("q", query)] + ([("label", self.labels[n])] if n < named else [])
         for item in FACETS:
             items += [(item.name, value) for value in getattr(self, item.attribute)]
         scalars = [
-            ("from", self.date_from.isoformat() if self.date_from else ""), ("to", self.date_to.isoformat() if self.date_to else ""),
-            ("undated", self.undated), ("interval", self.interval),
+            ("from", self.date_from.isoformat() if self.date_from else ""),
+            ("to", self.date_to.isoformat() if self.date_to else ""),
+            ("undated", self.undated),
+            ("interval", self.interval),
             ("group", str(self.group) if self.group is not None else ""),
             ("sort", self.sort if self.sort != self.default_sort else ""),
             ("page_size", str(self.page_size) if self.page_size != self.default_page_size else ""),
             ("entity_limit", str(self.entity_limit) if self.entity_limit != ENTITY_LIMIT else ""),
-            ("chart", self.chart if self.chart != "count" else ""), ("collapse", "1" if self.collapse else ""), ("count", self.count),
+            ("chart", self.chart if self.chart != "count" else ""),
+            ("collapse", "1" if self.collapse else ""),
+            ("count", self.count),
             ("width", str(self.width) if self.width != WIDTH else ""),
         ]
         return items + [(name, value) for name, value in scalars if value]
@@ -115,7 +121,9 @@ class SearchParams:
 
     def url(self, *, page: int = 1, path: str = "") -> str:
         query = self.query_string(page=page)
-        return (path or reverse(self.spec.url_name if self.spec else "search")) + ("?" + query if query else "")
+        return (path or reverse(self.spec.url_name if self.spec else "search")) + (
+            "?" + query if query else ""
+        )
 
     def toggled(self, facet: str, value: str) -> SearchParams:
         """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
@@ -134,9 +142,18 @@ class SearchParams:
 
     def filters_given(self) -> dict[str, object]:
         """The filters as export metadata records them."""
-        given: dict[str, object] = {item.name: list(getattr(self, item.attribute)) for item in FACETS if self.spec is None or item.name in self.spec.accepts}
-        given.update({"from": self.date_from.isoformat() if self.date_from else None, "to": self.date_to.isoformat() if self.date_to else None,
-                      "undated": self.undated or None})
+        given: dict[str, object] = {
+            item.name: list(getattr(self, item.attribute))
+            for item in FACETS
+            if self.spec is None or item.name in self.spec.accepts
+        }
+        given.update(
+            {
+                "from": self.date_from.isoformat() if self.date_from else None,
+                "to": self.date_to.isoformat() if self.date_to else None,
+                "undated": self.undated or None,
+            }
+        )
         return given
 
 
@@ -158,6 +175,7 @@ class Pagination:
 
 
 # -- parsing ------------------------------------------------------------------------------------------------
+
 
 def _text(data: Mapping, name: str) -> str:
     values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
@@ -192,7 +210,9 @@ def _int(data: Mapping, name: str, default: int, *, low: int, high: int) -> int:
 def _choice(data: Mapping, name: str, choices: tuple[str, ...], default: str) -> str:
     value = _text(data, name).lower() or default
     if value not in choices:
-        raise ParameterError(f"'{name}' must be one of {', '.join(c for c in choices if c)} (got {value[:40]!r})")
+        raise ParameterError(
+            f"'{name}' must be one of {', '.join(c for c in choices if c)} (got {value[:40]!r})"
+        )
     return value
 
 
@@ -216,9 +236,13 @@ def _queries(data: Mapping, *, most: int) -> tuple[tuple[str, ...], tuple[str, .
         raise ParameterError(f"'q' was given {len(pairs)} queries; at most {most} are compared")
     for n, (q, label) in enumerate(pairs, 1):
         if len(q) > MAX_QUERY_CHARS:
-            raise ParameterError(f"'q' number {n} is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,} are taken")
+            raise ParameterError(
+                f"'q' number {n} is {len(q):,} characters long; at most {MAX_QUERY_CHARS:,} are taken"
+            )
         if len(label) > MAX_LABEL_CHARS:
-            raise ParameterError(f"'label' number {n} has {len(label):,} characters; at most {MAX_LABEL_CHARS} are")
+            raise ParameterError(
+                f"'label' number {n} has {len(label):,} characters; at most {MAX_LABEL_CHARS} are"
+            )
     return tuple(q for q, _ in pairs), tuple(label for _, label in pairs)
 
 
@@ -254,10 +278,16 @@ def params_parse(data: Mapping, *, spec: PageSpec) -> SearchParams:
         group=group,
         sort=_choice(data, "sort", spec.sorts, spec.sorts[0]),
         page=_int(data, "page", 1, low=1, high=100_000),
-        page_size=_int(data, "page_size", spec.page_size, low=1, high=spec.max_page_size) if takes("page_size") else spec.page_size,
-        entity_limit=_int(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000) if takes("entity_limit") else ENTITY_LIMIT,
+        page_size=_int(data, "page_size", spec.page_size, low=1, high=spec.max_page_size)
+        if takes("page_size")
+        else spec.page_size,
+        entity_limit=_int(data, "entity_limit", ENTITY_LIMIT, low=1, high=1000)
+        if takes("entity_limit")
+        else ENTITY_LIMIT,
         chart=_choice(data, "chart", CHARTS, "count") if takes("chart") else "count",
-        collapse=_text(data, "collapse").lower() in {"1", "true", "yes", "on"} if takes("collapse") else False,
+        collapse=_text(data, "collapse").lower() in {"1", "true", "yes", "on"}
+        if takes("collapse")
+        else False,
         count=_choice(data, "count", ("", *COUNTS), "") if takes("count") else "",
         width=_int(data, "width", WIDTH, low=1, high=MAX_WIDTH) if takes("width") else WIDTH,
         spec=spec,
@@ -265,4 +295,3 @@ def params_parse(data: Mapping, *, spec: PageSpec) -> SearchParams:
     if params.date_from and params.date_to and params.date_from > params.date_to:
         raise ParameterError("'from' is after 'to'; swap the dates")
     return params
-

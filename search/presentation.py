@@ -86,25 +86,38 @@ def chart_build(*series: ChartSeries, bucket: str, share_of: str = OUTLET_SHARE)
         raise ValueError(f"a chart tells {SERIES_MOST} series apart, not {len(series)}")
     share = all(item.shares is not None for item in series)
     dated = [[value for value in item.values if value.value != UNDATED] for item in series]
-    heights = [item.shares if share else [value.count for value in values] for item, values in zip(series, dated)]
+    heights = [
+        item.shares if share else [value.count for value in values] for item, values in zip(series, dated)
+    ]
     peak = max((height for column in heights for height in column), default=0)
     periods = len(dated[0])
     names = tuple(item.name for item in series) if len(series) > 1 else ()
-    chart = Chart(bars=[], bucket=bucket, undated=0, periods=periods, share=share, share_of=share_of, names=names)
+    chart = Chart(
+        bars=[], bucket=bucket, undated=0, periods=periods, share=share, share_of=share_of, names=names
+    )
     bars = []
     for number, (values, column) in enumerate(zip(dated, heights)):
         for period, (value, height) in enumerate(zip(values, column)):
-            drawn = max(round(100 * height / (peak or 1), 1), 1.0 if height else 0.0)  # a bar that is there shows
+            drawn = max(
+                round(100 * height / (peak or 1), 1), 1.0 if height else 0.0
+            )  # a bar that is there shows
             shown = share_shown(height) if share else str(value.count)
             x = period * chart.slot + number * BAR + 0.5
             name = names[number] if names else ""
             bars.append(Bar(value=value, height=drawn, shown=shown, x=x, series=number, name=name))
-    undated = next((value for value in series[0].values if value.value == UNDATED), None) if len(series) == 1 else None
+    undated = (
+        next((value for value in series[0].values if value.value == UNDATED), None)
+        if len(series) == 1
+        else None
+    )
     return replace(
-        chart, bars=[] if chart.too_many else sorted(bars, key=lambda bar: bar.x),
+        chart,
+        bars=[] if chart.too_many else sorted(bars, key=lambda bar: bar.x),
         peak=share_shown(peak) if share else f"{peak:,}",
-        first=dated[0][0].label if periods else "", last=dated[0][-1].label if periods else "",
-        undated=undated.count if undated else 0, undated_url=undated.toggle_url if undated else "",
+        first=dated[0][0].label if periods else "",
+        last=dated[0][-1].label if periods else "",
+        undated=undated.count if undated else 0,
+        undated_url=undated.toggle_url if undated else "",
     )
 
 
@@ -119,7 +132,8 @@ class PageLinks:
 def page_links(params: SearchParams, pagination: Pagination, *, path: str = "") -> PageLinks:
     """Links to the pages before and after; `path` for a page whose address takes an argument (a set's)."""
     return PageLinks(
-        page=pagination.page, pages=pagination.pages,
+        page=pagination.page,
+        pages=pagination.pages,
         previous=params.url(page=pagination.page - 1, path=path) if pagination.page > 1 else "",
         next=params.url(page=pagination.page + 1, path=path) if pagination.page < pagination.pages else "",
     )
@@ -136,7 +150,12 @@ class Panel:
 def facet_panels(facets: dict[str, list[FacetValue]], *, names: tuple[str, ...] | None = None) -> list[Panel]:
     """The facet table's panels in its order, long lists folded after the first few."""
     return [
-        Panel(name=facet.name, title=facet.title, shown=facets[facet.name][:FACET_SHOWN], more=facets[facet.name][FACET_SHOWN:])
+        Panel(
+            name=facet.name,
+            title=facet.title,
+            shown=facets[facet.name][:FACET_SHOWN],
+            more=facets[facet.name][FACET_SHOWN:],
+        )
         for facet in FACETS
         if facet.name in facets and (names is None or facet.name in names)
     ]

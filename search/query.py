@@ -66,7 +66,9 @@ def time_left() -> float | None:
         return None
     left = deadline - time.monotonic()
     if left <= 0:
-        raise QueryTimeout("The query took too long and was stopped; narrow it (fewer wildcards, a phrase, a filter) and try again.")
+        raise QueryTimeout(
+            "The query took too long and was stopped; narrow it (fewer wildcards, a phrase, a filter) and try again."
+        )
     return left
 
 
@@ -92,8 +94,12 @@ EMPTY_FIELD = re.compile(rf"\b({'|'.join(FIELDS)}):(?=\s|$|\))")
 # `-word` only at the start of a word: "Henin-Hardenne" and "17-12" are words, not NOTs.
 MINUS = re.compile(r"(?:^|(?<=[\s(]))-(?=[\w\"(])")
 FUZZY = re.compile(r"(?<=\w)~(\d*)")
-LEADING_WILDCARD = re.compile(r"(?:^|(?<=[\s(:]))(?<!\w:)([*?][^\s()\"]*)|(?<=\w:)([*?](?:[^\s()\"]+))")  # `field:*` alone is allowed
-SHORT_WILDCARD = re.compile(r"(?:^|(?<=[\s(:]))(?!(?<=:)\*(?=[\s)]|$))(\w{0,%d}[*?][^\s()\"]*)" % (MIN_PREFIX - 1))
+LEADING_WILDCARD = re.compile(
+    r"(?:^|(?<=[\s(:]))(?<!\w:)([*?][^\s()\"]*)|(?<=\w:)([*?](?:[^\s()\"]+))"
+)  # `field:*` alone is allowed
+SHORT_WILDCARD = re.compile(
+    r"(?:^|(?<=[\s(:]))(?!(?<=:)\*(?=[\s)]|$))(\w{0,%d}[*?][^\s()\"]*)" % (MIN_PREFIX - 1)
+)
 RANGE = re.compile(r"\[([^\]]*)\]")
 RANGE_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 PUBLISHED = re.compile(r"\bpublished:(?:\[([^\]]*)\]|(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=[\s)]|$))")
@@ -115,7 +121,11 @@ def _outside_quotes(text: str) -> list[tuple[int, str]]:
 def _partial_date(value: str, *, end: bool) -> dt.date:
     """YYYY, YYYY-MM or YYYY-MM-DD as its first day, or (`end`) its last."""
     parts = [int(part) for part in value.split("-")]
-    year, month, day = parts[0], parts[1] if len(parts) > 1 else (12 if end else 1), parts[2] if len(parts) > 2 else 1
+    year, month, day = (
+        parts[0],
+        parts[1] if len(parts) > 1 else (12 if end else 1),
+        parts[2] if len(parts) > 2 else 1,
+    )
     if end and len(parts) < 3:
         following = dt.date(year + (month == 12), month % 12 + 1, 1)
         return following - dt.timedelta(days=1)
@@ -204,7 +214,9 @@ def syntax_problem(text: str) -> str | None:
     if match := OPERATOR_START.match(text):
         return f"'{match.group(1)}' at the start needs a word before it."
     if match := EMPTY_FIELD.search(text):
-        return f"'{match.group(0)}' at character {match.start() + 1} needs a value, e.g. {match.group(1)}:word."
+        return (
+            f"'{match.group(0)}' at character {match.start() + 1} needs a value, e.g. {match.group(1)}:word."
+        )
     return _words_problem(text)
 
 
@@ -220,9 +232,13 @@ def query_parse(text: str) -> wq.Query:
     try:
         parsed = PARSER.parse(text)
     except Exception as error:  # Whoosh's parser raises assorted errors on odd input
-        raise QuerySyntaxError(f"The query could not be read ({error}); check its quotes, brackets and field names.") from error
+        raise QuerySyntaxError(
+            f"The query could not be read ({error}); check its quotes, brackets and field names."
+        ) from error
     if _has_error_node(parsed):
-        raise QuerySyntaxError("A field value could not be read; dates are written published:[2022-12-01 TO 2022-12-31].")
+        raise QuerySyntaxError(
+            "A field value could not be read; dates are written published:[2022-12-01 TO 2022-12-31]."
+        )
     return parsed
 
 

@@ -22,7 +22,12 @@ from .facets import FacetValue, facet_values
 from .fields import NO_VALUE, SPEAKER
 from .params import PageSpec, Pagination, SearchParams, params_parse
 
-QUOTES = PageSpec(url_name="quote_search", accepts=frozenset({"q", "speaker", "outlet", "from", "to", "group", "page"}), sorts=("carried",), page_size=20)
+QUOTES = PageSpec(
+    url_name="quote_search",
+    accepts=frozenset({"q", "speaker", "outlet", "from", "to", "group", "page"}),
+    sorts=("carried",),
+    page_size=20,
+)
 MAX_WORDS = 12
 
 
@@ -97,22 +102,32 @@ def quotes_search(params: SearchParams) -> QuoteSearch:
     quotes = _published_quotes(params)
     matching = QuoteGroup.objects.filter(pk__in=quotes.values("group"))
     ranked = (
-        _by_speaker(matching, params.speakers).select_related("speaker")
-        .annotate(carried=Count("quotes__article", filter=Q(quotes__in=quotes), distinct=True)).order_by("-carried", "-pk")
+        _by_speaker(matching, params.speakers)
+        .select_related("speaker")
+        .annotate(carried=Count("quotes__article", filter=Q(quotes__in=quotes), distinct=True))
+        .order_by("-carried", "-pk")
     )
     pagination = Pagination(page=params.page, page_size=params.page_size, listed=ranked.count())
     chosen = list(ranked[pagination.start : pagination.start + params.page_size])
-    return QuoteSearch(params=params, total=pagination.listed, results=_results(chosen, quotes), speakers=_speaker_facet(matching, params))
+    return QuoteSearch(
+        params=params,
+        total=pagination.listed,
+        results=_results(chosen, quotes),
+        speakers=_speaker_facet(matching, params),
+    )
 
 
 def _results(groups: list[QuoteGroup], quotes: QuerySet[Quote]) -> list[QuoteResult]:
     members = (
-        quotes.filter(group__in=groups).select_related("article__outlet", "speaker")
+        quotes.filter(group__in=groups)
+        .select_related("article__outlet", "speaker")
         .order_by(F("article__published").asc(nulls_last=True), "article_id", "start")
     )
     wordings: dict[int, Counter[str]] = {group.pk: Counter() for group in groups}
     articles: dict[int, dict[int, Article]] = {group.pk: {} for group in groups}
-    speakers: dict[int, dict[int | None, tuple[Entity | None, dict[int, Article]]]] = {group.pk: {} for group in groups}
+    speakers: dict[int, dict[int | None, tuple[Entity | None, dict[int, Article]]]] = {
+        group.pk: {} for group in groups
+    }
     for quote in members:
         wordings[quote.group_id][quote.text] += 1
         articles[quote.group_id].setdefault(quote.article_id, quote.article)
@@ -120,9 +135,14 @@ def _results(groups: list[QuoteGroup], quotes: QuerySet[Quote]) -> list[QuoteRes
         entry[1].setdefault(quote.article_id, quote.article)
     return [
         QuoteResult(
-            group=group, text=most_carried(wordings[group.pk]), variants=list(wordings[group.pk]),
+            group=group,
+            text=most_carried(wordings[group.pk]),
+            variants=list(wordings[group.pk]),
             articles=list(articles[group.pk].values()),
-            attributions=[Attribution(speaker=speaker, articles=list(found.values())) for speaker, found in speakers[group.pk].values()],
+            attributions=[
+                Attribution(speaker=speaker, articles=list(found.values()))
+                for speaker, found in speakers[group.pk].values()
+            ],
         )
         for group in groups
         if wordings[group.pk]
@@ -132,29 +152,55 @@ def _results(groups: list[QuoteGroup], quotes: QuerySet[Quote]) -> list[QuoteRes
 def _speaker_facet(groups: QuerySet[QuoteGroup], params: SearchParams) -> list[FacetValue]:
     """Statements per speaker; a statement its articles disagree on (or do not say) counts under `_none`."""
     counts = dict(
-        Entity.objects.filter(quote_groups__in=groups).annotate(n=Count("quote_groups", distinct=True)).values_list("slug", "n")
+        Entity.objects.filter(quote_groups__in=groups)
+        .annotate(n=Count("quote_groups", distinct=True))
+        .values_list("slug", "n")
     )
     if unattributed := groups.filter(speaker=None).count():
         counts[NO_VALUE] = unattributed
     path = reverse(QUOTES.url_name)
     top = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:50])
-    return facet_values(SPEAKER, top, selected=params.speakers, toggle=lambda name, value: params.toggled(name, value).url(path=path))
+    return facet_values(
+        SPEAKER,
+        top,
+        selected=params.speakers,
+        toggle=lambda name, value: params.toggled(name, value).url(path=path),
+    )
 
 
 def quote_rows(params: SearchParams, *, base_url: str = "") -> Iterator[dict]:
     """Every matching quote in every published article, one row each, for the exports."""
     quotes = _published_quotes(params)
     groups = _by_speaker(QuoteGroup.objects.filter(pk__in=quotes.values("group")), params.speakers)
-    rows = quotes.filter(group__in=groups).select_related("article__outlet", "speaker").order_by("group_id", "article_id", "start")
+    rows = (
+        quotes.filter(group__in=groups)
+        .select_related("article__outlet", "speaker")
+        .order_by("group_id", "article_id", "start")
+    )
     wires = wire_names()
     for quote in rows.iterator(chunk_size=1000):
         article = quote.article
         yield {
-            "group": quote.group_id, "text": quote.text, "speaker": quote.speaker.name if quote.speaker else None,
-            "article_id": article.pk, "url": base_url + article.get_absolute_url(), "title": article.title,
-            "outlet": article.outlet.name if article.outlet else None, "published": article.published.isoformat() if article.published else None,
+            "group": quote.group_id,
+            "text": quote.text,
+            "speaker": quote.speaker.name if quote.speaker else None,
+            "article_id": article.pk,
+            "url": base_url + article.get_absolute_url(),
+            "title": article.title,
+            "outlet": article.outlet.name if article.outlet else None,
+            "published": article.published.isoformat() if article.published else None,
             "wire": wires.get(article.wire, article.wire) if article.wire else None,
         }
 
 
-QUOTE_EXPORT_FIELDS = ["group", "text", "speaker", "article_id", "url", "title", "outlet", "published", "wire"]
+QUOTE_EXPORT_FIELDS = [
+    "group",
+    "text",
+    "speaker",
+    "article_id",
+    "url",
+    "title",
+    "outlet",
+    "published",
+    "wire",
+]

@@ -50,12 +50,35 @@ from .params import (
 )
 from .query import filters_build, query_parse, time_budget, time_left
 
-__all__ = ["COUNTS", "MAX_PAGE_SIZE", "PAGE_SIZE", "ParameterError", "SearchParams", "params_from_query", "search_run"]
+__all__ = [
+    "COUNTS",
+    "MAX_PAGE_SIZE",
+    "PAGE_SIZE",
+    "ParameterError",
+    "SearchParams",
+    "params_from_query",
+    "search_run",
+]
 
 SEARCH = PageSpec(
     url_name="search",
-    accepts=frozenset({*(facet.name for facet in INDEXED), "q", "from", "to", "undated", "interval", "sort", "page",
-                       "page_size", "entity_limit", "chart", "collapse", "count"}),
+    accepts=frozenset(
+        {
+            *(facet.name for facet in INDEXED),
+            "q",
+            "from",
+            "to",
+            "undated",
+            "interval",
+            "sort",
+            "page",
+            "page_size",
+            "entity_limit",
+            "chart",
+            "collapse",
+            "count",
+        }
+    ),
 )
 
 
@@ -69,7 +92,9 @@ class Hit:
     article: Article
     snippet: str
     title_html: str
-    copies: list[Article] = field(default_factory=list)  # the other articles of its copy group, earliest first
+    copies: list[Article] = field(
+        default_factory=list
+    )  # the other articles of its copy group, earliest first
     wire: str = ""  # the name of the wire agency it credits
 
     @property
@@ -98,13 +123,31 @@ def slugs_follow(params: SearchParams, query: wq.Query) -> tuple[SearchParams, w
     for facet in INDEXED:
         if facet.name not in ("entity", "outlet"):
             continue
-        in_query = tuple(leaf.text for leaf in query.leaves() if isinstance(leaf, wq.Term) and leaf.fieldname == facet.field)
+        in_query = tuple(
+            leaf.text
+            for leaf in query.leaves()
+            if isinstance(leaf, wq.Term) and leaf.fieldname == facet.field
+        )
         for former in slugs_followed(facet.name, (*getattr(params, facet.attribute), *in_query)).values():
             target = former.entity or former.outlet
-            followed.append(Followed(kind=facet.name, former=former.slug, slug=target.slug if target else None, name=target.name if target else former.name))
+            followed.append(
+                Followed(
+                    kind=facet.name,
+                    former=former.slug,
+                    slug=target.slug if target else None,
+                    name=target.name if target else former.name,
+                )
+            )
             if target is not None:
                 chosen = getattr(params, facet.attribute)
-                params = replace(params, **{facet.attribute: tuple(dict.fromkeys(target.slug if v == former.slug else v for v in chosen))})
+                params = replace(
+                    params,
+                    **{
+                        facet.attribute: tuple(
+                            dict.fromkeys(target.slug if v == former.slug else v for v in chosen)
+                        )
+                    },
+                )
                 query = query.replace(facet.field, former.slug, target.slug)
     return params, query, followed
 
@@ -117,14 +160,18 @@ class SearchOutcome:
     facets: dict[str, list[FacetValue]]
     date_bucket: str
     took_ms: float
-    marks: dict[str, Marks] = field(default_factory=dict)  # what matched in titles and bodies, for highlighting
+    marks: dict[str, Marks] = field(
+        default_factory=dict
+    )  # what matched in titles and bodies, for highlighting
     shares: list[float] = field(default_factory=list)
     highlight_ms: float = 0.0
     listed: int = 0  # how many results the pages hold: groups when collapsed, whatever `total` counts
     articles: int = 0  # matching articles
     groups: int = 0  # matching copy groups (an article without copies is a group of its own)
     undated_excluded: int = 0  # matching undated articles a date filter left out
-    followed: list[Followed] = field(default_factory=list)  # former slugs the search was given, and what it used
+    followed: list[Followed] = field(
+        default_factory=list
+    )  # former slugs the search was given, and what it used
 
     @property
     def pagination(self) -> Pagination:
@@ -164,7 +211,10 @@ def query_marks(query: wq.Query, searcher) -> dict[str, Marks]:
                 walk(child)
 
     walk(query)
-    return {field: Marks(terms=frozenset(terms[field]), phrases=tuple(dict.fromkeys(phrases[field]))) for field in TEXT_FIELDS}
+    return {
+        field: Marks(terms=frozenset(terms[field]), phrases=tuple(dict.fromkeys(phrases[field])))
+        for field in TEXT_FIELDS
+    }
 
 
 @dataclass(frozen=True)
@@ -180,10 +230,16 @@ def listing_build(searcher, params: SearchParams, query: wq.Query) -> Listing:
     filters = params.filters()
     matched = query_docs(searcher, wq.And([query, filters]) if filters else query)
     columns = facet_columns(searcher)
-    return Listing(matched=matched, listed=columns.earliest_per_group(matched) if params.collapse else matched, columns=columns)
+    return Listing(
+        matched=matched,
+        listed=columns.earliest_per_group(matched) if params.collapse else matched,
+        columns=columns,
+    )
 
 
-def listing_order(searcher, params: SearchParams, query: wq.Query, listing: Listing, *, limit: int | None) -> np.ndarray:
+def listing_order(
+    searcher, params: SearchParams, query: wq.Query, listing: Listing, *, limit: int | None
+) -> np.ndarray:
     """The listed documents in the requested order, the first `limit` of them (all with None).
 
     Dates and ids order the date sorts (undated last either way, the id breaking ties, so pages never repeat
@@ -194,7 +250,11 @@ def listing_order(searcher, params: SearchParams, query: wq.Query, listing: List
     if not len(listed):
         return listed
     if params.sort != "relevance" or isinstance(query, wq.Every):
-        ordered = listing.columns.ordered(listed, newest=params.sort == "newest") if params.sort != "relevance" else listed
+        ordered = (
+            listing.columns.ordered(listed, newest=params.sort == "newest")
+            if params.sort != "relevance"
+            else listed
+        )
         return ordered[:limit] if limit is not None else ordered
     allowed = None if len(listed) == searcher.doc_count() else set(listed.tolist())
     wanted = len(listed) if limit is None else min(limit, len(listed))
@@ -224,7 +284,9 @@ def _undated_excluded(searcher, params: SearchParams, query: wq.Query, columns: 
     return columns.group_count(undated) if params.counts_groups else len(undated)
 
 
-def search_run(params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True) -> SearchOutcome:
+def search_run(
+    params: SearchParams, *, with_share: bool = False, facets: bool = True, snippets: bool = True
+) -> SearchOutcome:
     """One page of results and the exact total; with `facets` the facet counts over the whole result set,
     with `snippets` highlighted snippets, with `with_share` each date bucket's share of the outlets' own
     output (see `attention_share`). The benchmark times each combination."""
@@ -232,11 +294,28 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     params, query, followed = slugs_follow(params, query_parse(params.q))
     columns_warm()
     with time_budget(settings.ARCHIVE_QUERY_SECONDS):
-        outcome = _search(params, query, started=started, groups=params.counts_groups, with_share=with_share, facets=facets, snippets=snippets)
+        outcome = _search(
+            params,
+            query,
+            started=started,
+            groups=params.counts_groups,
+            with_share=with_share,
+            facets=facets,
+            snippets=snippets,
+        )
     return replace(outcome, followed=followed) if followed else outcome
 
 
-def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bool, with_share: bool, facets: bool, snippets: bool) -> SearchOutcome:
+def _search(
+    params: SearchParams,
+    query: wq.Query,
+    *,
+    started: float,
+    groups: bool,
+    with_share: bool,
+    facets: bool,
+    snippets: bool,
+) -> SearchOutcome:
     facet_lists: dict[str, list[FacetValue]] = {}
     buckets, shares, undated_excluded = None, [], 0
     with searcher_open() as searcher:
@@ -244,7 +323,9 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
         listing = listing_build(searcher, params, query)
         columns, matched = listing.columns, listing.matched
         pagination = Pagination(page=params.page, page_size=params.page_size, listed=len(listing.listed))
-        page_docs = listing_order(searcher, params, query, listing, limit=pagination.start + params.page_size)[pagination.start :]
+        page_docs = listing_order(
+            searcher, params, query, listing, limit=pagination.start + params.page_size
+        )[pagination.start :]
         page_ids = [int(pk) for pk in columns.doc_id[page_docs]]
         marks = query_marks(query, searcher)
         group_total = columns.group_count(matched)
@@ -252,7 +333,9 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
         if facets:
             facet_lists, buckets, days = _facets(params, columns, matched, groups=groups)
             undated_excluded = _undated_excluded(searcher, params, query, columns)
-            if with_share and buckets is not None:  # same searcher: document numbers must mean the same documents
+            if (
+                with_share and buckets is not None
+            ):  # same searcher: document numbers must mean the same documents
                 baseline = query_docs(searcher, params.filters() or wq.Every())
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
@@ -261,19 +344,36 @@ def _search(params: SearchParams, query: wq.Query, *, started: float, groups: bo
     wires = wire_names() if any(article.wire for article in page) else {}
     highlighting = time.perf_counter()
     hits = [
-        Hit(article=article, snippet=snippet_html(article.body, marks["body"]) if snippets else "", title_html=title_html(article.title, marks["title"] if snippets else NO_MARKS),
-            copies=copies.get(article.pk, []), wire=wires.get(article.wire, article.wire))
+        Hit(
+            article=article,
+            snippet=snippet_html(article.body, marks["body"]) if snippets else "",
+            title_html=title_html(article.title, marks["title"] if snippets else NO_MARKS),
+            copies=copies.get(article.pk, []),
+            wire=wires.get(article.wire, article.wire),
+        )
         for article in page
     ]
     highlight_ms = (time.perf_counter() - highlighting) * 1000
     return SearchOutcome(
-        params=params, total=total, listed=len(listing.listed), articles=len(matched), groups=group_total, hits=hits, facets=facet_lists,
-        date_bucket=buckets.size if buckets else "day", took_ms=(time.perf_counter() - started) * 1000, marks=marks, shares=shares,
-        highlight_ms=highlight_ms, undated_excluded=undated_excluded,
+        params=params,
+        total=total,
+        listed=len(listing.listed),
+        articles=len(matched),
+        groups=group_total,
+        hits=hits,
+        facets=facet_lists,
+        date_bucket=buckets.size if buckets else "day",
+        took_ms=(time.perf_counter() - started) * 1000,
+        marks=marks,
+        shares=shares,
+        highlight_ms=highlight_ms,
+        undated_excluded=undated_excluded,
     )
 
 
-def _facets(params: SearchParams, columns: FacetColumns, matched: np.ndarray, *, groups: bool) -> tuple[dict[str, list[FacetValue]], Buckets | None, np.ndarray]:
+def _facets(
+    params: SearchParams, columns: FacetColumns, matched: np.ndarray, *, groups: bool
+) -> tuple[dict[str, list[FacetValue]], Buckets | None, np.ndarray]:
     """Every facet of the table over the whole result set, each value with the link that toggles it, and
     the date histogram (a copy group counts at its earliest matching copy)."""
     path = reverse("search")  # once: facets make hundreds of toggle links
@@ -286,14 +386,21 @@ def _facets(params: SearchParams, columns: FacetColumns, matched: np.ndarray, *,
 
     mask = columns.mask(matched)
     facet_lists = {
-        facet.name: facet_values(facet, columns.counts(facet, mask, groups=groups), selected=getattr(params, facet.attribute), toggle=toggle,
-                                 limit=params.entity_limit)
+        facet.name: facet_values(
+            facet,
+            columns.counts(facet, mask, groups=groups),
+            selected=getattr(params, facet.attribute),
+            toggle=toggle,
+            limit=params.entity_limit,
+        )
         for facet in INDEXED
     }
     days = columns.doc_day[columns.earliest_per_group(matched) if groups else matched]
     dated = days[days != columns.no_day]
     buckets = Buckets.spanning(dated, size=params.interval) if len(dated) else None
-    facet_lists["date"] = date_facet(dated, buckets, undated=len(days) - len(dated), params=params, toggle_range=toggle_range)
+    facet_lists["date"] = date_facet(
+        dated, buckets, undated=len(days) - len(dated), params=params, toggle_range=toggle_range
+    )
     return facet_lists, buckets, dated
 
 
@@ -382,7 +489,11 @@ def emptied_by(params: SearchParams) -> list[Emptied]:
             named = ", ".join(labels.get(value, (value, None))[0] for value in chosen)
             candidates.append((f"{facet.title}: {named}", params.changed(**{facet.attribute: ()})))
     if params.date_from or params.date_to or params.undated:
-        span = f"{params.date_from or '…'} to {params.date_to or '…'}" if params.date_from or params.date_to else ""
+        span = (
+            f"{params.date_from or '…'} to {params.date_to or '…'}"
+            if params.date_from or params.date_to
+            else ""
+        )
         label = "Undated articles only" if params.undated == "only" else f"Dates: {span}"
         candidates.append((label, params.changed(date_from=None, date_to=None, undated="")))
     found = []

@@ -12,7 +12,12 @@ from archive.selectors import StoryRow, story_rows, story_title, wire_names
 
 from .params import PageSpec, Pagination, SearchParams, params_parse
 
-STORIES = PageSpec(url_name="story_list", accepts=frozenset({"sort", "page", "from", "to"}), sorts=("size", "newest", "oldest"), page_size=20)
+STORIES = PageSpec(
+    url_name="story_list",
+    accepts=frozenset({"sort", "page", "from", "to"}),
+    sorts=("size", "newest", "oldest"),
+    page_size=20,
+)
 PUBLISHED = Q(articles__status=Article.Status.PUBLISHED)
 
 
@@ -49,14 +54,18 @@ def _stories(params: SearchParams) -> QuerySet[Story]:
     stories = Story.objects.annotate(
         size=Count("articles", filter=PUBLISHED, distinct=True),
         outlet_count=Count("articles__outlet", filter=PUBLISHED, distinct=True),
-        first=Min("articles__published", filter=PUBLISHED), last=Max("articles__published", filter=PUBLISHED),
+        first=Min("articles__published", filter=PUBLISHED),
+        last=Max("articles__published", filter=PUBLISHED),
     ).filter(size__gte=2)
     if params.date_from:
         stories = stories.filter(last__gte=params.date_from)
     if params.date_to:
         stories = stories.filter(first__lte=params.date_to)
-    order = {"size": ["-size", F("first").desc(nulls_last=True), "pk"], "newest": [F("first").desc(nulls_last=True), "-size", "pk"],
-             "oldest": [F("first").asc(nulls_last=True), "-size", "pk"]}[params.sort]
+    order = {
+        "size": ["-size", F("first").desc(nulls_last=True), "pk"],
+        "newest": [F("first").desc(nulls_last=True), "-size", "pk"],
+        "oldest": [F("first").asc(nulls_last=True), "-size", "pk"],
+    }[params.sort]
     return stories.order_by(*order)
 
 
@@ -66,7 +75,14 @@ def stories_list(params: SearchParams) -> StoryList:
     pagination = Pagination(page=params.page, page_size=params.page_size, listed=stories.count())
     chosen = stories[pagination.start : pagination.start + params.page_size]
     results = [
-        StorySummary(story=story, title=story_title(story), size=story.size, outlets=story.outlet_count, first=story.first, last=story.last)
+        StorySummary(
+            story=story,
+            title=story_title(story),
+            size=story.size,
+            outlets=story.outlet_count,
+            first=story.first,
+            last=story.last,
+        )
         for story in chosen
     ]
     return StoryList(params=params, total=pagination.listed, results=results)

@@ -69,7 +69,9 @@ def query_data(request: HttpRequest) -> QueryDict:
     try:
         return request.GET
     except TooManyFieldsSent:
-        raise ParameterError(f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} parameters; send fewer.") from None
+        raise ParameterError(
+            f"The request has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} parameters; send fewer."
+        ) from None
 
 
 def _bad_request(problem: Exception) -> JsonResponse:
@@ -78,7 +80,9 @@ def _bad_request(problem: Exception) -> JsonResponse:
 
 def _unavailable(problem: Exception | None = None) -> JsonResponse:
     """503: the index cannot be read, or the query ran past its time budget."""
-    return JsonResponse({"error": str(problem) if isinstance(problem, QueryTimeout) else index_check().message}, status=503)
+    return JsonResponse(
+        {"error": str(problem) if isinstance(problem, QueryTimeout) else index_check().message}, status=503
+    )
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -99,14 +103,25 @@ def search_page(request: HttpRequest) -> HttpResponse:
         error, status = str(problem), 503
     health = index_check_cached()
     form = SearchForm(data or None, params=outcome.params if outcome else None)
-    context = {"form": form, "outcome": outcome, "error": error, "q": data.get("q", ""), "index_warning": "" if health.quiet else health.message}
+    context = {
+        "form": form,
+        "outcome": outcome,
+        "error": error,
+        "q": data.get("q", ""),
+        "index_warning": "" if health.quiet else health.message,
+    }
     if outcome:
         params = outcome.params
         shares = outcome.shares if params.chart == "share" else None
         context.update(
-            links=page_links(params, outcome.pagination), panels=facet_panels(outcome.facets), chips=chips(outcome.facets),
+            links=page_links(params, outcome.pagination),
+            panels=facet_panels(outcome.facets),
+            chips=chips(outcome.facets),
             chart=chart_build(ChartSeries(outcome.facets["date"], shares=shares), bucket=outcome.date_bucket),
-            chart_urls={mode: params.changed(chart=mode, page=params.page).url(page=params.page) for mode in ("count", "share")},
+            chart_urls={
+                mode: params.changed(chart=mode, page=params.page).url(page=params.page)
+                for mode in ("count", "share")
+            },
             export_query=params.query_string(),
             dates_cleared_url=dates_cleared_url(params),
             include_undated_url=params.changed(undated="include").url() if outcome.undated_excluded else "",
@@ -117,6 +132,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 # -- the comparison -------------------------------------------------------------------------------------
+
 
 def compare_page(request: HttpRequest) -> HttpResponse:
     """Several queries side by side; without any, the form alone."""
@@ -172,7 +188,10 @@ def hit_json(hit, *, request: HttpRequest) -> dict:
         "outlet_slug": article.outlet.slug if article.outlet else None,
         "published": article.published.isoformat() if article.published else None,
         "snippet": hit.snippet,
-        "copies": [article_reference(copy, url=request.build_absolute_uri(copy.get_absolute_url())) for copy in hit.copies],
+        "copies": [
+            article_reference(copy, url=request.build_absolute_uri(copy.get_absolute_url()))
+            for copy in hit.copies
+        ],
         "copies_count": len(hit.copies),
         "wire": hit.wire or None,
     }
@@ -235,9 +254,22 @@ def _export(request: HttpRequest, format: str) -> HttpResponse:
         return _bad_request(problem)
     except (IndexUnavailable, QueryTimeout) as problem:
         return _unavailable(problem)
-    rows = rows_for(ids, base_url=_base_url(request), extra=lambda article, row: row.update(snippet=snippet_html(article.body, terms)))
-    lines = export_lines(rows, format=format, fields=[*EXPORT_FIELDS, "snippet"], meta=export_meta(params, outcome=outcome, rows=len(ids)))
-    headers = {"X-Archive-Query": params.q.encode("unicode_escape").decode("ascii"), "X-Archive-Total": str(outcome.total), "X-Archive-Rows": str(len(ids))}
+    rows = rows_for(
+        ids,
+        base_url=_base_url(request),
+        extra=lambda article, row: row.update(snippet=snippet_html(article.body, terms)),
+    )
+    lines = export_lines(
+        rows,
+        format=format,
+        fields=[*EXPORT_FIELDS, "snippet"],
+        meta=export_meta(params, outcome=outcome, rows=len(ids)),
+    )
+    headers = {
+        "X-Archive-Query": params.q.encode("unicode_escape").decode("ascii"),
+        "X-Archive-Total": str(outcome.total),
+        "X-Archive-Rows": str(len(ids)),
+    }
     return _streamed(lines, format=format, name="archive-export", headers=headers)
 
 
@@ -250,6 +282,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 # -- entity and outlet pages: a filtered search, shown as a profile ----------------------------------------
+
 
 def _profile(params: SearchParams) -> SearchOutcome:
     """The search behind a profile page; an entity or outlet no published article mentions has no page."""
@@ -278,14 +311,22 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = Entity.objects.filter(slug=slug).first()
     if entity is None:
         return _former(request, FormerSlug.Kind.ENTITY, slug)
-    outcome = _profile(SearchParams(entities=(entity.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
+    outcome = _profile(
+        SearchParams(entities=(entity.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH)
+    )
     aliases = list(entity.aliases.filter(blocked=False).order_by("name").values_list("name", flat=True))
     itself = {entity.name.casefold(), *(alias.casefold() for alias in aliases)}
     context = {
-        "entity": entity, "outcome": outcome, "aliases": aliases,
+        "entity": entity,
+        "outcome": outcome,
+        "aliases": aliases,
         "chart": chart_build(ChartSeries(outcome.facets["date"]), bucket=outcome.date_bucket),
         "outlets": outcome.facets["outlet"][:15],
-        "cooccurring": [value for value in outcome.facets["entity"] if value.value != entity.slug and value.label.casefold() not in itself][:15],
+        "cooccurring": [
+            value
+            for value in outcome.facets["entity"]
+            if value.value != entity.slug and value.label.casefold() not in itself
+        ][:15],
     }
     return render(request, "search/entity_detail.html", context)
 
@@ -295,7 +336,9 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = Outlet.objects.filter(slug=slug).first()
     if outlet is None:
         return _former(request, FormerSlug.Kind.OUTLET, slug)
-    outcome = _profile(SearchParams(outlets=(outlet.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH))
+    outcome = _profile(
+        SearchParams(outlets=(outlet.slug,), sort="newest", page_size=20, entity_limit=20, spec=SEARCH)
+    )
     chart = chart_build(ChartSeries(outcome.facets["date"]), bucket=outcome.date_bucket)
     context = {"outlet": outlet, "outcome": outcome, "chart": chart, "top_entities": outcome.facets["entity"]}
     return render(request, "search/outlet_detail.html", context)
@@ -303,14 +346,19 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 # -- quotes ---------------------------------------------------------------------------------------------
 
+
 def quote_search(request: HttpRequest) -> HttpResponse:
     try:
         found = quotes_search(quote_params(query_data(request)))
     except ParameterError as problem:
         return render(request, "search/quote_search.html", {"error": str(problem)}, status=400)
-    context = {"found": found, "links": page_links(found.params, found.pagination), "speakers": found.speakers,
-               "chips": [value for value in found.speakers if value.selected],
-               "export_query": found.params.query_string()}
+    context = {
+        "found": found,
+        "links": page_links(found.params, found.pagination),
+        "speakers": found.speakers,
+        "chips": [value for value in found.speakers if value.selected],
+        "export_query": found.params.query_string(),
+    }
     return render(request, "search/quote_search.html", context)
 
 
@@ -318,7 +366,10 @@ def quotes_json(found: QuoteSearch, *, request: HttpRequest) -> dict:
     absolute = request.build_absolute_uri
 
     def reference(article: Article) -> dict:
-        return {**article_reference(article, url=absolute(article.get_absolute_url())), "title": article.title}
+        return {
+            **article_reference(article, url=absolute(article.get_absolute_url())),
+            "title": article.title,
+        }
 
     return {
         "total": found.total,
@@ -334,7 +385,11 @@ def quotes_json(found: QuoteSearch, *, request: HttpRequest) -> dict:
                 "articles": [reference(a) for a in result.articles],
                 "outlets": result.outlets,
                 "attributions": [
-                    {"speaker": a.speaker.name if a.speaker else None, "speaker_slug": a.speaker.slug if a.speaker else None, "articles": [x.pk for x in a.articles]}
+                    {
+                        "speaker": a.speaker.name if a.speaker else None,
+                        "speaker_slug": a.speaker.slug if a.speaker else None,
+                        "articles": [x.pk for x in a.articles],
+                    }
                     for a in result.attributions
                 ],
             }
@@ -358,8 +413,15 @@ def _quote_export(request: HttpRequest, format: str) -> HttpResponse:
     except ParameterError as problem:
         return _bad_request(problem)
     meta = {"query": params.q, "filters": params.filters_given(), "speaker": list(params.speakers)}
-    lines = export_lines(quote_rows(params, base_url=_base_url(request)), format=format, fields=QUOTE_EXPORT_FIELDS, meta=meta)
-    return _streamed(lines, format=format, name="archive-quotes", headers={"X-Archive-Query": params.q.encode("unicode_escape").decode("ascii")})
+    lines = export_lines(
+        quote_rows(params, base_url=_base_url(request)), format=format, fields=QUOTE_EXPORT_FIELDS, meta=meta
+    )
+    return _streamed(
+        lines,
+        format=format,
+        name="archive-quotes",
+        headers={"X-Archive-Query": params.q.encode("unicode_escape").decode("ascii")},
+    )
 
 
 def quotes_export_jsonl(request: HttpRequest) -> HttpResponse:
@@ -372,20 +434,30 @@ def quotes_export_csv(request: HttpRequest) -> HttpResponse:
 
 # -- stories --------------------------------------------------------------------------------------------
 
+
 def story_list(request: HttpRequest) -> HttpResponse:
     try:
         found = stories_list(story_params(query_data(request)))
     except ParameterError as problem:
         return render(request, "search/story_list.html", {"error": str(problem)}, status=400)
     sorts = {sort: found.params.changed(sort=sort).url() for sort in STORIES.sorts}
-    return render(request, "search/story_list.html", {"found": found, "links": page_links(found.params, found.pagination), "sorts": sorts})
+    return render(
+        request,
+        "search/story_list.html",
+        {"found": found, "links": page_links(found.params, found.pagination), "sorts": sorts},
+    )
 
 
 def _story_json(summary: StorySummary, *, request: HttpRequest) -> dict:
     return {
-        "id": summary.story.pk, "url": request.build_absolute_uri(summary.story.get_absolute_url()), "title": summary.title,
-        "size": summary.size, "outlets": summary.outlets, "first_published": summary.first.isoformat() if summary.first else None,
-        "last_published": summary.last.isoformat() if summary.last else None, "span_days": summary.span_days,
+        "id": summary.story.pk,
+        "url": request.build_absolute_uri(summary.story.get_absolute_url()),
+        "title": summary.title,
+        "size": summary.size,
+        "outlets": summary.outlets,
+        "first_published": summary.first.isoformat() if summary.first else None,
+        "last_published": summary.last.isoformat() if summary.last else None,
+        "span_days": summary.span_days,
     }
 
 
@@ -394,8 +466,14 @@ def api_stories(request: HttpRequest) -> JsonResponse:
         found = stories_list(story_params(query_data(request)))
     except ParameterError as problem:
         return _bad_request(problem)
-    return JsonResponse({"total": found.total, "page": found.params.page, "pages": found.pagination.pages,
-                         "results": [_story_json(summary, request=request) for summary in found.results]})
+    return JsonResponse(
+        {
+            "total": found.total,
+            "page": found.params.page,
+            "pages": found.pagination.pages,
+            "results": [_story_json(summary, request=request) for summary in found.results],
+        }
+    )
 
 
 def api_story(request: HttpRequest, pk: int) -> JsonResponse:
@@ -404,21 +482,36 @@ def api_story(request: HttpRequest, pk: int) -> JsonResponse:
     if not rows:
         raise Http404("No story with published articles has this id.")
     absolute = request.build_absolute_uri
-    return JsonResponse({
-        "id": story.pk, "url": absolute(story.get_absolute_url()), "title": story_title(story),
-        "articles": [
-            {**article_reference(row.article, url=absolute(row.article.get_absolute_url())), "title": row.article.title, "order": row.order,
-             "lag_days": row.lag_days, "copy": row.copy_label or None}
-            for row in rows
-        ],
-    })
+    return JsonResponse(
+        {
+            "id": story.pk,
+            "url": absolute(story.get_absolute_url()),
+            "title": story_title(story),
+            "articles": [
+                {
+                    **article_reference(row.article, url=absolute(row.article.get_absolute_url())),
+                    "title": row.article.title,
+                    "order": row.order,
+                    "lag_days": row.lag_days,
+                    "copy": row.copy_label or None,
+                }
+                for row in rows
+            ],
+        }
+    )
 
 
 QUERY_EXAMPLES = [
-    ("putin xi", "articles with both words (every word must match; every word is searchable, also us, it, may, who)"),
+    (
+        "putin xi",
+        "articles with both words (every word must match; every word is searchable, also us, it, may, who)",
+    ),
     ('"armed forces"', "the exact phrase, every word in order"),
     ("peskov OR cctv", "either word"),
-    ("putin NOT xi", "the first without the second; -xi works too, also alone: -xi is every article without xi"),
+    (
+        "putin NOT xi",
+        "the first without the second; -xi works too, also alone: -xi is every article without xi",
+    ),
     ("(putin OR xi) sanctions", "grouping with parentheses"),
     ("title:cooperation", "a word in the headline (also body:, byline:)"),
     ("byline:*", "articles that have a byline (any field:*)"),

@@ -22,12 +22,29 @@ django.setup()
 from django.test import Client  # noqa: E402
 
 QUERIES = [
-    {"q": "putin~9999"}, {"q": "putin~2"}, {"q": "**********"}, {"q": "*a*"}, {"q": "a*"}, {"q": "th*"},
-    {"q": "s*"}, {"q": "st*"}, {"q": "the"}, {"q": '"the the the the the"'}, {"q": '"of the" OR "in the" OR "to the"'},
-    {"q": "NOT the"}, {"q": "-the"}, {"q": "byline:*"}, {"q": "body:*"}, {"q": "published:[2022-13-45 TO 2022-12-31]"},
-    {"q": "published:[1900-01-01 TO 2100-12-31]"}, {"q": " OR ".join(f"w{number}*" for number in range(40))},
-    {"q": " ".join(["the"] * 300)}, {"q": "the", "collapse": "1", "sort": "oldest"}, {"q": "", "collapse": "1"},
-    {"q": "x" * 1200}, {"outlet": ["bbc"] * 60},
+    {"q": "putin~9999"},
+    {"q": "putin~2"},
+    {"q": "**********"},
+    {"q": "*a*"},
+    {"q": "a*"},
+    {"q": "th*"},
+    {"q": "s*"},
+    {"q": "st*"},
+    {"q": "the"},
+    {"q": '"the the the the the"'},
+    {"q": '"of the" OR "in the" OR "to the"'},
+    {"q": "NOT the"},
+    {"q": "-the"},
+    {"q": "byline:*"},
+    {"q": "body:*"},
+    {"q": "published:[2022-13-45 TO 2022-12-31]"},
+    {"q": "published:[1900-01-01 TO 2100-12-31]"},
+    {"q": " OR ".join(f"w{number}*" for number in range(40))},
+    {"q": " ".join(["the"] * 300)},
+    {"q": "the", "collapse": "1", "sort": "oldest"},
+    {"q": "", "collapse": "1"},
+    {"q": "x" * 1200},
+    {"outlet": ["bbc"] * 60},
 ]
 
 
@@ -41,9 +58,15 @@ def _probe(client: Client, params: dict) -> dict:
     page_seconds = time.perf_counter() - started
     body = response.json()
     return {
-        "params": {key: value if not isinstance(value, str) or len(value) < 60 else value[:57] + "..." for key, value in params.items()},
-        "status": response.status_code, "page_status": page.status_code, "api_s": round(api_seconds, 3),
-        "page_s": round(page_seconds, 3), "answer": body.get("error") or f"total {body.get('total')}",
+        "params": {
+            key: value if not isinstance(value, str) or len(value) < 60 else value[:57] + "..."
+            for key, value in params.items()
+        },
+        "status": response.status_code,
+        "page_status": page.status_code,
+        "api_s": round(api_seconds, 3),
+        "page_s": round(page_seconds, 3),
+        "answer": body.get("error") or f"total {body.get('total')}",
     }
 
 
@@ -52,7 +75,9 @@ def main() -> None:
     client.get("/api/search", {"q": "warm"})
     rows = [_probe(client, params) for params in QUERIES]
     for row in rows:
-        print(f"{row['api_s']:7.3f} s  {row['page_s']:7.3f} s  {row['status']} {row['page_status']}  {row['params']}  {row['answer'][:90]}")
+        print(
+            f"{row['api_s']:7.3f} s  {row['page_s']:7.3f} s  {row['status']} {row['page_status']}  {row['params']}  {row['answer'][:90]}"
+        )
     slowest = max(rows, key=lambda row: max(row["api_s"], row["page_s"]))
     print(json.dumps({"queries": len(rows), "slowest": slowest}))
 

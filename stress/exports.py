@@ -77,7 +77,9 @@ index_rebuild(procs=2)
 def run(code: str, data: Path, *args: str) -> str:
     env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
     env.pop("DATABASE_URL", None)
-    result = subprocess.run([PYTHON, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [PYTHON, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     if result.returncode:
         raise RuntimeError(result.stderr[-2000:])
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
@@ -87,7 +89,9 @@ def exports_measure(*, articles: int) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="archive-exports-") as scratch:
         data = Path(scratch)
         run(LOAD, data, str(articles))
-        return [json.loads(run(CHILD, data, kind, fmt)) for kind in ("web", "command") for fmt in ("jsonl", "csv")]
+        return [
+            json.loads(run(CHILD, data, kind, fmt)) for kind in ("web", "command") for fmt in ("jsonl", "csv")
+        ]
 
 
 def main() -> None:
@@ -98,7 +102,9 @@ def main() -> None:
     for row in results:
         print(json.dumps(row), flush=True)
     bad = [row for row in results if row["rows"] != row["expected"] or row["errors"]]
-    print(f"{len(results)} exports of {options.articles} articles: {len(results) - len(bad)} complete, {len(bad)} not")
+    print(
+        f"{len(results)} exports of {options.articles} articles: {len(results) - len(bad)} complete, {len(bad)} not"
+    )
     sys.exit(1 if bad else 0)
 
 

@@ -42,7 +42,9 @@ def corpus_write(folder: Path, count: int) -> Path:
 def manage(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "ARCHIVE_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "config.settings.base"}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, **kwargs
+    )
 
 
 def state(data_dir: Path) -> dict:
@@ -104,18 +106,32 @@ def crash_trials(*, articles: int, kills: int, seed: int = 20, report=None) -> l
         for trial in range(kills):
             data = Path(scratch) / f"data-{trial}"
             manage(data, "migrate", "--noinput")
-            env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+            env = {
+                **os.environ,
+                "ARCHIVE_DATA_DIR": str(data),
+                "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            }
             env.pop("DATABASE_URL", None)
             started = time.monotonic()
-            process = subprocess.Popen([PYTHON, "manage.py", "import_articles", str(corpus)], cwd=ROOT, env=env,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                [PYTHON, "manage.py", "import_articles", str(corpus)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             if full is None:
                 process.wait()
                 full = time.monotonic() - started
                 shutil_rmtree(data)
                 manage(data, "migrate", "--noinput")
-                process = subprocess.Popen([PYTHON, "manage.py", "import_articles", str(corpus)], cwd=ROOT, env=env,
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                process = subprocess.Popen(
+                    [PYTHON, "manage.py", "import_articles", str(corpus)],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 started = time.monotonic()
             delay = rng.uniform(0.3, max(full * 0.95, 0.5))
             survivors: set[int] = set()
@@ -126,12 +142,21 @@ def crash_trials(*, articles: int, kills: int, seed: int = 20, report=None) -> l
             killed = state(data)
             rerun = manage(data, "import_articles", str(corpus))
             after = state(data)
-            results.append({
-                "trial": trial, "killed_after_s": round(delay, 2), "articles_when_killed": killed["articles"],
-                "index_without_row_when_killed": killed["index_without_row"], "workers_left": len(survivors),
-                "rerun_summary": rerun.stdout.strip().splitlines()[-1] if rerun.stdout.strip() else rerun.stderr[-200:],
-                **after, "lost": articles - after["articles"], "duplicated": after["articles"] - after["sources"],
-            })
+            results.append(
+                {
+                    "trial": trial,
+                    "killed_after_s": round(delay, 2),
+                    "articles_when_killed": killed["articles"],
+                    "index_without_row_when_killed": killed["index_without_row"],
+                    "workers_left": len(survivors),
+                    "rerun_summary": rerun.stdout.strip().splitlines()[-1]
+                    if rerun.stdout.strip()
+                    else rerun.stderr[-200:],
+                    **after,
+                    "lost": articles - after["articles"],
+                    "duplicated": after["articles"] - after["sources"],
+                }
+            )
             if report:
                 report(results[-1])
             shutil_rmtree(data)
@@ -164,7 +189,18 @@ def _get(url: str) -> tuple[int, float]:
 
 
 def _clients(base: str, *, clients: int, requests: int, seed: int) -> list[tuple[int, float]]:
-    words = ["economy", "film", "election", "music", "market", '"prime minister"', "game", "phone", "bank", "police"]
+    words = [
+        "economy",
+        "film",
+        "election",
+        "music",
+        "market",
+        '"prime minister"',
+        "game",
+        "phone",
+        "bank",
+        "police",
+    ]
     results: list[tuple[int, float]] = []
     lock = threading.Lock()
 
@@ -185,7 +221,11 @@ def _clients(base: str, *, clients: int, requests: int, seed: int) -> list[tuple
 
 
 def _p95(values: list[float]) -> float:
-    return round(statistics.quantiles(values, n=20)[-1], 1) if len(values) >= 2 else (values[0] if values else 0.0)
+    return (
+        round(statistics.quantiles(values, n=20)[-1], 1)
+        if len(values) >= 2
+        else (values[0] if values else 0.0)
+    )
 
 
 def load_trial(*, articles: int, clients: int, requests: int, seed: int = 8) -> dict:
@@ -197,18 +237,45 @@ def load_trial(*, articles: int, clients: int, requests: int, seed: int = 8) -> 
         manage(data, "migrate", "--noinput")
         manage(data, "import_articles", str(seed_corpus))
         port = _free_port()
-        env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1"}
+        env = {
+            **os.environ,
+            "ARCHIVE_DATA_DIR": str(data),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+        }
         env.pop("DATABASE_URL", None)
-        server = subprocess.Popen([PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
                 if _get(f"{base}/api/search?q=x")[0] == 200:
                     break
                 time.sleep(0.2)
-            importer = subprocess.Popen([PYTHON, "manage.py", "import_articles", str(corpus)], cwd=ROOT, env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            importer = subprocess.Popen(
+                [PYTHON, "manage.py", "import_articles", str(corpus)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             during = _clients(base, clients=clients, requests=requests, seed=seed)
             import_still_running = importer.poll() is None
             importer.wait()
@@ -217,15 +284,21 @@ def load_trial(*, articles: int, clients: int, requests: int, seed: int = 8) -> 
             server.terminate()
             server.wait()
         return {
-            "clients": clients, "requests": len(during), "errors_during_import": sum(status != 200 for status, _ in during),
-            "errors_idle": sum(status != 200 for status, _ in idle), "import_still_running_when_load_ended": import_still_running,
-            "p95_ms_during_import": _p95([ms for _, ms in during]), "p95_ms_idle": _p95([ms for _, ms in idle]),
+            "clients": clients,
+            "requests": len(during),
+            "errors_during_import": sum(status != 200 for status, _ in during),
+            "errors_idle": sum(status != 200 for status, _ in idle),
+            "import_still_running_when_load_ended": import_still_running,
+            "p95_ms_during_import": _p95([ms for _, ms in during]),
+            "p95_ms_idle": _p95([ms for _, ms in idle]),
             "final_state": state(data),
         }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="trial", required=True)
     crash = sub.add_parser("crash")
     crash.add_argument("--articles", type=int, default=2000)
@@ -236,8 +309,21 @@ def main() -> None:
     load.add_argument("--requests", type=int, default=50)
     options = parser.parse_args()
     if options.trial == "crash":
-        results = crash_trials(articles=options.articles, kills=options.kills, report=lambda row: print(json.dumps(row), flush=True))
-        bad = [row for row in results if not row["in_step"] or row["lost"] or row["duplicated"] or row["without_mentions"] or row["index_without_row_when_killed"] or row["workers_left"]]
+        results = crash_trials(
+            articles=options.articles,
+            kills=options.kills,
+            report=lambda row: print(json.dumps(row), flush=True),
+        )
+        bad = [
+            row
+            for row in results
+            if not row["in_step"]
+            or row["lost"]
+            or row["duplicated"]
+            or row["without_mentions"]
+            or row["index_without_row_when_killed"]
+            or row["workers_left"]
+        ]
         print(f"{len(results)} kills: {len(results) - len(bad)} agreed exactly, {len(bad)} did not")
         sys.exit(1 if bad else 0)
     result = load_trial(articles=options.articles, clients=options.clients, requests=options.requests)

@@ -50,6 +50,13 @@ def admin_change_data(client, url: str, **changes) -> dict:
     """The article change form's current values with `changes` applied, ready to post back."""
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
-    data.update({"mentions-TOTAL_FORMS": "0", "mentions-INITIAL_FORMS": "0", "mentions-MIN_NUM_FORMS": "0", "mentions-MAX_NUM_FORMS": "1000"})
+    data.update(
+        {
+            "mentions-TOTAL_FORMS": "0",
+            "mentions-INITIAL_FORMS": "0",
+            "mentions-MIN_NUM_FORMS": "0",
+            "mentions-MAX_NUM_FORMS": "1000",
+        }
+    )
     data.update(changes)
     return data

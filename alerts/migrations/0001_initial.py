@@ -18,7 +18,9 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("articles", models.PositiveIntegerField(default=0)),
@@ -48,12 +50,16 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
                 ),
                 ("name", models.CharField(max_length=200)),
                 (
                     "query",
-                    models.TextField(help_text="The search's parameters as a query string, e.g. q=putin&outlet=snn."),
+                    models.TextField(
+                        help_text="The search's parameters as a query string, e.g. q=putin&outlet=snn."
+                    ),
                 ),
                 (
                     "alerts",
@@ -89,7 +95,9 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "saved searches",
                 "ordering": ["owner_id", "name"],
-                "constraints": [models.UniqueConstraint(fields=("owner", "name"), name="saved_search_name_per_owner")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("owner", "name"), name="saved_search_name_per_owner")
+                ],
             },
         ),
     ]

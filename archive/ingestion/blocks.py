@@ -116,7 +116,15 @@ def line_shape(line: str) -> LineShape:
 # What a line is to the article: closing furniture (nothing of the article follows it), a heading over a
 # block of links inside the article, a line without words, an inline furniture line (an advertisement
 # label, a share prompt), a menu or link-list line, prose, or another short line (a heading, a label).
-END, BLOCK_HEADING, EMPTY, INLINE, MENU, PROSE, SHORT = "end", "block", "empty", "inline", "menu", "prose", "short"
+END, BLOCK_HEADING, EMPTY, INLINE, MENU, PROSE, SHORT = (
+    "end",
+    "block",
+    "empty",
+    "inline",
+    "menu",
+    "prose",
+    "short",
+)
 COSTS = {BLOCK_HEADING: 5.0, EMPTY: 1.0, INLINE: 2.0, MENU: 12.0, SHORT: 5.0}
 PROSE_COST = 8.0  # even prose costs this much a line, so a run must be dense to win
 

@@ -54,7 +54,11 @@ class _Lookup:
         taken = set(Entity.objects.values_list("slug", flat=True))
         new = []
         for name, entity_type in missing:
-            entity = Entity(name=name, type=entity_type, slug=unique_slug(Entity, name, suffix=entity_type, taken=taken.__contains__))
+            entity = Entity(
+                name=name,
+                type=entity_type,
+                slug=unique_slug(Entity, name, suffix=entity_type, taken=taken.__contains__),
+            )
             taken.add(entity.slug)
             new.append(entity)
         for entity in Entity.objects.bulk_create(new, batch_size=BATCH):
@@ -81,8 +85,15 @@ def articles_bulk_load(items: Iterable[KnownArticle], *, announce: bool = True) 
             articles = Article.objects.bulk_create(
                 [
                     Article(
-                        source=item.source, title=item.title[:500], body=item.body, raw_text=item.body, raw_hash=text_hash(item.body),
-                        raw_format=Article.RawFormat.PAGE, outlet=lookup.outlet(item.outlet), published=item.published, byline=item.byline,
+                        source=item.source,
+                        title=item.title[:500],
+                        body=item.body,
+                        raw_text=item.body,
+                        raw_hash=text_hash(item.body),
+                        raw_format=Article.RawFormat.PAGE,
+                        outlet=lookup.outlet(item.outlet),
+                        published=item.published,
+                        byline=item.byline,
                     )
                     for item in batch
                 ],
@@ -93,7 +104,10 @@ def articles_bulk_load(items: Iterable[KnownArticle], *, announce: bool = True) 
                 counts: Counter[tuple[str, str]] = Counter()
                 for name, kind, n in item.entities:
                     counts[(name, kind)] += n
-                mentions += [Mention(article=article, entity=lookup.entities[key], count=n) for key, n in counts.items()]
+                mentions += [
+                    Mention(article=article, entity=lookup.entities[key], count=n)
+                    for key, n in counts.items()
+                ]
             Mention.objects.bulk_create(mentions, batch_size=BATCH * 10)
             if announce:
                 announce_articles_changed(article_ids=[article.pk for article in articles])

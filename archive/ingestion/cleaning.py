@@ -40,7 +40,10 @@ from .stopwords import stopwords_of
 HEADER_DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*")
 SENTENCE_END = re.compile(r"[.!?…][”\"’')\]]*$|[.!?][”\"’]?\s")
 WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-DOMAIN = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|fr|eu|us)$", re.I)
+DOMAIN = re.compile(
+    r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|fr|eu|us)$",
+    re.I,
+)
 TLD = re.compile(r"\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|fr|eu|us)$", re.I)
 
 # Headings that open the page's closing furniture: whatever follows them is not the article.
@@ -83,16 +86,28 @@ INLINE_FURNITURE = re.compile(
     r".*\b(?:enable|turn on) javascript\b.*|listen to (?:this )?article.*|\d+\s+min(?:ute)? read)$",
     re.I,
 )
-PUBLISHED_LINE = re.compile(r"\b(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+)?", re.I)
+PUBLISHED_LINE = re.compile(
+    r"\b(?:published|updated|posted|last updated|first published)\b\s*:?\s*(?:on\s+)?", re.I
+)
 BYLINE_BY = re.compile(r"^by\s+(?P<name>[^|•\n]+?)(?:\s*(?:[|•,]|\s-\s|\bpublished\b|\bupdated\b).*)?$", re.I)
-BYLINE_POSTED = re.compile(r"^(?:posted|published|written)\b.*?\bby\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
-BYLINE_ROLE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}),\s*(?:[\w-]+ ){0,3}(?:reporter|correspondent|editor|writer|journalist|contributor|columnist)\b", re.I)
-BYLINE_HANDLE = re.compile(r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*(?:\(@\w+\)|@\w+|,|\||\s(?=published|updated|posted))", re.I)
+BYLINE_POSTED = re.compile(
+    r"^(?:posted|published|written)\b.*?\bby\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I
+)
+BYLINE_ROLE = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}),\s*(?:[\w-]+ ){0,3}(?:reporter|correspondent|editor|writer|journalist|contributor|columnist)\b",
+    re.I,
+)
+BYLINE_HANDLE = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*(?:\(@\w+\)|@\w+|,|\||\s(?=published|updated|posted))",
+    re.I,
+)
 DATELINES = [
     # "Moscow, (UrduPoint / Pakistan Point News - 30th Dec, 2022 ) :"  "MOSCOW (Reuters) -"
     re.compile(r"^(?P<place>[A-Z][\w .'’-]{1,40}?),?\s*\((?P<credit>[^()]{1,80})\)\s*[:\-–—]+\s*"),
     # "Moscow, Dec 30 (AFP) -"
-    re.compile(r"^(?P<place>[A-Z][\w .'’-]{1,40}?),\s*(?P<credit>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?\s*\([^()]{1,40}\))\s*[:\-–—]+\s*"),
+    re.compile(
+        r"^(?P<place>[A-Z][\w .'’-]{1,40}?),\s*(?P<credit>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?\s*\([^()]{1,40}\))\s*[:\-–—]+\s*"
+    ),
     # "WASHINGTON —"
     re.compile(r"^(?P<place>[A-Z]{3,}(?:[ ,.][A-Z]{2,})*)\s*[-–—:]\s+(?=[A-Z])"),
 ]
@@ -104,7 +119,18 @@ BREADCRUMB_SEPARATOR = re.compile(r"\s[|•·»›>/]\s")
 NAV_SEPARATOR = re.compile(r"\s[|•·»›>/-]\s")
 BREADCRUMB = re.compile(r"^home\s*[|•·»›>/-]", re.I)
 BULLET_LINE = re.compile(r"^[•□○◦●■☆★◎▪▫◆◇►▶‣⁃·]")
-UI_WORDS = {"menu", "search", "home", "close", "share", "login", "log in", "sign in", "subscribe", "navigation"}
+UI_WORDS = {
+    "menu",
+    "search",
+    "home",
+    "close",
+    "share",
+    "login",
+    "log in",
+    "sign in",
+    "subscribe",
+    "navigation",
+}
 
 
 def text_normalise(text: str) -> str:
@@ -163,7 +189,9 @@ def is_furniture_line(line: str) -> bool:
 def is_end_marker(line: str) -> bool:
     if END_LINE.match(line) or AUTHOR_BIO.match(line) or SOURCE_CREDIT.match(line):
         return True
-    return bool(END_HEADING.match(line)) and len(words(line)) <= 7 and not SENTENCE_END.search(line.rstrip(":"))
+    return (
+        bool(END_HEADING.match(line)) and len(words(line)) <= 7 and not SENTENCE_END.search(line.rstrip(":"))
+    )
 
 
 def is_title_like(line: str) -> bool:
@@ -202,7 +230,18 @@ class _Header:
     removed: list[str] = field(default_factory=list)
 
 
-NOT_NAMES = {"admin", "staff", "editor", "editors", "newsdesk", "news desk", "web desk", "reuters", "afp", "ap"}
+NOT_NAMES = {
+    "admin",
+    "staff",
+    "editor",
+    "editors",
+    "newsdesk",
+    "news desk",
+    "web desk",
+    "reuters",
+    "afp",
+    "ap",
+}
 
 
 def _byline_from(line: str) -> str:
@@ -213,15 +252,22 @@ def _byline_from(line: str) -> str:
             name = re.sub(r"\s*\(@?\w+\)|\s*@\w+", "", match.group("name")).strip(" ,|-–")
             if name.isupper():
                 name = name.title()
-            if 1 <= len(name.split()) <= 8 and not any(ch.isdigit() for ch in name) and name.lower() not in NOT_NAMES:
+            if (
+                1 <= len(name.split()) <= 8
+                and not any(ch.isdigit() for ch in name)
+                and name.lower() not in NOT_NAMES
+            ):
                 return name
     return ""
 
 
 def _is_byline_line(line: str) -> bool:
     return bool(
-        line.lower().startswith("by ") or PUBLISHED_LINE.search(line) or "@" in line
-        or BYLINE_POSTED.match(line) or BYLINE_ROLE.match(line)
+        line.lower().startswith("by ")
+        or PUBLISHED_LINE.search(line)
+        or "@" in line
+        or BYLINE_POSTED.match(line)
+        or BYLINE_ROLE.match(line)
     )
 
 
@@ -238,7 +284,9 @@ def _header_read(lines: list[str], *, title_at: int | None = None) -> _Header:
         near_headline = title_at is not None and abs(index - title_at) <= HEADER_ABOVE + 1
         near = near_headline or index >= len(lines) - DATE_LINES
         byline = _byline_from(line) if _is_byline_line(line) else ""
-        line_date = date_find(line) if near and (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
+        line_date = (
+            date_find(line) if near and (PUBLISHED_LINE.search(line) or len(words(line)) <= 10) else None
+        )
         rest = PUBLISHED_LINE.sub(" ", date_strip(line)).strip(" ,;:|–—-")
         if byline:
             header.byline = header.byline or byline
@@ -264,7 +312,9 @@ HEADLINE_WINDOW = 40  # lines above the article's first paragraph where its head
 ARTICLE_MIN_VALUE = 40.0  # a run before the comments with less than this is not the article
 RECORD_CHROME_LINES = 6  # a run holding this many lines the page repeats is a list of records (comments)
 HEADLINE_WORDS = 18  # longer lines are standfirsts, captions and the article's own paragraphs
-HEADLINE_PROSE_WORDS = 15  # a line ending a sentence may still be a headline ("Who paid for it?") up to this long
+HEADLINE_PROSE_WORDS = (
+    15  # a line ending a sentence may still be a headline ("Who paid for it?") up to this long
+)
 ECHO_LINES = 3  # a word more lines around the article use than this (or than this share of them) ...
 ECHO_SHARE = 0.02  # ... is the page's ("share", "news"), not the article's topic
 DECK_LINES = 10  # a standfirst stands this close below its headline ...
@@ -339,7 +389,9 @@ class ArticleWords:
             stems=frozenset(topic_tokens(counts)),
             lede=frozenset(topic_tokens(body[:LEDE_WORDS])),
             stop=stopwords_of(counts),
-            around=Counter(chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:])),
+            around=Counter(
+                chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:])
+            ),
             around_lines=len(page.keys) - (end - start),
             printed="\n".join(page.keys),
         )
@@ -349,7 +401,9 @@ class ArticleWords:
         topic word is neither a stop word of the page's language nor one many lines around it use."""
         generic = max(ECHO_LINES, ECHO_SHARE * self.around_lines)
         words = [
-            word for word in key.split() if len(word) >= 3 and word not in self.stop and self.around[word] <= generic
+            word
+            for word in key.split()
+            if len(word) >= 3 and word not in self.stop and self.around[word] <= generic
         ]
         tokens = topic_tokens(words)
         if not tokens:
@@ -384,7 +438,9 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         overlap, in_lede, matched = article.overlap(key)
         if overlap < 0.3:
             continue
-        if is_outlet_like(line) and (matched < 2 or key in page.keys[start][:80] or key in _credit_keys(page)):
+        if is_outlet_like(line) and (
+            matched < 2 or key in page.keys[start][:80] or key in _credit_keys(page)
+        ):
             continue
         echoed = page.shapes[index].words >= 4 and article.printed.count(key) >= 2
         length = min(page.shapes[index].words, 6) / 6
@@ -400,15 +456,20 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
     else:
         best = next(
             (
-                index for index in range(start - 1, max(-1, start - 1 - HEADER_LINES), -1)
+                index
+                for index in range(start - 1, max(-1, start - 1 - HEADER_LINES), -1)
                 if is_headline_candidate(page.lines[index], page.roles[index], count=page.shapes[index].words)
                 and not is_outlet_like(page.lines[index])
             ),
             None,
         )
-        if best is None or any(page.roles[index] not in (SHORT, INLINE, EMPTY) for index in range(best, start)):
+        if best is None or any(
+            page.roles[index] not in (SHORT, INLINE, EMPTY) for index in range(best, start)
+        ):
             return None
-    return next(i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best])
+    return next(
+        i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best]
+    )
 
 
 def header_start(page: PageLines, start: int, title_at: int | None) -> int:
@@ -438,7 +499,11 @@ def _outlet_from_footer(lines: list[str]) -> str:
         if match and len(match.group("name").split()) <= 5:
             return outlet_name_normalise(match.group("name"))
     for line in lines:
-        match = re.search(r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<name>[A-Z][\w.&' -]{1,50}?)(?:[.,]|$)", line, re.I)
+        match = re.search(
+            r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<name>[A-Z][\w.&' -]{1,50}?)(?:[.,]|$)",
+            line,
+            re.I,
+        )
         if match:
             return outlet_name_normalise(match.group("name"))
         match = re.search(r"reserved by (?P<name>[\w.-]+\.\w+)", line, re.I)
@@ -468,7 +533,9 @@ class BodyCut:
     tail: list[str]
 
 
-def body_lines_clean(lines: list[str], *, title: str = "", furniture: frozenset[str] = frozenset()) -> BodyCut:
+def body_lines_clean(
+    lines: list[str], *, title: str = "", furniture: frozenset[str] = frozenset()
+) -> BodyCut:
     """The body's lines up to the closing furniture, without inline furniture or the headline repeated.
 
     `furniture` holds line keys known to repeat across the outlet's pages (see `furniture_learn`).
@@ -476,7 +543,11 @@ def body_lines_clean(lines: list[str], *, title: str = "", furniture: frozenset[
     end = next((i for i, line in enumerate(lines) if i and is_end_marker(line)), len(lines))
     body, inline = [], []
     for line in lines[:end]:
-        if is_furniture_line(line) or (title and line.casefold() == title.casefold()) or line_key(line) in furniture:
+        if (
+            is_furniture_line(line)
+            or (title and line.casefold() == title.casefold())
+            or line_key(line) in furniture
+        ):
             inline.append(line)
         else:
             body.append(line)
@@ -560,7 +631,9 @@ def article_span(page: PageLines) -> tuple[int, int] | None:
     if span is None:
         return None
     start, end = span
-    chrome = [index for index in range(start, end) if page.roles[index] == MENU and not page.shapes[index].bullet]
+    chrome = [
+        index for index in range(start, end) if page.roles[index] == MENU and not page.shapes[index].bullet
+    ]
     for marker in range(end):
         chrome_after = sum(index > marker for index in chrome)
         if chrome_after >= RECORD_CHROME_LINES and is_comments_marker(page.lines[marker]):

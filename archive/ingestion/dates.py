@@ -9,9 +9,18 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-            ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-            ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
@@ -54,7 +63,11 @@ def date_find(text: str) -> dt.date | None:
                 day, month = day_month
             else:
                 day = int(parts["day"])
-                month = int(parts["month_n"]) if parts.get("month_n") else MONTHS[parts["month"].lower().rstrip(".")]
+                month = (
+                    int(parts["month_n"])
+                    if parts.get("month_n")
+                    else MONTHS[parts["month"].lower().rstrip(".")]
+                )
             try:
                 found.append((match.start(), dt.date(year, month, day)))
             except ValueError:
@@ -73,8 +86,10 @@ def date_parse_strict(value: str) -> dt.date | None:
         return date_find(value)
 
 
-
-TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*(?:utc|gmt|[A-Z]{2,4}T))?\b|T\d{2}:\d{2}\S*", re.IGNORECASE)
+TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*(?:utc|gmt|[A-Z]{2,4}T))?\b|T\d{2}:\d{2}\S*",
+    re.IGNORECASE,
+)
 
 
 def date_strip(text: str) -> str:

@@ -91,7 +91,10 @@ def article_fields_apply(article: Article, parsed: ParsedArticle) -> None:
 
 def mentions_replace(article: Article, found: list[FoundEntity], *, entities: EntityResolver) -> None:
     article.mentions.all().delete()
-    Mention.objects.bulk_create(Mention(article=article, entity=entity, count=count) for entity, count in entities.mentions(found).items())
+    Mention.objects.bulk_create(
+        Mention(article=article, entity=entity, count=count)
+        for entity, count in entities.mentions(found).items()
+    )
 
 
 class ImportRun:
@@ -120,7 +123,9 @@ class ImportRun:
             self.entities.forget()
 
 
-def article_save(record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, run: ImportRun) -> bool:
+def article_save(
+    record: RawRecord, parsed: ParsedArticle, found: list[FoundEntity], *, run: ImportRun
+) -> bool:
     """Write one article, its mentions and links (the caller holds the transaction); True when created."""
     article = Article.objects.filter(source=record.source).first()
     created = article is None
@@ -148,7 +153,9 @@ def _folder(source: str) -> str:
     return str(PurePosixPath(source).parent)
 
 
-def _manifests(roots: list[Path], extra: Path | None, report: ImportReport) -> dict[Path, dict[str, dict[str, str]]]:
+def _manifests(
+    roots: list[Path], extra: Path | None, report: ImportReport
+) -> dict[Path, dict[str, dict[str, str]]]:
     """Per root, the manifest entries that apply: its own manifest file, then --manifest on top."""
     given: dict[str, dict[str, str]] = {}
     if extra is not None:
@@ -188,10 +195,14 @@ def editors_agencies() -> Agencies:
 
 def nlp_processes(work_items: int) -> int:
     """Worker processes for the model: both cores for real batches, none for a handful of files."""
-    return max(1, min(settings.ARCHIVE_NLP_PROCESSES, os.cpu_count() or 1)) if work_items >= PARALLEL_FROM else 1
+    return (
+        max(1, min(settings.ARCHIVE_NLP_PROCESSES, os.cpu_count() or 1)) if work_items >= PARALLEL_FROM else 1
+    )
 
 
-def entities_for(items: Iterable[tuple[str, T]], *, n_process: int = 1) -> Iterator[tuple[list[FoundEntity], T]]:
+def entities_for(
+    items: Iterable[tuple[str, T]], *, n_process: int = 1
+) -> Iterator[tuple[list[FoundEntity], T]]:
     """Extraction with the configured model, or matching the archive's known names when there is none."""
     nlp = nlp_default()
     gazetteer = None if nlp is not None else gazetteer_from_archive()
@@ -214,8 +225,12 @@ def articles_import(
     roots = [root for root in paths if root.exists()]
     manifests = _manifests(roots, manifest, report)
     files = [(file, root) for root in roots for file in files_find(root)]
-    furniture = furniture_learn(_page_texts(files)) if sum(f.suffix.lower() == ".txt" for f, _ in files) >= 3 else {}
-    records = (item for file, root in files for item in records_read(file, root=root, manifest=manifests[root]))
+    furniture = (
+        furniture_learn(_page_texts(files)) if sum(f.suffix.lower() == ".txt" for f, _ in files) >= 3 else {}
+    )
+    records = (
+        item for file, root in files for item in records_read(file, root=root, manifest=manifests[root])
+    )
     done: set[str] = set()
     status = RunStatus(kind="import", total=len(files))  # announced to other processes once writing starts
 
@@ -225,13 +240,23 @@ def articles_import(
         if progress:
             progress(len(done), len(files))
 
-    todo = _records_to_write(records, report=report, outlet=outlet, furniture=furniture, agencies=editors_agencies(), dry_run=dry_run, tick=tick)
+    todo = _records_to_write(
+        records,
+        report=report,
+        outlet=outlet,
+        furniture=furniture,
+        agencies=editors_agencies(),
+        dry_run=dry_run,
+        tick=tick,
+    )
     if dry_run:
         report.created += sum(1 for _ in todo)
         return report
     with run_announced(status), announcements_batched() as batch:
         run = ImportRun()
-        for found, (record, parsed) in entities_for(((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))):
+        for found, (record, parsed) in entities_for(
+            ((parsed.body, (record, parsed)) for record, parsed in todo), n_process=nlp_processes(len(files))
+        ):
             try:
                 with run.article():
                     created = article_save(record, parsed, found, run=run)
@@ -281,7 +306,14 @@ def _records_to_write(
                 skipped.append(item.source)
                 continue
             try:
-                parsed = raw_parse(item.raw_text, item.raw_format, stated=item.stated, outlet=outlet, furniture=_furniture_of(item, furniture), agencies=agencies)
+                parsed = raw_parse(
+                    item.raw_text,
+                    item.raw_format,
+                    stated=item.stated,
+                    outlet=outlet,
+                    furniture=_furniture_of(item, furniture),
+                    agencies=agencies,
+                )
             except RejectedInput as error:
                 report.reject(item.location, str(error))
                 continue
@@ -291,12 +323,16 @@ def _records_to_write(
             yield item, parsed
         if skipped and not dry_run:
             # Announced so that an article imported before a crash, but never indexed, is indexed now.
-            announce_articles_changed(article_ids=Article.objects.filter(source__in=skipped).values_list("pk", flat=True))
+            announce_articles_changed(
+                article_ids=Article.objects.filter(source__in=skipped).values_list("pk", flat=True)
+            )
 
 
 def _error_text(error: Exception) -> str:
     if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
-        return "; ".join(f"field '{name}': {' '.join(messages)}" for name, messages in error.message_dict.items())
+        return "; ".join(
+            f"field '{name}': {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
     return f"could not be saved ({error})"
 
 
@@ -315,13 +351,22 @@ def _article_state(article: Article) -> tuple:
     mentions = tuple(sorted(article.mentions.values_list("entity_id", "count")))
     quotes = tuple(article.quotes.values_list("text", "speaker_id", "group_id"))
     fields = (
-        article.outlet_id, article.title, article.title_derived, article.byline, article.published, article.body, article.source_url,
-        article.removed_lines, article.wire,
+        article.outlet_id,
+        article.title,
+        article.title_derived,
+        article.byline,
+        article.published,
+        article.body,
+        article.source_url,
+        article.removed_lines,
+        article.wire,
     )
     return (*fields, article.copy_group_id, article.story_id, mentions, quotes)
 
 
-def articles_reprocess(articles: Iterable[Article], *, progress: Callable[[int, int], None] | None = None) -> ReprocessReport:
+def articles_reprocess(
+    articles: Iterable[Article], *, progress: Callable[[int, int], None] | None = None
+) -> ReprocessReport:
     """Re-run cleaning, metadata and entities from the stored raw text, keeping editors' corrections.
 
     Furniture shared by an outlet's pages is learned again from the articles being reprocessed.
@@ -333,7 +378,12 @@ def articles_reprocess(articles: Iterable[Article], *, progress: Callable[[int, 
     run = ImportRun()
     with run_announced(RunStatus(kind="reprocess", total=len(articles))) as status, announcements_batched():
         for found, (article, parsed) in entities_for(
-            ((parsed.body, (article, parsed)) for article, parsed in _reparsed(articles, furniture=furniture, agencies=editors_agencies(), report=report)),
+            (
+                (parsed.body, (article, parsed))
+                for article, parsed in _reparsed(
+                    articles, furniture=furniture, agencies=editors_agencies(), report=report
+                )
+            ),
             n_process=nlp_processes(len(articles)),
         ):
             try:
@@ -353,7 +403,9 @@ def articles_reprocess(articles: Iterable[Article], *, progress: Callable[[int, 
     return report
 
 
-def article_refresh(article: Article, parsed: ParsedArticle, found: list[FoundEntity], *, run: ImportRun) -> bool:
+def article_refresh(
+    article: Article, parsed: ParsedArticle, found: list[FoundEntity], *, run: ImportRun
+) -> bool:
     """Re-extract one article (the caller holds the transaction); an unchanged article's transaction is
     rolled back, so the same body keeps its signature in the linker. True when it changed."""
     before = _article_state(article)
@@ -368,11 +420,30 @@ def article_refresh(article: Article, parsed: ParsedArticle, found: list[FoundEn
     return True
 
 
-def _reparsed(articles: list[Article], *, furniture: dict[str, frozenset[str]], agencies: Agencies, report: ReprocessReport) -> Iterator[tuple[Article, ParsedArticle]]:
+def _reparsed(
+    articles: list[Article],
+    *,
+    furniture: dict[str, frozenset[str]],
+    agencies: Agencies,
+    report: ReprocessReport,
+) -> Iterator[tuple[Article, ParsedArticle]]:
     for article in articles:
-        record = RawRecord(source=article.source, location=str(article.pk), raw_text=article.raw_text, raw_hash=article.raw_hash, raw_format=article.raw_format, stated=article.stated)
+        record = RawRecord(
+            source=article.source,
+            location=str(article.pk),
+            raw_text=article.raw_text,
+            raw_hash=article.raw_hash,
+            raw_format=article.raw_format,
+            stated=article.stated,
+        )
         try:
-            parsed = raw_parse(article.raw_text, article.raw_format, stated=article.stated, furniture=_furniture_of(record, furniture), agencies=agencies)
+            parsed = raw_parse(
+                article.raw_text,
+                article.raw_format,
+                stated=article.stated,
+                furniture=_furniture_of(record, furniture),
+                agencies=agencies,
+            )
         except RejectedInput as error:
             report.failed.append((article.pk, str(error)))
             continue

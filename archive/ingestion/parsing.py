@@ -73,7 +73,10 @@ def _is_data_table(text: str) -> bool:
     rows = [row.group(1) for line in lines if (row := TABLE_ROW.match(line))]
     cells = [[cell for cell in row.split("|") if cell.strip()] for row in rows]
     words = [sum(len(cell.split()) for cell in row) for row in cells]
-    if any(count > TABLE_ROW_WORDS for count in words) or sum(len(row) >= 2 for row in cells) < TABLE_MIN_ROWS:
+    if (
+        any(count > TABLE_ROW_WORDS for count in words)
+        or sum(len(row) >= 2 for row in cells) < TABLE_MIN_ROWS
+    ):
         return False
     return sum(words) >= 0.5 * sum(len(line.split()) for line in lines)
 
@@ -123,7 +126,9 @@ def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedA
 def record_parse_json(raw: str) -> ParsedArticle:
     """A structured record (JSONL/CSV row stored as a JSON object): its fields are the metadata."""
     fields = json.loads(raw)
-    body = "\n\n".join(part.strip() for part in text_normalise(fields.get("body", "")).split("\n\n") if part.strip())
+    body = "\n\n".join(
+        part.strip() for part in text_normalise(fields.get("body", "")).split("\n\n") if part.strip()
+    )
     title = fields.get("title", "").strip()
     published = fields.get("published", "")
     date = date_parse_strict(published) if published else None
@@ -158,7 +163,12 @@ Agencies = tuple[tuple[str, tuple[str, ...]], ...]  # editors' wire agencies: (n
 
 
 def raw_parse(
-    raw_text: str, raw_format: str, *, stated: dict[str, str] | None = None, outlet: str = "", furniture: frozenset[str] = frozenset(),
+    raw_text: str,
+    raw_format: str,
+    *,
+    stated: dict[str, str] | None = None,
+    outlet: str = "",
+    furniture: frozenset[str] = frozenset(),
     agencies: Agencies = (),
 ) -> ParsedArticle:
     """The clean article from stored raw text, with the wire agency it credits (the built-in ones and

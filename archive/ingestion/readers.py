@@ -42,7 +42,9 @@ def text_decode(data: bytes, *, location: str) -> str:
     """Decode bytes by detection, not guesswork: UTF-8 (with or without BOM) first, then the best guess
     of charset-normalizer; normalised to NFC, which keeps curly quotes as they are."""
     if b"\x00" in data[:8192]:
-        raise RejectedInput(f"{location}: looks like a binary file (NUL bytes); import text, HTML, JSONL or CSV files")
+        raise RejectedInput(
+            f"{location}: looks like a binary file (NUL bytes); import text, HTML, JSONL or CSV files"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -73,7 +75,9 @@ def files_find(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     return sorted(
-        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in MANIFEST_NAMES
+        p
+        for p in path.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in MANIFEST_NAMES
     )
 
 
@@ -100,7 +104,9 @@ def _file_text(path: Path, *, location: str) -> str:
     return text_decode(data, location=location)
 
 
-def records_read(path: Path, *, root: Path, manifest: dict[str, dict[str, str]] | None = None) -> Iterator[RawRecord | Rejection]:
+def records_read(
+    path: Path, *, root: Path, manifest: dict[str, dict[str, str]] | None = None
+) -> Iterator[RawRecord | Rejection]:
     source = source_name(path, root)
     try:
         text = _file_text(path, location=source)
@@ -116,7 +122,14 @@ def records_read(path: Path, *, root: Path, manifest: dict[str, dict[str, str]] 
         stated = (manifest or {}).get(source) or (manifest or {}).get(path.name) or {}
         raw_format = "html" if suffix in {".html", ".htm"} else "page"
         fingerprint = text + ("\n" + json.dumps(stated, sort_keys=True) if stated else "")
-        yield RawRecord(source=source, location=source, raw_text=text, raw_hash=text_hash(fingerprint), raw_format=raw_format, stated=stated)
+        yield RawRecord(
+            source=source,
+            location=source,
+            raw_text=text,
+            raw_hash=text_hash(fingerprint),
+            raw_format=raw_format,
+            stated=stated,
+        )
 
 
 def _record_from_mapping(data: dict, *, file_source: str, line: int) -> RawRecord:
@@ -126,7 +139,9 @@ def _record_from_mapping(data: dict, *, file_source: str, line: int) -> RawRecor
         raise RejectedInput(f"{location}: the record has no 'body'; every record needs the article text")
     source = fields.pop("source") or location
     raw = json.dumps({key: fields[key] for key in sorted(fields)}, ensure_ascii=False)
-    return RawRecord(source=source, location=location, raw_text=raw, raw_hash=text_hash(raw), raw_format="record")
+    return RawRecord(
+        source=source, location=location, raw_text=raw, raw_hash=text_hash(raw), raw_format="record"
+    )
 
 
 def _jsonl_objects(text: str, *, source: str) -> Iterator[tuple[int, dict] | Rejection]:
@@ -137,7 +152,10 @@ def _jsonl_objects(text: str, *, source: str) -> Iterator[tuple[int, dict] | Rej
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            yield Rejection(location, f"not valid JSON ({error.msg} at column {error.colno}); each line must be one JSON object")
+            yield Rejection(
+                location,
+                f"not valid JSON ({error.msg} at column {error.colno}); each line must be one JSON object",
+            )
             continue
         if not isinstance(data, dict):
             yield Rejection(location, "each line must be a JSON object")
@@ -145,12 +163,17 @@ def _jsonl_objects(text: str, *, source: str) -> Iterator[tuple[int, dict] | Rej
         yield number, data
 
 
-def _csv_rows(text: str, *, source: str, required: str, keys: tuple[str, ...]) -> Iterator[tuple[int, dict] | Rejection]:
+def _csv_rows(
+    text: str, *, source: str, required: str, keys: tuple[str, ...]
+) -> Iterator[tuple[int, dict] | Rejection]:
     reader = csv.DictReader(io.StringIO(text))
     try:
         header = [name.strip().lower() for name in reader.fieldnames or []]
         if required not in header:
-            yield Rejection(source, f"the CSV header has no '{required}' column (found: {', '.join(header) or 'nothing'}); name the columns {', '.join(keys)}")
+            yield Rejection(
+                source,
+                f"the CSV header has no '{required}' column (found: {', '.join(header) or 'nothing'}); name the columns {', '.join(keys)}",
+            )
             return
         for row in reader:
             yield reader.line_num, {(key or "").strip().lower(): value for key, value in row.items() if key}
@@ -158,7 +181,9 @@ def _csv_rows(text: str, *, source: str, required: str, keys: tuple[str, ...]) -
         yield Rejection(f"{source}:{reader.line_num}", f"not readable as CSV ({error})")
 
 
-def _records_from(rows: Iterator[tuple[int, dict] | Rejection], *, source: str) -> Iterator[RawRecord | Rejection]:
+def _records_from(
+    rows: Iterator[tuple[int, dict] | Rejection], *, source: str
+) -> Iterator[RawRecord | Rejection]:
     for row in rows:
         if isinstance(row, Rejection):
             yield row
@@ -186,8 +211,10 @@ def manifest_read(path: Path) -> tuple[dict[str, dict[str, str]], list[Rejection
         text = _file_text(path, location=location)
     except RejectedInput as error:
         return {}, [Rejection(location, str(error).removeprefix(f"{location}: "))]
-    rows = _jsonl_objects(text, source=location) if path.suffix.lower() == ".jsonl" else _csv_rows(
-        text, source=location, required="file", keys=("file", *MANIFEST_KEYS)
+    rows = (
+        _jsonl_objects(text, source=location)
+        if path.suffix.lower() == ".jsonl"
+        else _csv_rows(text, source=location, required="file", keys=("file", *MANIFEST_KEYS))
     )
     entries: dict[str, dict[str, str]] = {}
     problems: list[Rejection] = []
@@ -197,11 +224,20 @@ def manifest_read(path: Path) -> tuple[dict[str, dict[str, str]], list[Rejection
             continue
         number, data = row
         name = str(data.get("file") or "").strip().replace("\\", "/")
-        entry = {key: str(data.get(key) or "").strip() for key in MANIFEST_KEYS if str(data.get(key) or "").strip()}
+        entry = {
+            key: str(data.get(key) or "").strip() for key in MANIFEST_KEYS if str(data.get(key) or "").strip()
+        }
         if not name:
-            problems.append(Rejection(f"{location}:{number}", "the entry has no 'file'; name the file it describes"))
+            problems.append(
+                Rejection(f"{location}:{number}", "the entry has no 'file'; name the file it describes")
+            )
         elif "published" in entry and date_parse_strict(entry["published"]) is None:
-            problems.append(Rejection(f"{location}:{number}", f"field 'published' is not a date ({entry['published']!r}); write it as YYYY-MM-DD"))
+            problems.append(
+                Rejection(
+                    f"{location}:{number}",
+                    f"field 'published' is not a date ({entry['published']!r}); write it as YYYY-MM-DD",
+                )
+            )
         else:
             entries[name] = entry
     return entries, problems

@@ -32,7 +32,12 @@ def _unzip(upload: UploadedFile, target: Path) -> list[tuple[str, str]]:
         return [(upload.name, "not a readable zip file")]
     members = [info for info in archive.infolist() if not info.is_dir()]
     if len(members) > MAX_ZIP_FILES or sum(info.file_size for info in members) > MAX_ZIP_BYTES:
-        return [(upload.name, f"the zip holds more than {MAX_ZIP_FILES} files or {MAX_ZIP_BYTES // 2**20} MB; split it")]
+        return [
+            (
+                upload.name,
+                f"the zip holds more than {MAX_ZIP_FILES} files or {MAX_ZIP_BYTES // 2**20} MB; split it",
+            )
+        ]
     problems = []
     for info in members:
         path = PurePosixPath(info.filename.replace("\\", "/"))

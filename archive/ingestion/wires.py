@@ -76,7 +76,9 @@ CREDIT_LEAD = re.compile(
     re.I,
 )
 COPYRIGHT_LEAD = re.compile(r"\W*(?:all rights reserved\W*)?(?:copyright|©|\(c\))(?:\W|\d{4})*", re.I)
-WEEKDAY_OR_MONTH = r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=[\s,])"
+WEEKDAY_OR_MONTH = (
+    r"(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=[\s,])"
+)
 METADATA = r"(?=.*(?:\d|\bupdated\b|\bpublished\b|\bposted\b|\bago\b))"
 # After a name standing for the whole line: perhaps "Staff Writers" or "News", then perhaps the date, place
 # or time after a separator ("Reuters | Updated: …", "AFP Relax News•October 18, 2017").
@@ -123,7 +125,9 @@ class _Names:
                 self.by_form.setdefault(form.casefold(), agency)
         forms = sorted(self.by_form, key=len, reverse=True)
         alternatives = "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in forms)
-        self.pattern = re.compile(rf"(?<![\w@.-])(?:the\s+)?(?P<form>{alternatives})(?![\w-]*\.\w)(?!\w)", re.I)
+        self.pattern = re.compile(
+            rf"(?<![\w@.-])(?:the\s+)?(?P<form>{alternatives})(?![\w-]*\.\w)(?!\w)", re.I
+        )
         self.written = {form.casefold(): form for agency in agencies for form in agency.forms}
 
     def agency(self, match: re.Match[str]) -> Agency | None:
@@ -164,7 +168,7 @@ class _Names:
 
 
 def _is_photo_slash(text: str, match: re.Match[str]) -> bool:
-    """"REUTERS/Kevin Lamarque", "Nasa / Reuters", "AFP/Getty Images": a photographer's credit. A slash
+    """ "REUTERS/Kevin Lamarque", "Nasa / Reuters", "AFP/Getty Images": a photographer's credit. A slash
     to another agency or a desk code ("dpa/AFP", "CBS/AP", "dpa/lsw") leaves a wire credit."""
     after = re.match(r"\s*/\s*(\w[\w.-]*)", text[match.end() :])
     before = re.search(r"(\w[\w.-]*)\s*/\s*$", text[: match.start()])
@@ -232,11 +236,16 @@ def _places_find(raw_text: str, parsed: ParsedArticle) -> _Places:
     lines = [" ".join(line.split()) for line in _raw_text_lines(raw_text)]
     lines = [line for line in lines if line]
     keys = [" ".join(WORD.findall(line.casefold())) for line in lines]
-    at = {i: _line_holding(keys, WORD.findall(paragraphs[i].casefold())[:ANCHOR_WORDS]) for i in (lede, *kept)}
+    at = {
+        i: _line_holding(keys, WORD.findall(paragraphs[i].casefold())[:ANCHOR_WORDS]) for i in (lede, *kept)
+    }
     end = _line_holding(keys, WORD.findall(paragraphs[last].casefold())[-ANCHOR_WORDS:], start=at[lede] or 0)
     if at[lede] is None or end is None:
         return _Places(
-            kept=[paragraphs[i] for i in kept], above=[], opening=paragraphs[lede], closing=paragraphs[last],
+            kept=[paragraphs[i] for i in kept],
+            above=[],
+            opening=paragraphs[lede],
+            closing=paragraphs[last],
             after=kept_after,
         )
     above = []
@@ -258,15 +267,18 @@ def _credits_a_photo(lines: list[str], index: int) -> bool:
         return False
     neighbours = lines[max(0, index - 1) : index] + lines[index + 1 : index + 2]
     return any(
-        PHOTO_LINE.search(line) or (CAPTION_END.search(line) and len(WORD.findall(line)) >= 5) for line in neighbours
+        PHOTO_LINE.search(line) or (CAPTION_END.search(line) and len(WORD.findall(line)) >= 5)
+        for line in neighbours
     )
 
 
 def _is_running_text(paragraph: str) -> bool:
     """A paragraph of the article's prose, not a byline, caption, list item or button kept with it."""
     return (
-        len(WORD.findall(paragraph)) > CREDIT_LINE_WORDS and RUNNING_END.search(paragraph) is not None
-        and not PHOTO_LINE.search(paragraph) and not re.match(r"[•*·□☆-]", paragraph)
+        len(WORD.findall(paragraph)) > CREDIT_LINE_WORDS
+        and RUNNING_END.search(paragraph) is not None
+        and not PHOTO_LINE.search(paragraph)
+        and not re.match(r"[•*·□☆-]", paragraph)
     )
 
 
@@ -291,7 +303,7 @@ def _line_holding(keys: list[str], words: list[str], *, start: int = 0) -> int |
 
 
 def _dateline_credit(line: str, names: _Names, *, alone: bool = False) -> Agency | None:
-    """"THE HAGUE (Reuters) –", "(CBS/AP) LONDON -", "New Delhi, Jan 5 (PTI)", "MOSCOW, December 30. /TASS/.":
+    """ "THE HAGUE (Reuters) –", "(CBS/AP) LONDON -", "New Delhi, Jan 5 (PTI)", "MOSCOW, December 30. /TASS/.":
     a credit in brackets or slashes after nothing but a place and a date; `alone`, a dateline line with
     nothing but a date after it ("Paris (AFP) Dec 30, 2022")."""
     for match in DATELINE_CREDIT.finditer(line, 0, 120):
@@ -344,7 +356,9 @@ def _closing_credit(closing: str, after: list[str], names: _Names) -> Agency | N
             continue
         if (agency := names.line_is(line, lead=LEAD, tail=CLOSING_TAIL)) is not None:
             return agency
-        if words <= CREDIT_LINE_WORDS and (agency := names.line_is(line, lead=CREDIT_LEAD, tail=CLOSING_TAIL)):
+        if words <= CREDIT_LINE_WORDS and (
+            agency := names.line_is(line, lead=CREDIT_LEAD, tail=CLOSING_TAIL)
+        ):
             return agency
         if (lead := COPYRIGHT_LEAD.match(line)) is not None:
             if (agency := names.first(line, start=lead.end(), end=lead.end() + 40)) is not None:

@@ -17,7 +17,14 @@ from .copies import group_refresh as copy_group_refresh
 from .quotes import most_carried, quote_group_for, quote_group_refresh, quotes_link
 from .stories import EntityCounts, story_link, story_refresh
 
-__all__ = ["Linker", "copy_group_refresh", "most_carried", "quote_group_for", "quote_group_refresh", "story_refresh"]
+__all__ = [
+    "Linker",
+    "copy_group_refresh",
+    "most_carried",
+    "quote_group_for",
+    "quote_group_refresh",
+    "story_refresh",
+]
 
 
 class Linker:

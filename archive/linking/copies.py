@@ -46,7 +46,9 @@ def minhash_bytes(minhash: MinHash) -> bytes:
 
 
 def minhash_from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(bytes(data), dtype=np.uint32).astype(np.uint64))
+    return MinHash(
+        num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(bytes(data), dtype=np.uint32).astype(np.uint64)
+    )
 
 
 def containment(first: set[bytes], second: set[bytes]) -> float:
@@ -67,7 +69,11 @@ class CopyFinder:
         if self._lsh is None:
             self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
             with self._lsh.insertion_session() as session:
-                for pk, signature in Article.objects.exclude(signature=None).values_list("pk", "signature").iterator(chunk_size=2000):
+                for pk, signature in (
+                    Article.objects.exclude(signature=None)
+                    .values_list("pk", "signature")
+                    .iterator(chunk_size=2000)
+                ):
                     session.insert(pk, minhash_from_bytes(signature), check_duplication=False)
         return self._lsh
 
@@ -95,7 +101,9 @@ def copies_link(article: Article, *, finder: CopyFinder) -> set[int]:
     if "copy_group" not in article.curated_fields:
         matches = _matches(article, shingles, finder.candidates(minhash, exclude=article.pk))
         changed = _group_join(article, matches)
-    Article.objects.filter(pk=article.pk).update(signature=article.signature, copy_group=article.copy_group, copy_similarity=article.copy_similarity)
+    Article.objects.filter(pk=article.pk).update(
+        signature=article.signature, copy_group=article.copy_group, copy_similarity=article.copy_similarity
+    )
     for group_id in {old_group, article.copy_group_id} - {None}:
         changed |= group_refresh(group_id)
     finder.remember(article.pk, minhash)
@@ -104,7 +112,9 @@ def copies_link(article: Article, *, finder: CopyFinder) -> set[int]:
 
 def _matches(article: Article, shingles: set[bytes], candidates: list[int]) -> list[tuple[float, Article]]:
     found = []
-    for other in Article.objects.filter(pk__in=candidates).only("pk", "body", "copy_group", "curated_fields", "copy_similarity"):
+    for other in Article.objects.filter(pk__in=candidates).only(
+        "pk", "body", "copy_group", "curated_fields", "copy_similarity"
+    ):
         similarity = containment(shingles, body_shingles(other.body))
         if similarity >= CONTAINMENT_THRESHOLD:
             found.append((similarity, other))
@@ -120,7 +130,9 @@ def _group_join(article: Article, matches: list[tuple[float, Article]]) -> set[i
         if article.copy_group is None:
             group = CopyGroup(pk=other.copy_group_id) if other.copy_group_id else CopyGroup.objects.create()
             if other.copy_group_id is None:
-                changed |= Article.objects.filter(pk=other.pk).update_announced(copy_group=group, copy_similarity=similarity)
+                changed |= Article.objects.filter(pk=other.pk).update_announced(
+                    copy_group=group, copy_similarity=similarity
+                )
             elif other.copy_similarity is None:
                 Article.objects.filter(pk=other.pk).update(copy_similarity=similarity)
             article.copy_group, article.copy_similarity = group, similarity

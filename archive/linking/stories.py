@@ -27,12 +27,31 @@ THRESHOLD = 0.35
 UNDATED_THRESHOLD = 0.4  # no time window to narrow the candidates: a little more evidence
 TERMS_KEPT = 40
 CONTENT_WORD = re.compile(r"[a-z][a-z'-]{3,}")
-NEWS_WORDS = {"said", "says", "told", "added", "year", "years", "people", "time", "would", "could", "also", "last", "first", "government"}
+NEWS_WORDS = {
+    "said",
+    "says",
+    "told",
+    "added",
+    "year",
+    "years",
+    "people",
+    "time",
+    "would",
+    "could",
+    "also",
+    "last",
+    "first",
+    "government",
+}
 
 
 def body_terms(body: str) -> Counter[str]:
     """The body's most frequent content words: what the article is about, beyond its names."""
-    counts = Counter(word for word in CONTENT_WORD.findall(body.casefold()) if word not in STOP_WORDS and word not in NEWS_WORDS)
+    counts = Counter(
+        word
+        for word in CONTENT_WORD.findall(body.casefold())
+        if word not in STOP_WORDS and word not in NEWS_WORDS
+    )
     return Counter(dict(counts.most_common(TERMS_KEPT)))
 
 
@@ -44,7 +63,14 @@ def cosine(first: Counter[str], second: Counter[str]) -> float:
     return dot / math.sqrt(sum(v * v for v in first.values()) * sum(v * v for v in second.values()))
 
 
-def story_score(*, entities: set[int], other_entities: set[int], idf: dict[int, float], terms: Counter[str], other_terms: Counter[str]) -> float:
+def story_score(
+    *,
+    entities: set[int],
+    other_entities: set[int],
+    idf: dict[int, float],
+    terms: Counter[str],
+    other_terms: Counter[str],
+) -> float:
     """Half the rarity-weighted Jaccard of the entities, half the cosine of the words.
 
     Measured on the seeds and 72 BBC articles: pairs about one event (the seeds, the BBC cold-call pieces)
@@ -66,7 +92,9 @@ class EntityCounts:
 
     def of(self, article: Article, entities: set[int]) -> Counter[int]:
         if self._counts is None:
-            self._counts = Counter(dict(Mention.objects.values("entity").annotate(n=Count("id")).values_list("entity", "n")))
+            self._counts = Counter(
+                dict(Mention.objects.values("entity").annotate(n=Count("id")).values_list("entity", "n"))
+            )
             self.total = Article.objects.count()
             self._through = Article.objects.aggregate(last=Max("pk"))["last"] or 0
         if article.pk > self._through and article.pk not in self._added:
@@ -94,7 +122,12 @@ def story_link(article: Article, *, counts: EntityCounts) -> None:
 def _copy_story(article: Article) -> Story | None:
     if article.copy_group_id is None:
         return None
-    copy = Article.objects.filter(copy_group_id=article.copy_group_id, story__isnull=False).exclude(pk=article.pk).select_related("story").first()
+    copy = (
+        Article.objects.filter(copy_group_id=article.copy_group_id, story__isnull=False)
+        .exclude(pk=article.pk)
+        .select_related("story")
+        .first()
+    )
     return copy.story if copy else None
 
 
@@ -110,10 +143,16 @@ def _best_story(article: Article, *, counts: EntityCounts) -> Story | None:
     mentions = Mention.objects.filter(entity_id__in=rare).exclude(article=article)
     if article.published:  # undated articles are compared with any date: no join needed then
         window = dt.timedelta(days=WINDOW_DAYS)
-        mentions = mentions.filter(Q(article__published__range=(article.published - window, article.published + window)) | Q(article__published=None))
+        mentions = mentions.filter(
+            Q(article__published__range=(article.published - window, article.published + window))
+            | Q(article__published=None)
+        )
     candidates = list(
-        mentions.values("article").annotate(shared=Count("id")).filter(shared__gte=MIN_SHARED_ENTITIES)
-        .order_by("-shared", "-article").values_list("article", flat=True)[:MAX_CANDIDATES]
+        mentions.values("article")
+        .annotate(shared=Count("id"))
+        .filter(shared__gte=MIN_SHARED_ENTITIES)
+        .order_by("-shared", "-article")
+        .values_list("article", flat=True)[:MAX_CANDIDATES]
     )
     if not candidates:
         return None
@@ -121,11 +160,21 @@ def _best_story(article: Article, *, counts: EntityCounts) -> Story | None:
     for pk, entity in Mention.objects.filter(article__in=candidates).values_list("article", "entity"):
         their_entities[pk].add(entity)
     everyone = entities.union(*their_entities.values())
-    idf = {pk: math.log((total + 1) / max(1, frequency[pk])) for pk in everyone}  # an entity in every article weighs ~0
+    idf = {
+        pk: math.log((total + 1) / max(1, frequency[pk])) for pk in everyone
+    }  # an entity in every article weighs ~0
     terms = body_terms(article.body)
     best, best_score = None, THRESHOLD if article.published else UNDATED_THRESHOLD
-    for other in Article.objects.published().filter(pk__in=candidates).only("pk", "body", "story", "curated_fields"):
-        score = story_score(entities=entities, other_entities=their_entities[other.pk], idf=idf, terms=terms, other_terms=body_terms(other.body))
+    for other in (
+        Article.objects.published().filter(pk__in=candidates).only("pk", "body", "story", "curated_fields")
+    ):
+        score = story_score(
+            entities=entities,
+            other_entities=their_entities[other.pk],
+            idf=idf,
+            terms=terms,
+            other_terms=body_terms(other.body),
+        )
         if score >= best_score and not (other.story_id is None and "story" in other.curated_fields):
             best, best_score = other, score
     if best is None:
@@ -145,4 +194,6 @@ def story_refresh(story_id: int) -> None:
         members.update_announced(story=None)
         Story.objects.filter(pk=story_id).delete()
         return
-    Story.objects.filter(pk=story_id).update(first_published=members.published().aggregate(day=Min("published"))["day"])
+    Story.objects.filter(pk=story_id).update(
+        first_published=members.published().aggregate(day=Min("published"))["day"]
+    )

@@ -186,7 +186,10 @@ ARCHIVE_RATELIMIT = os.environ.get("ARCHIVE_RATELIMIT", "")
 ARCHIVE_TRUSTED_PROXIES = env_list("ARCHIVE_TRUSTED_PROXIES", [])
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": os.environ["ARCHIVE_MEMCACHED"]}
+        {
+            "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+            "LOCATION": os.environ["ARCHIVE_MEMCACHED"],
+        }
         if os.environ.get("ARCHIVE_MEMCACHED")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

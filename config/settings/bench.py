@@ -12,5 +12,8 @@ DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 INSTALLED_APPS = [*INSTALLED_APPS, "haystack", "bench"]  # noqa: F405
 HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "haystack.backends.whoosh_backend.WhooshEngine", "PATH": str(ARCHIVE_DATA_DIR / "haystack")},  # noqa: F405
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": str(ARCHIVE_DATA_DIR / "haystack"),  # noqa: F405
+    },
 }

@@ -16,7 +16,9 @@ from .base import env_bool, env_list
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-    raise ImproperlyConfigured("Set SECRET_KEY to a long random value (python -c 'import secrets; print(secrets.token_urlsafe(64))')")
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random value (python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 

@@ -13,7 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["NAME"] = ARCHIVE_DATA_DIR / "db.sqlite3"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
-AXES_ENABLED = False  # tests log in with client.login(), which gives no request; the throttle has its own test
+AXES_ENABLED = (
+    False  # tests log in with client.login(), which gives no request; the throttle has its own test
+)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ARCHIVE_BASE_URL = "http://testserver"
 # The suite shares two cores with browsers and servers; its own test sets the budget it checks.

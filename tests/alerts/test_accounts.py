@@ -21,7 +21,9 @@ def test_login_url_is_the_public_login_page_and_login_logout_work(users, client)
     assert "by invitation" in page.content.decode()  # the default: ARCHIVE_SIGNUP=invite
     wrong = client.post("/accounts/login/", {"username": "ann", "password": "wrong"})
     assert wrong.status_code == 200 and "correct username and password" in wrong.content.decode()
-    response = client.post("/accounts/login/", {"username": "ann", "password": "ann-secret-1", "next": "/saved/"})
+    response = client.post(
+        "/accounts/login/", {"username": "ann", "password": "ann-secret-1", "next": "/saved/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/saved/"
     assert 'data-testid="account-link"' in client.get("/").content.decode()
     assert client.post("/accounts/logout/")["Location"] == "/"

@@ -91,7 +91,9 @@ def test_editors_read_everyones_but_change_only_their_own(anns, users, login, se
     client = login(users["eve"])
     assert "Ann&#x27;s private search" in client.get("/saved/").content.decode()
     assert client.get(f"/api/saved/{anns.pk}").json()["owner"] == "ann"
-    assert client.get(f"/saved/{anns.pk}/")["Location"] == "/?q=putin"  # opens it, without marking Ann's as seen
+    assert (
+        client.get(f"/saved/{anns.pk}/")["Location"] == "/?q=putin"
+    )  # opens it, without marking Ann's as seen
     for method, url, data in attempts(anns.pk)[1:]:
         if url == f"/api/saved/{anns.pk}" and method == "get":
             continue
@@ -117,7 +119,9 @@ def test_visitors_are_sent_to_log_in_and_the_api_answers_401(anns, client, seeds
         if url.startswith("/api/"):
             assert response.status_code == 401 and "log in" in response.json()["error"].lower(), url
         else:
-            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="), url
+            assert response.status_code == 302 and response["Location"].startswith(
+                "/accounts/login/?next="
+            ), url
     assert state(anns) == before and SavedSearch.objects.count() == 1
 
 

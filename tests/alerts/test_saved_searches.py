@@ -25,7 +25,9 @@ def counts(client) -> dict[str, tuple[int, int]]:
 
 
 def matching(word: str) -> int:
-    return sum(1 for body in Article.objects.published().values_list("body", flat=True) if word in body.lower())
+    return sum(
+        1 for body in Article.objects.published().values_list("body", flat=True) if word in body.lower()
+    )
 
 
 def test_the_search_page_offers_to_save_it(seeds, users, login, client):
@@ -38,7 +40,10 @@ def test_the_search_page_offers_to_save_it(seeds, users, login, client):
 def test_new_matches_are_those_imported_since_the_owner_last_looked(seeds, users, login, import_records):
     client = login(users["ann"])
     assert client.post("/saved/", {"name": "Harbour", "query": "q=harbour"}).status_code == 302
-    assert client.post("/saved/", {"name": "Putin at SNN", "query": "q=putin&outlet=snn&page=3"}).status_code == 302
+    assert (
+        client.post("/saved/", {"name": "Putin at SNN", "query": "q=putin&outlet=snn&page=3"}).status_code
+        == 302
+    )
     assert (
         SavedSearch.objects.get(name="Putin at SNN").query == "q=putin&outlet=snn"
     )  # the page is not part of a search
@@ -122,7 +127,9 @@ def test_the_api_saves_lists_changes_and_deletes(seeds, users, login):
         f"/api/saved/{item['id']}", {"name": "Putin (all)", "alerts": False}, content_type="application/json"
     )
     assert (changed.json()["name"], changed.json()["alerts"]) == ("Putin (all)", False)
-    bad = client.post("/api/saved", {"name": "Broken", "query": "from=yesterday"}, content_type="application/json")
+    bad = client.post(
+        "/api/saved", {"name": "Broken", "query": "from=yesterday"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "'from'" in bad.json()["error"]
     assert client.delete(f"/api/saved/{item['id']}").json() == {"deleted": item["id"]}
     assert client.get(f"/api/saved/{item['id']}").status_code == 404

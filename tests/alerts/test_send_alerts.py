@@ -20,7 +20,10 @@ def send() -> str:
 
 def saved(client, name: str, query: str, *, alerts: bool = True) -> None:
     assert (
-        client.post("/saved/", {"name": name, "query": query, **({"alerts": "1"} if alerts else {})}).status_code == 302
+        client.post(
+            "/saved/", {"name": name, "query": query, **({"alerts": "1"} if alerts else {})}
+        ).status_code
+        == 302
     )
 
 
@@ -51,7 +54,9 @@ def test_each_user_gets_one_email_with_their_new_matches_and_a_second_run_sends_
     assert set(by_user) == {"ann@example.org", "bob@example.org"}
     ann = by_user["ann@example.org"]
     assert ann.subject == "News archive: 4 new articles for your saved searches"
-    assert "Harbour: 3 new (of 3)" in ann.body and "Storms: 1 new (of 1)" in ann.body and "Quiet" not in ann.body
+    assert (
+        "Harbour: 3 new (of 3)" in ann.body and "Storms: 1 new (of 1)" in ann.body and "Quiet" not in ann.body
+    )
     assert (
         "The harbour froze." in ann.body
         and "http://testserver/articles/" in ann.body
@@ -66,11 +71,15 @@ def test_each_user_gets_one_email_with_their_new_matches_and_a_second_run_sends_
     import_records("Another storm.")
     send()
     assert (
-        len(mailoutbox) == 3 and "Storms: 1 new (of 2)" in mailoutbox[-1].body and "Harbour:" not in mailoutbox[-1].body
+        len(mailoutbox) == 3
+        and "Storms: 1 new (of 2)" in mailoutbox[-1].body
+        and "Harbour:" not in mailoutbox[-1].body
     )
 
 
-def test_one_users_failure_stops_nobody_else_and_is_sent_next_time(subscribed, import_records, mailoutbox, monkeypatch):
+def test_one_users_failure_stops_nobody_else_and_is_sent_next_time(
+    subscribed, import_records, mailoutbox, monkeypatch
+):
     import_records("The harbour council met.")
     real_send = EmailMessage.send
 

@@ -38,8 +38,10 @@ class Scores:
         return self.named_right / max(1, self.named)
 
     def __str__(self) -> str:
-        return (f"precision {self.precision:.3f} ({self.right}/{self.attributed} attributed), "
-                f"named speakers found {self.coverage:.3f} ({self.named_right}/{self.named})")
+        return (
+            f"precision {self.precision:.3f} ({self.right}/{self.attributed} attributed), "
+            f"named speakers found {self.coverage:.3f} ({self.named_right}/{self.named})"
+        )
 
 
 def attribution_score(pairs: Iterable[tuple[str | None, str | None]]) -> Scores:

@@ -297,11 +297,15 @@ def _ratio(part: int, whole: int) -> float | None:
 def sample_unanchored(sample: dict) -> list[str]:
     """The sampled mentions whose place in the article's body no longer spells what was drawn (the cleaning
     changed the body since the draw): their scores would follow the wrong words."""
-    bodies = dict(Article.objects.filter(source__in={m["source"] for i in sample["sample"] for m in i["mentions"]})
-                  .values_list("source", "body"))
+    bodies = dict(
+        Article.objects.filter(
+            source__in={m["source"] for i in sample["sample"] for m in i["mentions"]}
+        ).values_list("source", "body")
+    )
     return [
         f"{item['id']} {m['source']}: {m['surface']!r}"
-        for item in sample["sample"] for m in item["mentions"]
+        for item in sample["sample"]
+        for m in item["mentions"]
         if m["surface"] not in " ".join(bodies.get(m["source"], "")[m["start"] : m["end"] + 2].split())
     ]
 

@@ -16,20 +16,57 @@ from pathlib import Path
 BBC = Path(__file__).resolve().parents[1] / "data" / "bbc"
 
 OUTLETS = [
-    ("The Coast Herald", "coastherald.com"), ("Daily Ledger", "dailyledger.net"), ("Metro Wire", "metrowire.co.uk"),
-    ("Northern Courier", "northerncourier.org"), ("Harbour Times", "harbourtimes.com"), ("Valley Post", "valleypost.news"),
+    ("The Coast Herald", "coastherald.com"),
+    ("Daily Ledger", "dailyledger.net"),
+    ("Metro Wire", "metrowire.co.uk"),
+    ("Northern Courier", "northerncourier.org"),
+    ("Harbour Times", "harbourtimes.com"),
+    ("Valley Post", "valleypost.news"),
 ]
 PEOPLE = ["Jane Doe", "Omar Haddad", "Li Wei", "Maria Santos", "Tom Baker", "Aisha Khan"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-TEASERS = [
-    "Council votes to close two libraries", "Storm warning issued for the coast", "Local bakery wins national award",
-    "Rail strike talks collapse again", "New stadium plans unveiled in city centre", "Hospital waiting lists grow longer",
-    "Teenager rescues dog from frozen lake", "Mayor defends spending on cycle lanes", "Fishing quotas cut by a third",
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ]
-NAV = ["Home | News | Sport | Business | Tech | Culture", "Skip to content", "Menu", "Search", "Sign in",
-       "We use cookies to improve your experience. By continuing to browse you agree to our use of cookies.", "Accept all cookies"]
-MID = ["Advertisement", "Story continues below advertisement", "Read more: {teaser}", "Image caption: The site seen from the air",
-       "Share this article", "RELATED: {teaser}", "ADVERTISEMENT"]
+TEASERS = [
+    "Council votes to close two libraries",
+    "Storm warning issued for the coast",
+    "Local bakery wins national award",
+    "Rail strike talks collapse again",
+    "New stadium plans unveiled in city centre",
+    "Hospital waiting lists grow longer",
+    "Teenager rescues dog from frozen lake",
+    "Mayor defends spending on cycle lanes",
+    "Fishing quotas cut by a third",
+]
+NAV = [
+    "Home | News | Sport | Business | Tech | Culture",
+    "Skip to content",
+    "Menu",
+    "Search",
+    "Sign in",
+    "We use cookies to improve your experience. By continuing to browse you agree to our use of cookies.",
+    "Accept all cookies",
+]
+MID = [
+    "Advertisement",
+    "Story continues below advertisement",
+    "Read more: {teaser}",
+    "Image caption: The site seen from the air",
+    "Share this article",
+    "RELATED: {teaser}",
+    "ADVERTISEMENT",
+]
 
 
 def bbc_articles() -> list[tuple[str, list[str]]]:
@@ -38,23 +75,43 @@ def bbc_articles() -> list[tuple[str, list[str]]]:
     for path in sorted(BBC.glob("*/*.txt")):
         lines = [line.strip() for line in path.read_text(encoding="utf-8").split("\n")]
         paragraphs = [line for line in lines[1:] if line]
-        if len(paragraphs) >= 2 and len(paragraphs[0].split()) >= 8 and re.search(r"[.!?\"']$", paragraphs[0]):
+        if (
+            len(paragraphs) >= 2
+            and len(paragraphs[0].split()) >= 8
+            and re.search(r"[.!?\"']$", paragraphs[0])
+        ):
             articles.append((lines[0], paragraphs))
     return articles
 
 
 def _date_text(day: dt.date, rng: random.Random) -> str:
-    return rng.choice([
-        f"{MONTHS[day.month - 1]} {day.day}, {day.year}",
-        f"{day.day} {MONTHS[day.month - 1]} {day.year}",
-        f"{day.day:02d}/{day.month:02d}/{day.year}" if day.day > 12 else f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}",
-    ])
+    return rng.choice(
+        [
+            f"{MONTHS[day.month - 1]} {day.day}, {day.year}",
+            f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+            f"{day.day:02d}/{day.month:02d}/{day.year}"
+            if day.day > 12
+            else f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}",
+        ]
+    )
 
 
-def _furniture_end(rng: random.Random, outlet: tuple[str, str], author: str, decoy: dt.date) -> tuple[list[str], list[str]]:
+def _furniture_end(
+    rng: random.Random, outlet: tuple[str, str], author: str, decoy: dt.date
+) -> tuple[list[str], list[str]]:
     """Closing furniture blocks and the phrases from them that must not reach the body."""
     teasers = rng.sample(TEASERS, 4)
-    heading = rng.choice(["Related stories", "More from Business", "You may also like", "Recent Stories", "Most Read", "Related Links", "Read more"])
+    heading = rng.choice(
+        [
+            "Related stories",
+            "More from Business",
+            "You may also like",
+            "Recent Stories",
+            "Most Read",
+            "Related Links",
+            "Read more",
+        ]
+    )
     blocks: list[list[str]] = []
     related = [heading]
     for teaser in teasers[:3]:
@@ -69,8 +126,17 @@ def _furniture_end(rng: random.Random, outlet: tuple[str, str], author: str, dec
     blocks.append(related)
     phrases = [teasers[0], teasers[3], "ferry timetable would change"]
     options = [
-        (["Thanks for reading", "We need your help. Independent journalism takes time, money and hard work to produce. Please consider a donation."], "Independent journalism takes time"),
-        ([f"{author} is a senior reporter covering business and the economy for {outlet[0]}."], "is a senior reporter covering"),
+        (
+            [
+                "Thanks for reading",
+                "We need your help. Independent journalism takes time, money and hard work to produce. Please consider a donation.",
+            ],
+            "Independent journalism takes time",
+        ),
+        (
+            [f"{author} is a senior reporter covering business and the economy for {outlet[0]}."],
+            "is a senior reporter covering",
+        ),
         (["Sign up for our morning newsletter"], "morning newsletter"),
         (["Share on Facebook Twitter Email"], "Share on Facebook"),
         (["Tags: economy, banks, weather"], "economy, banks, weather"),
@@ -90,7 +156,14 @@ def page_build(title: str, paragraphs: list[str], rng: random.Random) -> tuple[s
     day = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randint(0, 700))
     decoy = day - dt.timedelta(days=rng.randint(1, 30))
     paragraphs = list(paragraphs)
-    truth = {"title": " ".join(title.split()), "byline": None, "date": None, "outlet": None, "outlet_accept": [], "boilerplate": []}
+    truth = {
+        "title": " ".join(title.split()),
+        "byline": None,
+        "date": None,
+        "outlet": None,
+        "outlet_accept": [],
+        "boilerplate": [],
+    }
 
     head: list[str] = rng.sample(NAV, rng.randint(0, 3))
     outlet_style = rng.choice(["line", "domain", "credit", "copyright", "none"])
@@ -110,11 +183,15 @@ def page_build(title: str, paragraphs: list[str], rng: random.Random) -> tuple[s
 
     date_style = rng.choice(["header", "published", "updated", "dateline", "numeric", "none"])
     byline_style = rng.choice(["by", "handle", "none"])
-    byline = {"by": f"By {author}", "handle": f"{author} (@{author.split()[0].lower()}news)", "none": ""}[byline_style]
+    byline = {"by": f"By {author}", "handle": f"{author} (@{author.split()[0].lower()}news)", "none": ""}[
+        byline_style
+    ]
     if byline:
         truth["byline"] = author
     if date_style == "published":
-        head.append(f"{byline} Published {MONTHS[day.month - 1]} {day.day}, {day.year} | 0{rng.randint(1, 9)}:20 PM".strip())
+        head.append(
+            f"{byline} Published {MONTHS[day.month - 1]} {day.day}, {day.year} | 0{rng.randint(1, 9)}:20 PM".strip()
+        )
     else:
         if byline:
             head.append(byline)
@@ -130,10 +207,12 @@ def page_build(title: str, paragraphs: list[str], rng: random.Random) -> tuple[s
     body = list(paragraphs)
     first = body[0]
     if date_style == "dateline":
-        body[0] = rng.choice([
-            f"LONDON, {MONTHS[day.month - 1][:3]} {day.day}, {day.year} (Reuters) - {first}",
-            f"Paris, ({outlet[0]} - {day.day}th {MONTHS[day.month - 1][:3]}, {day.year} ) :{first}",
-        ])
+        body[0] = rng.choice(
+            [
+                f"LONDON, {MONTHS[day.month - 1][:3]} {day.day}, {day.year} (Reuters) - {first}",
+                f"Paris, ({outlet[0]} - {day.day}th {MONTHS[day.month - 1][:3]}, {day.year} ) :{first}",
+            ]
+        )
     for _ in range(rng.randint(0, 2)):
         position = rng.randint(1, len(body) - 1)
         body.insert(position, rng.choice(MID).format(teaser=rng.choice(TEASERS)))

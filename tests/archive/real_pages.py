@@ -37,7 +37,11 @@ SPLIT_FILE = Path(__file__).resolve().parents[1] / "data" / "real_pages_split.js
 SPLIT_SEED = 20240518
 # Sites of one publisher that served their pages from one template go to the same half.
 TEMPLATE_FAMILIES = {
-    "vulture": "nymag", "foxbusiness": "foxnews", "jezebel": "gawker", "kotaku": "gawker", "joystiq": "engadget",
+    "vulture": "nymag",
+    "foxbusiness": "foxnews",
+    "jezebel": "gawker",
+    "kotaku": "gawker",
+    "joystiq": "engadget",
     "msn": "nbcnews",
 }
 TOKEN = re.compile(r"\w+")
@@ -77,7 +81,10 @@ def split_make(truth: dict[str, dict], *, seed: int = SPLIT_SEED) -> dict[str, l
 
 def split_write(truth: dict[str, dict]) -> None:
     halves = split_make(truth)
-    sites = {name: sorted({site_of(truth[stem]["outlet_host"]) for stem in stems}) for name, stems in halves.items()}
+    sites = {
+        name: sorted({site_of(truth[stem]["outlet_host"]) for stem in stems})
+        for name, stems in halves.items()
+    }
     about = (
         "The real-pages development set split in two by site (tests/archive/real_pages.py, split_make, seed "
         f"{SPLIT_SEED}). The cleaner's rules are developed on 'develop' only; 'held_out' is the measurement."
@@ -120,7 +127,10 @@ def dates_written(text: str) -> set[dt.date]:
     found = set()
     for line in (text or "").split("\n"):
         for year in re.finditer(r"(?:19|20)\d{2}", line):
-            for window in (line[max(0, year.start() - 25) : year.end()], line[year.start() : year.start() + 10]):
+            for window in (
+                line[max(0, year.start() - 25) : year.end()],
+                line[year.start() : year.start() + 10],
+            ):
                 if (date := date_find(window)) is not None:
                     found.add(date)
     return found
@@ -166,10 +176,14 @@ def page_score(stem: str, kind: str, extracted, truth: dict, *, page_text: str) 
         return PageScore(stem, kind, 0.0, 0.0, 0.0, False, False, "", None)
     precision, recall, f1 = token_prf(extracted.body, truth["body"])
     published = extracted.published
-    accepted = {dt.date.fromisoformat(truth["date"])} if truth.get("date") else article_dates(page_text, truth)
+    accepted = (
+        {dt.date.fromisoformat(truth["date"])} if truth.get("date") else article_dates(page_text, truth)
+    )
     date_wrong = published is not None and all(abs((published - day).days) > 1 for day in accepted)
     headline_right = headline_key(extracted.title) == headline_key(truth["title"])
-    return PageScore(stem, kind, precision, recall, f1, headline_right, date_wrong, extracted.title, published)
+    return PageScore(
+        stem, kind, precision, recall, f1, headline_right, date_wrong, extracted.title, published
+    )
 
 
 def html_unpacked(corpus: Path, into: Path) -> Path:
@@ -196,7 +210,9 @@ def corpus_import_and_score(corpus: Path) -> list[PageScore]:
         report = articles_import([corpus / "txt", html])
     if report.created + report.updated + report.rejected == 0:
         raise RuntimeError(f"nothing was imported from {corpus}: {report.summary}")
-    stored = {article.source: article for article in Article.objects.only("source", "body", "title", "published")}
+    stored = {
+        article.source: article for article in Article.objects.only("source", "body", "title", "published")
+    }
     texts = {stem: (corpus / "txt" / f"{stem}.txt").read_text(encoding="utf-8") for stem in truth}
     return [
         page_score(stem, kind, stored.get(f"{stem}.{kind}"), truth[stem], page_text=texts[stem])
@@ -239,12 +255,16 @@ def report_print(
             )
     half_of = {stem: name for name, stems in halves.items() for stem in stems}
     for kind in summary:
-        rows = sorted((s for s in scores if s.kind == kind and half_of[s.stem] == "held_out"), key=lambda s: s.f1)
+        rows = sorted(
+            (s for s in scores if s.kind == kind and half_of[s.stem] == "held_out"), key=lambda s: s.f1
+        )
         print(f"\nworst held-out {kind} pages:")
         for row in rows[:worst]:
             host = truth[row.stem]["outlet_host"]
             print(f"  {row.stem}  F1 {row.f1:.3f}  P {row.precision:.3f}  R {row.recall:.3f}  {host}")
-        wrong = [s for s in scores if s.kind == kind and not s.headline_right and half_of[s.stem] == "held_out"]
+        wrong = [
+            s for s in scores if s.kind == kind and not s.headline_right and half_of[s.stem] == "held_out"
+        ]
         print(f"held-out {kind} headlines wrong: {len(wrong)}")
         for row in wrong[:worst]:
             print(f"  {row.stem}  {row.title[:70]!r}  truth {truth[row.stem]['title'][:60]!r}")
@@ -285,7 +305,10 @@ def _run(argv: list[str]) -> int:
     truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
     report_print(scores, split_load(), truth)
     bbc = Path(__file__).resolve().parents[1] / "data" / "bbc"
-    samples = {"the set's txt pages": sorted((corpus / "txt").glob("*.txt")), "BBC articles": sorted(bbc.glob("*/*.txt"))}
+    samples = {
+        "the set's txt pages": sorted((corpus / "txt").glob("*.txt")),
+        "BBC articles": sorted(bbc.glob("*/*.txt")),
+    }
     for name, files in samples.items():
         print(f"\npage_parse on {len(files)} {name}: {cleaning_cpu_ms(files):.2f} ms of CPU a page")
     return 0

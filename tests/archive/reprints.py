@@ -15,13 +15,23 @@ FURNITURE_AFTER = [
     "Related: more stories from this section",
     "Support independent journalism - donate today.",
 ]
-REWORDINGS = [(r"\bsaid\b", "stated"), (r"\bhas\b", "had"), (r"\bwill\b", "would"), (r"\bbut\b", "however"), (r"\balso\b", "as well")]
+REWORDINGS = [
+    (r"\bsaid\b", "stated"),
+    (r"\bhas\b", "had"),
+    (r"\bwill\b", "would"),
+    (r"\bbut\b", "however"),
+    (r"\balso\b", "as well"),
+]
 
 
 def reprint(body: str, rng: random.Random) -> str:
     paragraphs = [p for p in body.split("\n\n") if p.strip()]
     droppable = list(range(1, len(paragraphs)))
-    dropped = set(rng.sample(droppable, min(len(droppable) // 4 + 1, max(0, len(paragraphs) - 2)))) if len(paragraphs) > 3 else set()
+    dropped = (
+        set(rng.sample(droppable, min(len(droppable) // 4 + 1, max(0, len(paragraphs) - 2))))
+        if len(paragraphs) > 3
+        else set()
+    )
     kept = [p for i, p in enumerate(paragraphs) if i not in dropped]
     kept[0] = rng.choice(DATELINES) + kept[0]
     target = rng.randrange(len(kept))

@@ -44,19 +44,26 @@ def test_hide_then_publish_through_the_changelist(seeds, editor, client):
     assert "Dmitry Peskov" not in {v["label"] for v in search(client, entity_limit="100")["facets"]["entity"]}
     assert client.get(f"/articles/{article.pk}/").status_code == 404
     assert client.get(f"/api/articles/{article.pk}").status_code == 404
-    assert all(json.loads(line).get("id") != article.pk for line in b"".join(client.get("/export.jsonl").streaming_content).decode().splitlines())
+    assert all(
+        json.loads(line).get("id") != article.pk
+        for line in b"".join(client.get("/export.jsonl").streaming_content).decode().splitlines()
+    )
     assert client.get("/entities/dmitry-peskov/").status_code == 404  # only the hidden article mentions him
 
     user = User.objects.get(username="ed")
     client.force_login(user)
-    assert client.get(f"/admin/archive/article/{article.pk}/change/").status_code == 200  # editors still see it
+    assert (
+        client.get(f"/admin/archive/article/{article.pk}/change/").status_code == 200
+    )  # editors still see it
     client.post(CHANGELIST, {"action": "publish_articles", "_selected_action": [article.pk]})
     assert search(client, q="Peskov")["total"] == 1
 
 
 def test_reprocess_action_keeps_corrections(seeds, editor):
     article = seeds[PESKOV]
-    Article.objects.filter(pk=article.pk).update(body=article.body + "\n\nAdvertisement", curated_fields=["title"], title="Editor's title")
+    Article.objects.filter(pk=article.pk).update(
+        body=article.body + "\n\nAdvertisement", curated_fields=["title"], title="Editor's title"
+    )
     editor.post(CHANGELIST, {"action": "reprocess_articles", "_selected_action": [article.pk]})
     article.refresh_from_db()
     assert not article.body.endswith("Advertisement")
@@ -76,12 +83,19 @@ def test_reindex_action_puts_a_lost_document_back(seeds, editor, client):
 
 def test_merge_outlets_with_confirmation_and_later_imports_follow(seeds, editor, client, tmp_path):
     snn, urdu = Outlet.objects.get(slug="snn"), Outlet.objects.get(slug="urdupoint")
-    page = editor.post("/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk]})
+    page = editor.post(
+        "/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk]}
+    )
     assert 'name="keep"' in page.content.decode()
-    editor.post("/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk], "post": "yes", "keep": urdu.pk})
+    editor.post(
+        "/admin/archive/outlet/",
+        {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk], "post": "yes", "keep": urdu.pk},
+    )
     outlets = {v["value"]: v["count"] for v in search(client)["facets"]["outlet"]}
     assert outlets["urdupoint"] == 2 and "snn" not in outlets
-    (tmp_path / "new.txt").write_text("SNN\n\nA new headline here\n\nThe council approved the harbour plan on Tuesday after a long debate in the town hall.")
+    (tmp_path / "new.txt").write_text(
+        "SNN\n\nA new headline here\n\nThe council approved the harbour plan on Tuesday after a long debate in the town hall."
+    )
     call_command("import_articles", str(tmp_path))
     assert Article.objects.get(source="new.txt").outlet == urdu
 
@@ -94,9 +108,11 @@ def test_history_records_who_changed_what(seeds, editor):
     latest = article.history.latest()
     assert latest.history_user.username == "ed"
     delta = latest.diff_against(latest.prev_record)
-    assert [(c.field, c.new) for c in delta.changes if c.field == "title"] == [("title", "A corrected headline")]
+    assert [(c.field, c.new) for c in delta.changes if c.field == "title"] == [
+        ("title", "A corrected headline")
+    ]
     history_page = editor.get(f"{url.removesuffix('change/')}history/").content.decode()
-    changes = history_page[history_page.find('id="change-history"'):]
+    changes = history_page[history_page.find('id="change-history"') :]
     assert "Title:" in changes and "&rarr;&nbsp;&nbsp;A corrected headline" in changes and ">ed<" in changes
     earlier = editor.get(f"{url.removesuffix('change/')}history/{latest.prev_record.history_id}/")
     assert earlier.status_code == 200
@@ -136,11 +152,19 @@ def test_require_login_setting(client, committed_db, settings):
 def test_import_files_from_admin(editor):
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as bundle:
-        bundle.writestr("pages/a.txt", "The council approved the harbour plan on Tuesday after a long debate in the town hall.")
-        bundle.writestr("../evil.txt", "The council approved the harbour plan on Tuesday after a long debate in the town hall.")
+        bundle.writestr(
+            "pages/a.txt",
+            "The council approved the harbour plan on Tuesday after a long debate in the town hall.",
+        )
+        bundle.writestr(
+            "../evil.txt",
+            "The council approved the harbour plan on Tuesday after a long debate in the town hall.",
+        )
     files = [
         SimpleUploadedFile("bundle.zip", archive.getvalue()),
-        SimpleUploadedFile("b.jsonl", b'{"title": "Vote held", "body": "The vote was held and it passed."}\n{broken'),
+        SimpleUploadedFile(
+            "b.jsonl", b'{"title": "Vote held", "body": "The vote was held and it passed."}\n{broken'
+        ),
     ]
     response = editor.post("/admin/archive/article/import/", {"files": files})
     html = response.content.decode()
@@ -212,8 +236,13 @@ def _admin_objects() -> list:
     from archive.models import CopyGroup, Entity, EntityAlias, Quote, Story
 
     return [
-        Article.objects.get(source=PESKOV), Outlet.objects.get(slug="snn"), Entity.objects.get(slug="vladimir-putin"),
-        EntityAlias.objects.filter(entity__isnull=False).first(), CopyGroup.objects.first(), Story.objects.first(), Quote.objects.first(),
+        Article.objects.get(source=PESKOV),
+        Outlet.objects.get(slug="snn"),
+        Entity.objects.get(slug="vladimir-putin"),
+        EntityAlias.objects.filter(entity__isnull=False).first(),
+        CopyGroup.objects.first(),
+        Story.objects.first(),
+        Quote.objects.first(),
     ]
 
 
@@ -233,7 +262,14 @@ def test_saving_every_change_form_unchanged_changes_nothing(seeds, editor):
         assert _history_count(instance) == history, meta.model_name
 
 
-@pytest.mark.parametrize(("model", "field", "value"), [("article", "byline", "Jane Editor"), ("outlet", "domain", "snn.example.org"), ("entity", "name", "Vladimir V. Putin")])
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("article", "byline", "Jane Editor"),
+        ("outlet", "domain", "snn.example.org"),
+        ("entity", "name", "Vladimir V. Putin"),
+    ],
+)
 def test_changing_one_field_changes_only_that_field(seeds, editor, model, field, value):
     from tests.archive.admin_forms import form_submission
 

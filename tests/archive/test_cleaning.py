@@ -35,7 +35,10 @@ def test_sub_headings_and_quotes_stay_in_the_body():
 
 
 def test_headline_printed_twice_is_not_body_text():
-    assert "Putin tells Xi he wants to ramp up military cooperation" not in parsed("004_735fed19aafc4c9a.txt").body
+    assert (
+        "Putin tells Xi he wants to ramp up military cooperation"
+        not in parsed("004_735fed19aafc4c9a.txt").body
+    )
 
 
 def test_dateline_is_metadata_not_body():
@@ -57,7 +60,12 @@ def test_glued_closing_quote_gets_its_space():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("UrduPoint.com", "UrduPoint"), ("www.spacewar.com", "spacewar"), ("News Beast", "News Beast"), ("SNN", "SNN")],
+    [
+        ("UrduPoint.com", "UrduPoint"),
+        ("www.spacewar.com", "spacewar"),
+        ("News Beast", "News Beast"),
+        ("SNN", "SNN"),
+    ],
 )
 def test_outlet_names_normalise(raw, expected):
     assert outlet_name_normalise(raw) == expected
@@ -95,22 +103,46 @@ B2 = "The mayor said the vote was close and that construction would begin in the
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        (f"Harbour plan approved\n\nBy JANE DOE, Associated Press\n\nWASHINGTON (AP) — {B1}\n\n{B2}\n\nCopyright 2023 The Associated Press. All rights reserved.",
-         {"byline": "Jane Doe", "published": None, "outlet": "The Associated Press"}),
-        (f"Harbour plan approved\nPosted on March 3, 2023 by Jane Doe\n{B1}\n{B2}\nFollow us on Twitter\nClick to share on Facebook (Opens in new window)",
-         {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)}),
-        (f"Home > News > Local\nHarbour plan approved\nJane Doe, Staff Reporter\nLast updated: 14:05, 3 March 2023\n{B1}\nPhoto: Jane Doe/Coast Herald\n{B2}\nRelated Articles\nStorm warning issued for the coast",
-         {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)}),
-        (f"Published: 2023-03-03T10:00:00Z\nHarbour plan approved\n{B1}\n{B2}\nComments (12)\nJoe: great news for the town!",
-         {"published": dt.date(2023, 3, 3)}),
-        (f"Coast Herald — March 3, 2023\nHarbour plan approved\n{B1}\n{B2}\nAdvertisement\nYou might also like\nStorm warning issued",
-         {"published": dt.date(2023, 3, 3), "outlet": "Coast Herald"}),
-        (f"Harbour plan approved\nMarch 3, 2023 8:15 AM UTC\nLONDON, March 3 (Reuters) - {B1}\n{B2}\nReporting by Jane Doe; Editing by Tom Baker\nOur Standards: The Thomson Reuters Trust Principles.",
-         {"published": dt.date(2023, 3, 3)}),
+        (
+            f"Harbour plan approved\n\nBy JANE DOE, Associated Press\n\nWASHINGTON (AP) — {B1}\n\n{B2}\n\nCopyright 2023 The Associated Press. All rights reserved.",
+            {"byline": "Jane Doe", "published": None, "outlet": "The Associated Press"},
+        ),
+        (
+            f"Harbour plan approved\nPosted on March 3, 2023 by Jane Doe\n{B1}\n{B2}\nFollow us on Twitter\nClick to share on Facebook (Opens in new window)",
+            {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)},
+        ),
+        (
+            f"Home > News > Local\nHarbour plan approved\nJane Doe, Staff Reporter\nLast updated: 14:05, 3 March 2023\n{B1}\nPhoto: Jane Doe/Coast Herald\n{B2}\nRelated Articles\nStorm warning issued for the coast",
+            {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)},
+        ),
+        (
+            f"Published: 2023-03-03T10:00:00Z\nHarbour plan approved\n{B1}\n{B2}\nComments (12)\nJoe: great news for the town!",
+            {"published": dt.date(2023, 3, 3)},
+        ),
+        (
+            f"Coast Herald — March 3, 2023\nHarbour plan approved\n{B1}\n{B2}\nAdvertisement\nYou might also like\nStorm warning issued",
+            {"published": dt.date(2023, 3, 3), "outlet": "Coast Herald"},
+        ),
+        (
+            f"Harbour plan approved\nMarch 3, 2023 8:15 AM UTC\nLONDON, March 3 (Reuters) - {B1}\n{B2}\nReporting by Jane Doe; Editing by Tom Baker\nOur Standards: The Thomson Reuters Trust Principles.",
+            {"published": dt.date(2023, 3, 3)},
+        ),
         (f"Harbour plan approved\n03/14/2023\n{B1}\n{B2}", {"published": dt.date(2023, 3, 14)}),
-        (f"Harbour plan approved\n{B1}\nGetty Images\n{B2}\nImage source, Getty Images\nMore on this story", {}),
+        (
+            f"Harbour plan approved\n{B1}\nGetty Images\n{B2}\nImage source, Getty Images\nMore on this story",
+            {},
+        ),
     ],
-    ids=["ap-wire", "posted-by", "breadcrumbs-staff-reporter", "iso-timestamp", "outlet-and-date-line", "reuters", "us-numeric", "photo-credits"],
+    ids=[
+        "ap-wire",
+        "posted-by",
+        "breadcrumbs-staff-reporter",
+        "iso-timestamp",
+        "outlet-and-date-line",
+        "reuters",
+        "us-numeric",
+        "photo-credits",
+    ],
 )
 def test_common_page_shapes(page, expected):
     article = page_parse(page)

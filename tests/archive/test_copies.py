@@ -36,7 +36,7 @@ def test_containment_decides_where_jaccard_cannot():
 
 
 def test_seeds_002_and_004_are_copies_of_each_other_and_nothing_else(seeds):
-    (first, second), = SEEDS_TRUTH["near_duplicates"]
+    ((first, second),) = SEEDS_TRUTH["near_duplicates"]
     group = seeds[first].copy_group
     assert group is not None and seeds[second].copy_group == group
     assert set(group.articles.values_list("source", flat=True)) == {first, second}
@@ -104,7 +104,9 @@ def test_bbc_with_injected_reprints_precision_and_recall():
     truth = _truth(bodies, copies)
     hits = len(found & truth)
     precision, recall = hits / len(found), hits / len(truth)
-    print(f"near-duplicates on BBC + 200 reprints: precision {precision:.3f}, recall {recall:.3f} ({len(found)} found, {len(truth)} true)")
+    print(
+        f"near-duplicates on BBC + 200 reprints: precision {precision:.3f}, recall {recall:.3f} ({len(found)} found, {len(truth)} true)"
+    )
     assert precision >= 0.95
     assert recall >= 0.95
     for group in CopyGroup.objects.all():  # the earliest copy is a member
@@ -123,7 +125,10 @@ def test_adding_an_article_is_a_lookup_not_a_comparison_with_every_article(djang
 
 @pytest.mark.django_db
 def test_leaving_a_group_dissolves_a_pair():
-    body = "The council met on Tuesday to discuss the harbour plan and the new ferry timetable for the island. " * 8
+    body = (
+        "The council met on Tuesday to discuss the harbour plan and the new ferry timetable for the island. "
+        * 8
+    )
     finder = CopyFinder()
     first, second = ArticleFactory(body=body), ArticleFactory(body=body)
     copies_link(first, finder=finder)
@@ -150,9 +155,14 @@ def test_linking_to_articles_of_an_earlier_import_keeps_the_index_in_step(import
         shutil.copy(page, (first if number == 0 else second) / page.name)
     import_paths(first)
     import_paths(second)
-    assert Article.objects.exclude(copy_group=None).count() == 2 and Article.objects.exclude(story=None).count() == 5
+    assert (
+        Article.objects.exclude(copy_group=None).count() == 2
+        and Article.objects.exclude(story=None).count() == 5
+    )
     health = index_check(full=True)
     assert health.ok, health.message
     from search.searching import SearchParams, search_run
 
-    assert search_run(SearchParams(collapse=True)).total == 4  # the copy of the first import's article collapses with it
+    assert (
+        search_run(SearchParams(collapse=True)).total == 4
+    )  # the copy of the first import's article collapses with it

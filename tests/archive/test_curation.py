@@ -37,7 +37,15 @@ def test_merge_asks_which_to_keep_then_moves_mentions_and_keeps_aliases(seeds, e
     before = facet(editor)
     assert (before["Asia"], before["Asia-Pacific region"]) == (2, 1)
 
-    response = editor.post(CHANGELIST, {"action": "merge_entities", "_selected_action": [asia.pk, region.pk], "post": "yes", "keep": asia.pk})
+    response = editor.post(
+        CHANGELIST,
+        {
+            "action": "merge_entities",
+            "_selected_action": [asia.pk, region.pk],
+            "post": "yes",
+            "keep": asia.pk,
+        },
+    )
     assert response.status_code == 302
     after = facet(editor)
     assert after["Asia"] == 3
@@ -47,7 +55,15 @@ def test_merge_asks_which_to_keep_then_moves_mentions_and_keeps_aliases(seeds, e
 
 def test_merge_respected_by_reprocess(seeds, editor):
     asia, region = entity("Asia"), entity("Asia-Pacific region")
-    editor.post(CHANGELIST, {"action": "merge_entities", "_selected_action": [asia.pk, region.pk], "post": "yes", "keep": asia.pk})
+    editor.post(
+        CHANGELIST,
+        {
+            "action": "merge_entities",
+            "_selected_action": [asia.pk, region.pk],
+            "post": "yes",
+            "keep": asia.pk,
+        },
+    )
     call_command("reprocess_articles", "--all")
     assert not Entity.objects.filter(name="Asia-Pacific region").exists()
     assert facet(editor)["Asia"] == 3
@@ -57,7 +73,10 @@ def test_change_type_through_confirmation(seeds, editor):
     kremlin = entity("Kremlin")
     page = editor.post(CHANGELIST, {"action": "change_entity_type", "_selected_action": [kremlin.pk]})
     assert 'name="type"' in page.content.decode()
-    editor.post(CHANGELIST, {"action": "change_entity_type", "_selected_action": [kremlin.pk], "post": "yes", "type": "place"})
+    editor.post(
+        CHANGELIST,
+        {"action": "change_entity_type", "_selected_action": [kremlin.pk], "post": "yes", "type": "place"},
+    )
     kremlin.refresh_from_db()
     assert kremlin.type == "place"
     call_command("reprocess_articles", "--all")
@@ -78,10 +97,17 @@ def test_block_removes_and_stays_blocked_after_reprocess(seeds, editor):
 
 def test_rename_keeps_the_old_name_as_an_alias(seeds, editor):
     nato = entity("NATO")
-    response = editor.post(f"/admin/archive/entity/{nato.pk}/change/", {
-        "name": "North Atlantic Treaty Organisation", "type": "organization",
-        "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0", "aliases-MIN_NUM_FORMS": "0", "aliases-MAX_NUM_FORMS": "1000",
-    })
+    response = editor.post(
+        f"/admin/archive/entity/{nato.pk}/change/",
+        {
+            "name": "North Atlantic Treaty Organisation",
+            "type": "organization",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-MIN_NUM_FORMS": "0",
+            "aliases-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302
     call_command("reprocess_articles", "--all")
     assert Mention.objects.filter(entity__name="North Atlantic Treaty Organisation").count() == 1
@@ -122,7 +148,10 @@ def fed(editor):
     from archive.curation import articles_touch
     from tests.factories import ArticleFactory, EntityFactory, MentionFactory
 
-    short, full = EntityFactory(name="Fed", type="organization"), EntityFactory(name="US Federal Reserve", type="organization")
+    short, full = (
+        EntityFactory(name="Fed", type="organization"),
+        EntityFactory(name="US Federal Reserve", type="organization"),
+    )
     articles = [ArticleFactory(body=f"Rates story {n} about the central bank.") for n in range(4)]
     for article in articles[:1]:
         MentionFactory(article=article, entity=short)
@@ -134,14 +163,24 @@ def fed(editor):
 
 def test_merge_offers_the_entity_in_most_articles_and_old_slugs_keep_working(fed, editor, client):
     short, full = fed
-    page = editor.post(CHANGELIST, {"action": "merge_entities", "_selected_action": [short.pk, full.pk]}).content.decode()
-    assert f'value="{full.pk}" checked' in page.replace("  ", " ")  # the one in three articles, not the first by name
-    response = editor.post(CHANGELIST, {"action": "merge_entities", "_selected_action": [short.pk, full.pk], "post": "yes", "keep": full.pk}, follow=True)
+    page = editor.post(
+        CHANGELIST, {"action": "merge_entities", "_selected_action": [short.pk, full.pk]}
+    ).content.decode()
+    assert f'value="{full.pk}" checked' in page.replace(
+        "  ", " "
+    )  # the one in three articles, not the first by name
+    response = editor.post(
+        CHANGELIST,
+        {"action": "merge_entities", "_selected_action": [short.pk, full.pk], "post": "yes", "keep": full.pk},
+        follow=True,
+    )
     assert "now in 4 articles; 1 articles changed" in response.content.decode()
     redirect = client.get(f"/entities/{short.slug}/")
     assert redirect.status_code == 301 and redirect["Location"] == f"/entities/{full.slug}/"
     by_filter = client.get("/api/search", {"entity": short.slug}).json()
-    assert by_filter["total"] == 4 and by_filter["followed"] == [{"kind": "entity", "from": short.slug, "to": full.slug, "name": "US Federal Reserve"}]
+    assert by_filter["total"] == 4 and by_filter["followed"] == [
+        {"kind": "entity", "from": short.slug, "to": full.slug, "name": "US Federal Reserve"}
+    ]
     assert client.get("/api/search", {"q": f"entity:{short.slug}"}).json()["total"] == 4
     assert "was merged into" in client.get("/", {"entity": short.slug}).content.decode()
 
@@ -159,7 +198,10 @@ def test_merged_outlet_slugs_redirect(seeds, editor, client):
     from archive.models import Outlet
 
     snn, urdu = Outlet.objects.get(slug="snn"), Outlet.objects.get(slug="urdupoint")
-    editor.post("/admin/archive/outlet/", {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk], "post": "yes", "keep": urdu.pk})
+    editor.post(
+        "/admin/archive/outlet/",
+        {"action": "merge_outlets", "_selected_action": [snn.pk, urdu.pk], "post": "yes", "keep": urdu.pk},
+    )
     response = client.get("/outlets/snn/")
     assert response.status_code == 301 and response["Location"] == "/outlets/urdupoint/"
     assert client.get("/api/search", {"outlet": "snn"}).json()["total"] == 2

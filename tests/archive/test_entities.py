@@ -24,7 +24,9 @@ def test_names_lose_titles_articles_and_possessives(surface, entity_type, expect
     assert name_clean(surface, entity_type=entity_type) == expected
 
 
-@pytest.mark.parametrize("name", ["he", "Friday", "December", "2022", "A", "ABOUT US", "Urdu - Muslim Names", "Contact Us", "x"])
+@pytest.mark.parametrize(
+    "name", ["he", "Friday", "December", "2022", "A", "ABOUT US", "Urdu - Muslim Names", "Contact Us", "x"]
+)
 def test_junk_is_never_an_entity(name):
     assert not name_acceptable(name)
 
@@ -63,9 +65,15 @@ def test_seed_entities_have_no_bare_short_forms(seeds):
 
 
 def test_a_surname_is_learned_across_articles_and_resolves_another(tmp_path, import_paths):
-    (tmp_path / "a.txt").write_text("Russian President Vladimir Putin spoke on Friday. Putin said the talks had gone well for both sides.")
-    (tmp_path / "b.txt").write_text("Vladimir Putin flew to Minsk. There Putin said the union state would be strengthened this year.")
-    (tmp_path / "c.txt").write_text("In Moscow on Saturday, Putin met the governor to discuss the regional budget for next year.")
+    (tmp_path / "a.txt").write_text(
+        "Russian President Vladimir Putin spoke on Friday. Putin said the talks had gone well for both sides."
+    )
+    (tmp_path / "b.txt").write_text(
+        "Vladimir Putin flew to Minsk. There Putin said the union state would be strengthened this year."
+    )
+    (tmp_path / "c.txt").write_text(
+        "In Moscow on Saturday, Putin met the governor to discuss the regional budget for next year."
+    )
     import_paths(tmp_path / "a.txt")
     assert not EntityAlias.objects.filter(key="putin").exists()  # one article is no evidence
     import_paths(tmp_path / "b.txt")
@@ -81,7 +89,9 @@ def test_a_learned_surname_is_forgotten_when_a_namesake_arrives(committed_db):
 
     resolver = EntityResolver()
     john = resolver.resolve(FoundEntity("John Smith", "person", 1))
-    Mention.objects.create(article=Article.objects.create(title="t", body="b", raw_text="b", source="x"), entity=john)
+    Mention.objects.create(
+        article=Article.objects.create(title="t", body="b", raw_text="b", source="x"), entity=john
+    )
     resolver.mentions([FoundEntity("John Smith", "person", 2, surfaces=("Smith",))])
     assert EntityAlias.objects.get(key="smith").entity.name == "John Smith"
     resolver.mentions([FoundEntity("Mary Smith", "person", 2, surfaces=("Smith",))])
@@ -92,7 +102,9 @@ def test_a_learned_surname_is_forgotten_when_a_namesake_arrives(committed_db):
 def test_without_a_model_known_names_and_aliases_are_matched(settings, tmp_path, import_paths):
     settings.ARCHIVE_SPACY_MODEL = ""
     page = tmp_path / "a.txt"
-    page.write_text("Officials in the U.S. and the EU said NATO would meet on Friday to discuss the plan in detail.")
+    page.write_text(
+        "Officials in the U.S. and the EU said NATO would meet on Friday to discuss the plan in detail."
+    )
     import_paths(page)
     assert entity_names(Article.objects.get()) == {"United States", "European Union", "NATO"}
 

@@ -11,20 +11,82 @@ from archive.ingestion.entities import FoundEntity, entities_extract, nlp_defaul
 from archive.ingestion.resolver import EntityResolver
 from tests.archive.pages import BBC
 
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+MONTHS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+}
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-PRONOUNS = {"i", "he", "she", "it", "we", "they", "him", "her", "us", "them", "his", "its", "our", "their", "you"}
-NAVIGATION = {"home", "menu", "search", "share", "subscribe", "login", "previous", "related", "advertisement"}  # not "Next": a retailer
+PRONOUNS = {
+    "i",
+    "he",
+    "she",
+    "it",
+    "we",
+    "they",
+    "him",
+    "her",
+    "us",
+    "them",
+    "his",
+    "its",
+    "our",
+    "their",
+    "you",
+}
+NAVIGATION = {
+    "home",
+    "menu",
+    "search",
+    "share",
+    "subscribe",
+    "login",
+    "previous",
+    "related",
+    "advertisement",
+}  # not "Next": a retailer
 
 # Checked by hand: the 30 entities that appear in the most BBC articles, with their types.
 TOP_30 = {
-    ("United Kingdom", "place"), ("London", "place"), ("Europe", "place"), ("England", "place"), ("BBC", "organization"),
-    ("United States", "place"), ("France", "place"), ("Tony Blair", "person"), ("Labour Party", "organization"),
-    ("BBC News", "organization"), ("Scotland", "place"), ("Ireland", "place"), ("Michael Howard", "person"),
-    ("Japan", "place"), ("New York", "place"), ("Wales", "place"), ("Germany", "place"), ("European Union", "organization"),
-    ("China", "place"), ("Australia", "place"), ("Gordon Brown", "person"), ("Italy", "place"), ("Liberal Democrats", "organization"),
-    ("India", "place"), ("Hollywood", "place"), ("Microsoft", "organization"), ("Iraq", "place"),
-    ("Chelsea", "organization"), ("Russia", "place"), ("BBC Radio 4", "organization"),
+    ("United Kingdom", "place"),
+    ("London", "place"),
+    ("Europe", "place"),
+    ("England", "place"),
+    ("BBC", "organization"),
+    ("United States", "place"),
+    ("France", "place"),
+    ("Tony Blair", "person"),
+    ("Labour Party", "organization"),
+    ("BBC News", "organization"),
+    ("Scotland", "place"),
+    ("Ireland", "place"),
+    ("Michael Howard", "person"),
+    ("Japan", "place"),
+    ("New York", "place"),
+    ("Wales", "place"),
+    ("Germany", "place"),
+    ("European Union", "organization"),
+    ("China", "place"),
+    ("Australia", "place"),
+    ("Gordon Brown", "person"),
+    ("Italy", "place"),
+    ("Liberal Democrats", "organization"),
+    ("India", "place"),
+    ("Hollywood", "place"),
+    ("Microsoft", "organization"),
+    ("Iraq", "place"),
+    ("Chelsea", "organization"),
+    ("Russia", "place"),
+    ("BBC Radio 4", "organization"),
 }
 
 
@@ -49,8 +111,12 @@ def test_no_junk_entities(bbc_entities):
 def test_top_30_entities_look_right(bbc_entities, db):
     resolver = EntityResolver()
     articles: Counter[tuple[str, str]] = Counter()
-    for found in bbc_entities:  # resolved article by article, as an import does (what the archive knows grows)
+    for (
+        found
+    ) in bbc_entities:  # resolved article by article, as an import does (what the archive knows grows)
         resolved = {resolution.entity for resolution in resolver.resolutions(found)} - {None}
         articles.update((entity.name, entity.type) for entity in resolved)
     top = {key for key, _ in articles.most_common(30)}
-    assert top == TOP_30, "\n".join(f"{count:4} {name} ({entity_type})" for (name, entity_type), count in articles.most_common(40))
+    assert top == TOP_30, "\n".join(
+        f"{count:4} {name} ({entity_type})" for (name, entity_type), count in articles.most_common(40)
+    )

@@ -8,7 +8,9 @@ import json
 from archive.ingestion.cleaning import furniture_learn, page_parse
 from archive.models import Article
 
-LEDE = "The council approved the harbour plan on Tuesday after a long debate in the town hall, officials said."
+LEDE = (
+    "The council approved the harbour plan on Tuesday after a long debate in the town hall, officials said."
+)
 HTML = """<html><head><title>Harbour plan approved</title>
 <meta property="og:site_name" content="The Coast Herald"><meta property="article:published_time" content="2005-03-14">
 <meta name="author" content="Jane Doe"></head><body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
@@ -21,12 +23,25 @@ def test_folder_manifest_wins_over_extraction(tmp_path, import_paths):
     folder = tmp_path / "crawl"
     folder.mkdir()
     (folder / "a.txt").write_text(f"Wrong Outlet\n\nHarbour plan approved\n\n{LEDE}")
-    (folder / "manifest.csv").write_text("file,url,outlet,published,title\na.txt,https://coastherald.example/harbour,The Coast Herald,2005-03-14,Harbour vote passes\n")
+    (folder / "manifest.csv").write_text(
+        "file,url,outlet,published,title\na.txt,https://coastherald.example/harbour,The Coast Herald,2005-03-14,Harbour vote passes\n"
+    )
     report = import_paths(folder)
     assert (report.created, report.rejected) == (1, 0)
     article = Article.objects.get(source="a.txt")
-    assert (article.outlet.name, article.published, article.title, article.title_derived, article.source_url) == (
-        "The Coast Herald", dt.date(2005, 3, 14), "Harbour vote passes", False, "https://coastherald.example/harbour")
+    assert (
+        article.outlet.name,
+        article.published,
+        article.title,
+        article.title_derived,
+        article.source_url,
+    ) == (
+        "The Coast Herald",
+        dt.date(2005, 3, 14),
+        "Harbour vote passes",
+        False,
+        "https://coastherald.example/harbour",
+    )
 
 
 def test_manifest_option_and_changed_manifest_updates(tmp_path, import_paths):
@@ -49,7 +64,9 @@ def test_bad_manifest_entry_is_named_and_files_still_import(tmp_path, import_pat
     (folder / "manifest.csv").write_text("file,published\na.txt,someday\n")
     report = import_paths(folder)
     assert report.created == 1
-    assert report.problems == [("manifest.csv:2", "field 'published' is not a date ('someday'); write it as YYYY-MM-DD")]
+    assert report.problems == [
+        ("manifest.csv:2", "field 'published' is not a date ('someday'); write it as YYYY-MM-DD")
+    ]
 
 
 def test_html_page_is_read_with_its_metadata(tmp_path, import_paths):
@@ -59,10 +76,18 @@ def test_html_page_is_read_with_its_metadata(tmp_path, import_paths):
     article = Article.objects.get()
     assert article.raw_format == "html"
     assert (article.title, article.outlet.name, article.published, article.byline) == (
-        "Harbour plan approved", "The Coast Herald", dt.date(2005, 3, 14), "Jane Doe")
+        "Harbour plan approved",
+        "The Coast Herald",
+        dt.date(2005, 3, 14),
+        "Jane Doe",
+    )
     assert article.body.startswith(LEDE)
     assert article.body.endswith("work would start in spring.")
-    assert "Storm warning" not in article.body and "Advertisement" not in article.body and "Home" not in article.body
+    assert (
+        "Storm warning" not in article.body
+        and "Advertisement" not in article.body
+        and "Home" not in article.body
+    )
 
 
 def test_html_without_text_is_rejected(tmp_path, import_paths):
@@ -75,7 +100,9 @@ def test_html_without_text_is_rejected(tmp_path, import_paths):
 
 def test_latin1_file_decodes_right(tmp_path, import_paths):
     page = tmp_path / "latin1.txt"
-    text = "Le café de Zürich a augmenté ses prix de 5 £ cette année, selon le propriétaire de l'établissement."
+    text = (
+        "Le café de Zürich a augmenté ses prix de 5 £ cette année, selon le propriétaire de l'établissement."
+    )
     page.write_bytes(text.encode("latin-1"))
     assert import_paths(page).created == 1
     assert Article.objects.get().body == text
@@ -101,12 +128,23 @@ def test_lines_repeated_across_an_outlets_pages_are_furniture(tmp_path, import_p
 
 
 def test_background_paragraph_reused_mid_story_is_kept():
-    background = "Russia invaded Ukraine in February 2022, and the war has since killed tens of thousands of people."
+    background = (
+        "Russia invaded Ukraine in February 2022, and the war has since killed tens of thousands of people."
+    )
     pages = []
     for day in ("Monday", "Tuesday", "Wednesday"):
-        details = "\n\n".join(f"Detail {n} of the {day} story was confirmed by officials on {day}." for n in range(1, 7))
+        details = "\n\n".join(
+            f"Detail {n} of the {day} story was confirmed by officials on {day}." for n in range(1, 7)
+        )
         first, rest = details.split("\n\n", 3)[:3], details.split("\n\n", 3)[3]
-        pages.append(("f", f"Outlet\n\nThe {day} story opened with news from the front line, reports said.\n\n" + "\n\n".join(first) + f"\n\n{background}\n\n{rest}"))
+        pages.append(
+            (
+                "f",
+                f"Outlet\n\nThe {day} story opened with news from the front line, reports said.\n\n"
+                + "\n\n".join(first)
+                + f"\n\n{background}\n\n{rest}",
+            )
+        )
     assert furniture_learn(pages) == {}
     for _, text in pages:
         assert background in page_parse(text).body

@@ -13,7 +13,9 @@ from archive.ingestion.readers import Rejection, records_read, text_decode
 from archive.ingestion.records import RejectedInput
 from archive.models import Article, Mention
 
-GOOD = "The council approved the harbour plan on Tuesday after a long debate in the town hall, officials said."
+GOOD = (
+    "The council approved the harbour plan on Tuesday after a long debate in the town hall, officials said."
+)
 
 
 def hostile_batch(folder, *, count: int) -> tuple[set[str], set[str]]:

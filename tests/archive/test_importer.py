@@ -25,10 +25,20 @@ def test_seeds_import_with_outlets_and_dates(seeds):
 
 
 def test_reimport_creates_nothing(seeds, import_paths):
-    before = (Article.objects.count(), Entity.objects.count(), Mention.objects.count(), Outlet.objects.count())
+    before = (
+        Article.objects.count(),
+        Entity.objects.count(),
+        Mention.objects.count(),
+        Outlet.objects.count(),
+    )
     report = import_paths(FIXTURES)
     assert (report.created, report.updated, report.skipped, report.rejected) == (0, 0, 5, 0)
-    assert (Article.objects.count(), Entity.objects.count(), Mention.objects.count(), Outlet.objects.count()) == before
+    assert (
+        Article.objects.count(),
+        Entity.objects.count(),
+        Mention.objects.count(),
+        Outlet.objects.count(),
+    ) == before
 
 
 def test_changed_file_is_updated(tmp_path, import_paths):
@@ -59,8 +69,20 @@ def test_malformed_file_is_rejected_with_its_name_and_the_rest_import(tmp_path, 
 
 def test_jsonl_records_import_each_on_its_own(tmp_path, import_paths):
     path = tmp_path / "feed.jsonl"
-    good = {"title": "Harbour plan approved", "body": "The council approved the harbour plan.", "outlet": "Coast Herald", "published": "2023-01-05", "byline": "Jane Doe", "source_url": "https://example.org/harbour"}
-    lines = [json.dumps(good), "{not json", json.dumps({"title": "No body"}), json.dumps({**good, "source": "herald-2", "published": "someday"})]
+    good = {
+        "title": "Harbour plan approved",
+        "body": "The council approved the harbour plan.",
+        "outlet": "Coast Herald",
+        "published": "2023-01-05",
+        "byline": "Jane Doe",
+        "source_url": "https://example.org/harbour",
+    }
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({"title": "No body"}),
+        json.dumps({**good, "source": "herald-2", "published": "someday"}),
+    ]
     path.write_text("\n".join(lines))
     report = import_paths(path)
     assert report.created == 1
@@ -71,12 +93,19 @@ def test_jsonl_records_import_each_on_its_own(tmp_path, import_paths):
     assert "'published'" in reasons["feed.jsonl:4"]
     article = Article.objects.get(source="feed.jsonl:1")
     assert (article.title, article.outlet.name, article.published, article.byline, article.title_derived) == (
-        "Harbour plan approved", "Coast Herald", dt.date(2023, 1, 5), "Jane Doe", False)
+        "Harbour plan approved",
+        "Coast Herald",
+        dt.date(2023, 1, 5),
+        "Jane Doe",
+        False,
+    )
 
 
 def test_csv_with_header_imports_and_uses_record_source(tmp_path, import_paths):
     path = tmp_path / "feed.csv"
-    path.write_text('source,title,body,outlet,published\nrec-1,Vote held,"The vote was held, and it passed.",Herald,2023-02-01\n')
+    path.write_text(
+        'source,title,body,outlet,published\nrec-1,Vote held,"The vote was held, and it passed.",Herald,2023-02-01\n'
+    )
     report = import_paths(path)
     assert report.created == 1
     assert Article.objects.get(source="rec-1").published == dt.date(2023, 2, 1)
@@ -93,7 +122,9 @@ def test_csv_without_body_column_is_rejected(tmp_path, import_paths):
 def test_windows_1252_file_decodes_right(tmp_path, import_paths):
     folder = tmp_path / "enc"
     folder.mkdir()
-    text = "The minister’s “plan” for the café was approved by the council on Tuesday evening, officials said."
+    text = (
+        "The minister’s “plan” for the café was approved by the council on Tuesday evening, officials said."
+    )
     (folder / "cp1252.txt").write_bytes(text.encode("cp1252"))
     (folder / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.replace("café", "harbour").encode("utf-8"))
     assert import_paths(folder).created == 2
@@ -117,7 +148,9 @@ def test_dry_run_writes_nothing(import_paths):
 def test_command_prints_summary_and_exits_1_on_rejection(tmp_path, committed_db, capsys):
     folder = tmp_path / "batch"
     folder.mkdir()
-    (folder / "ok.txt").write_text("The council approved the harbour plan on Tuesday after a long debate in the town hall.")
+    (folder / "ok.txt").write_text(
+        "The council approved the harbour plan on Tuesday after a long debate in the town hall."
+    )
     call_command("import_articles", str(folder))
     assert capsys.readouterr().out.strip().splitlines()[-1] == "1 created, 0 updated, 0 skipped, 0 rejected"
     (folder / "bad.txt").write_bytes(b"\x00\x00")

@@ -12,7 +12,9 @@ from tests.archive.quality import article_problems
 @pytest.mark.parametrize("seed", [20221230, 7])
 def test_generated_pages_read_right_at_least_95_percent(seed):
     pages = pages_generate(300, seed=seed)
-    failures = [(truth, problems) for text, truth in pages if (problems := article_problems(page_parse(text), truth))]
+    failures = [
+        (truth, problems) for text, truth in pages if (problems := article_problems(page_parse(text), truth))
+    ]
     assert len(failures) / len(pages) <= 0.05, failures[:5]
 
 

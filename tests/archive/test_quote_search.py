@@ -9,8 +9,12 @@ def test_api_quotes_shape_and_grouping(seeds, client):
     result = next(r for r in data["results"] if "We aim to strengthen" in " ".join(r["variants"]))
     assert set(result) >= {"group", "speaker", "speaker_slug", "text", "variants", "articles", "outlets"}
     assert (result["speaker"], result["speaker_slug"]) == ("Vladimir Putin", "vladimir-putin")
-    assert result["text"] == "We aim to strengthen cooperation between the armed forces of Russia and China"  # the wording most carried
-    assert {a["id"] for a in result["articles"]} >= {seeds[s].pk for s in SEEDS_TRUTH["shared_quotes"][0]["in"]}
+    assert (
+        result["text"] == "We aim to strengthen cooperation between the armed forces of Russia and China"
+    )  # the wording most carried
+    assert {a["id"] for a in result["articles"]} >= {
+        seeds[s].pk for s in SEEDS_TRUTH["shared_quotes"][0]["in"]
+    }
     assert set(result["articles"][0]) == {"id", "url", "outlet", "published", "title"}
     assert set(result["outlets"]) == {"SNN", "UrduPoint", "News Beast"}
     first = data["facets"]["speaker"][0]
@@ -31,7 +35,10 @@ def test_quote_page_and_bad_parameters(seeds, client):
     page = client.get("/quotes/", {"q": "oil exports"}).content.decode()
     assert 'data-testid="quote-result"' in page and "Vladimir Putin" in page
     assert client.get("/quotes/", {"page": "x"}).status_code == 400
-    assert client.get("/api/quotes", {"group": "abc"}).json()["error"] == "'group' must be a whole number (got 'abc')"
+    assert (
+        client.get("/api/quotes", {"group": "abc"}).json()["error"]
+        == "'group' must be a whole number (got 'abc')"
+    )
 
 
 def test_article_page_marks_its_quotes(seeds, client):

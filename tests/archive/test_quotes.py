@@ -64,7 +64,12 @@ def test_named_pronoun_role_and_continuation_speakers():
     )
     found = quotes_find(body)
     assert [speaker.name if speaker else None for speaker in speakers_attribute(body, found, people)] == [
-        "Vladimir Putin", "Vladimir Putin", "Xi Jinping", "Vladimir Putin", "CCTV", "CCTV",
+        "Vladimir Putin",
+        "Vladimir Putin",
+        "Xi Jinping",
+        "Vladimir Putin",
+        "CCTV",
+        "CCTV",
     ]
 
 
@@ -140,7 +145,9 @@ def test_only_people_and_organisations_mentioned_as_such_speak():
         "Gordon Strachan has turned the job down. The former Scotland international added that the move was "
         "unwise. “I have too many memories of the other side of the city,” he said."
     )
-    assert attribute(body, jason, EntityFactory(name="Gordon Strachan"), places=("Scotland",)) == ["Gordon Strachan"]
+    assert attribute(body, jason, EntityFactory(name="Gordon Strachan"), places=("Scotland",)) == [
+        "Gordon Strachan"
+    ]
 
 
 @pytest.mark.django_db
@@ -158,9 +165,20 @@ def test_inverted_clauses_and_far_pronouns():
 
 def test_variant_wordings_are_one_statement_and_others_are_not():
     aim = quote_words("We aim to strengthen cooperation between the armed forces of Russia and China")
-    assert same_statement(aim, quote_words("the intention to strengthen the cooperation between the armed forces of of Russia and China"))
-    assert same_statement(quote_words("Russia has become one of the leaders when it comes to oil exports to China"), quote_words("has become one of the leaders in oil exports to China."))
-    assert not same_statement(aim, quote_words("We share the same views on the causes, course and logic of the ongoing transformation"))
+    assert same_statement(
+        aim,
+        quote_words(
+            "the intention to strengthen the cooperation between the armed forces of of Russia and China"
+        ),
+    )
+    assert same_statement(
+        quote_words("Russia has become one of the leaders when it comes to oil exports to China"),
+        quote_words("has become one of the leaders in oil exports to China."),
+    )
+    assert not same_statement(
+        aim,
+        quote_words("We share the same views on the causes, course and logic of the ongoing transformation"),
+    )
 
 
 def linked(body: str, *speakers: Entity) -> Article:
@@ -184,11 +202,15 @@ def test_one_wording_is_one_group_whatever_each_article_attributes_it_to():
     putin, xi = EntityFactory(name="Vladimir Putin"), EntityFactory(name="Xi Jinping")
     said = "The talks were long. “We will counter unprecedented Western pressure and provocations,” {who}."
     by_putin = linked(said.format(who="Putin said"), putin)
-    unknown = linked("The talks were long. He hailed efforts to counter “unprecedented Western pressure and provocations”.")
+    unknown = linked(
+        "The talks were long. He hailed efforts to counter “unprecedented Western pressure and provocations”."
+    )
     by_xi = linked(said.format(who="Xi said").replace("We will", "we will"), xi)
     quotes = Quote.objects.filter(text__icontains="provocations").select_related("speaker")
     assert {q.article_id: q.speaker for q in quotes} == {by_putin.pk: putin, unknown.pk: None, by_xi.pk: xi}
-    assert len({q.group_id for q in quotes}) == 2  # "We will counter …" and "unprecedented …" are two wordings
+    assert (
+        len({q.group_id for q in quotes}) == 2
+    )  # "We will counter …" and "unprecedented …" are two wordings
     counter = Quote.objects.get(article=by_putin).group
     assert set(counter.quotes.values_list("article_id", flat=True)) == {by_putin.pk, by_xi.pk}
     assert counter.speaker is None  # Putin in one article, Xi in the other: disputed
@@ -221,9 +243,18 @@ def test_a_group_speaker_is_the_one_its_articles_agree_on_unless_an_editor_chose
 @pytest.mark.django_db
 def test_variant_wordings_join_only_the_same_speaker_or_the_same_story():
     putin, xi = EntityFactory(name="Vladimir Putin"), EntityFactory(name="Xi Jinping")
-    linked("Talks. “We aim to strengthen cooperation between the armed forces of Russia and China,” Putin said.", putin)
-    variant = linked("Talks. “We aim to strengthen the cooperation of the armed forces of Russia and China,” Putin said.", putin)
-    other = linked("Talks. “We aim to strengthen cooperation between the armed forces of Russia and China now,” Xi said.", xi)
+    linked(
+        "Talks. “We aim to strengthen cooperation between the armed forces of Russia and China,” Putin said.",
+        putin,
+    )
+    variant = linked(
+        "Talks. “We aim to strengthen the cooperation of the armed forces of Russia and China,” Putin said.",
+        putin,
+    )
+    other = linked(
+        "Talks. “We aim to strengthen cooperation between the armed forces of Russia and China now,” Xi said.",
+        xi,
+    )
     groups = {a: Quote.objects.get(article=a).group_id for a in (variant, other)}
     first = Quote.objects.exclude(article__in=[variant, other]).get().group_id
     assert groups[variant] == first and groups[other] != first
@@ -232,7 +263,11 @@ def test_variant_wordings_join_only_the_same_speaker_or_the_same_story():
 def test_seeds_shared_quotes_are_found_attributed_and_grouped(seeds):
     for shared in SEEDS_TRUTH["shared_quotes"]:
         words = quote_words(shared["text"])
-        found = [q for q in Quote.objects.select_related("speaker", "article") if same_statement(words, quote_words(q.text))]
+        found = [
+            q
+            for q in Quote.objects.select_related("speaker", "article")
+            if same_statement(words, quote_words(q.text))
+        ]
         assert {q.article.source for q in found} >= set(shared["in"]), shared["text"]
         assert {q.speaker.name for q in found if q.article.source in shared["in"]} == {shared["speaker"]}
         assert len({q.group_id for q in found}) == 1, shared["text"]
@@ -241,7 +276,11 @@ def test_seeds_shared_quotes_are_found_attributed_and_grouped(seeds):
 
 def test_seeds_quote_of_putin_is_one_group_whoever_its_articles_name(seeds):
     found = Quote.objects.filter(text__icontains="unprecedented Western pressure and provocations")
-    assert {q.article.source for q in found} >= {"000_5d6324c78be22e1b.txt", "002_259fda1996e3dcc7.txt", "004_735fed19aafc4c9a.txt"}
+    assert {q.article.source for q in found} >= {
+        "000_5d6324c78be22e1b.txt",
+        "002_259fda1996e3dcc7.txt",
+        "004_735fed19aafc4c9a.txt",
+    }
     assert len({q.group_id for q in found}) == 1
 
 
@@ -254,15 +293,21 @@ def test_bbc_hand_checked_quotes_are_attributed_to_the_right_person(import_paths
     right, wrong = 0, []
     for item in CHECKED["quotes"]:
         article = articles[item["source"].rsplit("/", 1)[-1]]
-        quote = next((q for q in article.quotes.select_related("speaker") if q.text.startswith(item["quote"])), None)
+        quote = next(
+            (q for q in article.quotes.select_related("speaker") if q.text.startswith(item["quote"])), None
+        )
         assert quote is not None, f"not extracted: {item}"
         if quote.speaker and item["speaker"] in quote.speaker.name:
             right += 1
         else:
-            wrong.append((item["round"], item["quote"], item["speaker"], quote.speaker.name if quote.speaker else None))
+            wrong.append(
+                (item["round"], item["quote"], item["speaker"], quote.speaker.name if quote.speaker else None)
+            )
     share = right / len(CHECKED["quotes"])
     rounds = Counter(r for r, *_ in wrong)
-    print(f"attribution on {len(CHECKED['quotes'])} hand-checked BBC quotes: {share:.3f}; wrong by round {dict(rounds)}")
+    print(
+        f"attribution on {len(CHECKED['quotes'])} hand-checked BBC quotes: {share:.3f}; wrong by round {dict(rounds)}"
+    )
     assert len(CHECKED["quotes"]) >= 60
     assert share >= 0.9, wrong
 

@@ -50,7 +50,9 @@ def test_the_committed_split_is_the_seeded_split_by_site(truth):
     halves = split_load()
     assert halves == split_make(truth)
     assert sorted(halves["develop"] + halves["held_out"]) == sorted(truth)
-    sites = [{site_of(truth[stem]["outlet_host"]) for stem in halves[name]} for name in ("develop", "held_out")]
+    sites = [
+        {site_of(truth[stem]["outlet_host"]) for stem in halves[name]} for name in ("develop", "held_out")
+    ]
     assert not sites[0] & sites[1]
     assert abs(len(halves["develop"]) - len(halves["held_out"])) <= 10
 
@@ -61,7 +63,11 @@ def test_token_f1_is_the_one_the_set_scores_with(truth):
     score = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(score)
     bodies = [truth[stem]["body"] for stem in sorted(truth)[:20]]
-    for extracted, wanted in [*zip(bodies, bodies[1:] + bodies[:1]), ("", bodies[0]), (bodies[0][:200], bodies[0])]:
+    for extracted, wanted in [
+        *zip(bodies, bodies[1:] + bodies[:1]),
+        ("", bodies[0]),
+        (bodies[0][:200], bodies[0]),
+    ]:
         assert token_prf(extracted, wanted) == pytest.approx(score.prf(extracted, wanted))
 
 

@@ -21,11 +21,20 @@ def test_reprocess_improves_an_article_but_keeps_the_editors_correction(seeds, a
     article = seeds["004_735fed19aafc4c9a.txt"]
     # An editor corrects the byline in admin; the importer's older rules had left junk in the body.
     change_url = f"/admin/archive/article/{article.pk}/change/"
-    data = admin_change_data(admin_client, change_url, outlet=article.outlet_id, published="2022-12-30", byline="M. Ali (desk)", status="published")
+    data = admin_change_data(
+        admin_client,
+        change_url,
+        outlet=article.outlet_id,
+        published="2022-12-30",
+        byline="M. Ali (desk)",
+        status="published",
+    )
     assert admin_client.post(change_url, data).status_code == 302
     article.refresh_from_db()
     assert article.curated_fields == ["byline"]
-    Article.objects.filter(pk=article.pk).update(body=article.body + "\n\nRecent Stories\n\nPele, football king, passes away", title="Old title")
+    Article.objects.filter(pk=article.pk).update(
+        body=article.body + "\n\nRecent Stories\n\nPele, football king, passes away", title="Old title"
+    )
 
     call_command("reprocess_articles", str(article.pk))
 

@@ -43,7 +43,12 @@ def test_a_cookie_banner_and_a_weather_prompt_are_not_the_article():
 
 def test_a_read_more_block_inside_the_article_is_cut_and_the_article_goes_on():
     block = "Read more\n\nStorm warning issued for the coast\n\nLocal bakery wins national award\n\nRail strike talks collapse"
-    page = f"{NAV}\n\nHarbour plan approved\n\n" + "\n\n".join(PARAGRAPHS[:2]) + f"\n\n{block}\n\n" + "\n\n".join(PARAGRAPHS[2:])
+    page = (
+        f"{NAV}\n\nHarbour plan approved\n\n"
+        + "\n\n".join(PARAGRAPHS[:2])
+        + f"\n\n{block}\n\n"
+        + "\n\n".join(PARAGRAPHS[2:])
+    )
     article = page_parse(page)
     assert article.body == ARTICLE
     assert "Storm warning" not in article.body
@@ -74,7 +79,9 @@ def test_a_date_in_the_menu_is_not_the_publication_date():
 
 
 def test_the_headline_is_the_title_above_the_article_not_its_standfirst():
-    standfirst = "Three thousand homes are to be built on the old quays, the council decided after a long debate"
+    standfirst = (
+        "Three thousand homes are to be built on the old quays, the council decided after a long debate"
+    )
     page = f"{NAV}\n\nHarbour plan approved after a long night\n\n{standfirst}\n\nBy Jane Doe\n\n{ARTICLE}"
     article = page_parse(page)
     assert article.title == "Harbour plan approved after a long night"
@@ -102,13 +109,15 @@ CHINESE = [
         (
             "Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten. Mit der Nutzung unserer Website "
             "stimmen Sie der Verwendung von Cookies zu.\n\n• Startseite\n• Politik\n• Wirtschaft\n• Sport\n• Kultur"
-            "\n\nAnmelden\n\nStadtrat beschließt Umbau des alten Hafens\n\nVon Anna Schmidt\n\n" + "\n\n".join(GERMAN)
+            "\n\nAnmelden\n\nStadtrat beschließt Umbau des alten Hafens\n\nVon Anna Schmidt\n\n"
+            + "\n\n".join(GERMAN)
             + "\n\nMehr zum Thema\n\nSturmwarnung für die Küste\n\nBäckerei gewinnt Preis\n\nImpressum | Datenschutz | Kontakt | AGB | Karriere",
             "Stadtrat beschließt Umbau des alten Hafens",
             GERMAN,
         ),
         (
-            "• 首页\n• 新闻\n• 财经\n• 体育\n\n市议会批准旧港口改造计划\n\n" + "\n\n".join(CHINESE)
+            "• 首页\n• 新闻\n• 财经\n• 体育\n\n市议会批准旧港口改造计划\n\n"
+            + "\n\n".join(CHINESE)
             + "\n\n相关新闻\n\n• 沿海地区发布风暴预警\n• 面包店获得全国大奖\n\n版权所有 © 2023 港口日报",
             "市议会批准旧港口改造计划",
             CHINESE,
@@ -133,21 +142,35 @@ def test_a_page_laid_out_in_a_table_reads_in_the_article_columns_order():
         "The council approved the harbour plan on Tuesday after a debate that ran past midnight, members said. "
         "The mayor said about 3,000 homes would be built on the old quays."
     )
-    assert lines[:-1] == ["Home", "Storm warning", "World", "issued for the coast", "Sport", "Bakery wins award"]
+    assert lines[:-1] == [
+        "Home",
+        "Storm warning",
+        "World",
+        "issued for the coast",
+        "Sport",
+        "Bakery wins award",
+    ]
 
 
 def test_wrapped_lines_continue_only_into_lower_case():
     assert wrapped_lines_join(["The council approved the harbour plan on", "Tuesday after a debate."]) == [
-        "The council approved the harbour plan on", "Tuesday after a debate."
+        "The council approved the harbour plan on",
+        "Tuesday after a debate.",
     ]
-    assert wrapped_lines_join(["The council approved the harbour plan after a", "debate that ran past midnight."]) == [
-        "The council approved the harbour plan after a debate that ran past midnight."
+    assert wrapped_lines_join(
+        ["The council approved the harbour plan after a", "debate that ran past midnight."]
+    ) == ["The council approved the harbour plan after a debate that ran past midnight."]
+    assert wrapped_lines_join(["Skip to content", "metrowire.co.uk"]) == [
+        "Skip to content",
+        "metrowire.co.uk",
     ]
-    assert wrapped_lines_join(["Skip to content", "metrowire.co.uk"]) == ["Skip to content", "metrowire.co.uk"]
 
 
 def test_html_whose_article_is_a_table_keeps_the_table():
-    rows = "".join(f"<tr><td>School number {n}</td><td>Closed Wednesday, opening late Thursday</td></tr>" for n in range(20))
+    rows = "".join(
+        f"<tr><td>School number {n}</td><td>Closed Wednesday, opening late Thursday</td></tr>"
+        for n in range(20)
+    )
     menu = "<ul>" + "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(15)) + "</ul>"
     html = (
         f"<html><head><title>School closings</title></head><body>{menu}<div class='article'><h1>School closings</h1>"

@@ -30,8 +30,23 @@ def body(*paragraphs: str) -> str:
 
 
 def test_every_agency_the_issue_names_is_registered():
-    assert {a.key for a in AGENCIES} >= {"afp", "ap", "reuters", "xinhua", "tass", "pti", "ani", "dpa", "efe", "ansa",
-                                         "kyodo", "yonhap", "bernama", "uni", "ians"}
+    assert {a.key for a in AGENCIES} >= {
+        "afp",
+        "ap",
+        "reuters",
+        "xinhua",
+        "tass",
+        "pti",
+        "ani",
+        "dpa",
+        "efe",
+        "ansa",
+        "kyodo",
+        "yonhap",
+        "bernama",
+        "uni",
+        "ians",
+    }
     assert len({a.key for a in AGENCIES}) == len(AGENCIES)
 
 
@@ -43,9 +58,15 @@ LEDE = "The senate voted on Friday to pass the bill."
     ("page", "wire"),
     [
         (HEAD + "MOSCOW (Reuters) - " + body("Russia said on Friday it would cut output."), "reuters"),
-        (HEAD + "BEIJING, Dec. 30 (Xinhua) -- " + body("China said on Friday it would cut output."), "xinhua"),
+        (
+            HEAD + "BEIJING, Dec. 30 (Xinhua) -- " + body("China said on Friday it would cut output."),
+            "xinhua",
+        ),
         (HEAD + "MOSCOW, December 30. /TASS/. " + body("Russia said on Friday it would cut output."), "tass"),
-        (HEAD + "AFP Staff Writers\n\nParis (AFP) Dec 30, 2022\n\n" + body("France said it would act."), "afp"),
+        (
+            HEAD + "AFP Staff Writers\n\nParis (AFP) Dec 30, 2022\n\n" + body("France said it would act."),
+            "afp",
+        ),
         (HEAD + "By Associated Press\n\n" + body(LEDE), "ap"),
         (HEAD + body(LEDE) + "\n\n— Reuters", "reuters"),
         (HEAD + body(LEDE) + "\n\nSource: Xinhua", "xinhua"),
@@ -66,40 +87,69 @@ def test_credits_elsewhere_on_the_page_do_not_count():
     assert detect_page(related) is None
     cited = HEAD + body("The minister told Reuters on Friday that talks would resume, according to AFP.")
     assert detect_page(cited + ' "We will go on," he told Reuters.') is None
-    assert detect_page(HEAD + "ISLAMABAD, Jan 5 (APP): " + body("Pakistan said on Friday it would act.")) is None
-    teasers = "TEHRAN, Iran (AP) — Iran said on Sunday it had detained seven foreign nationals in the south.\n\n"
+    assert (
+        detect_page(HEAD + "ISLAMABAD, Jan 5 (APP): " + body("Pakistan said on Friday it would act.")) is None
+    )
+    teasers = (
+        "TEHRAN, Iran (AP) — Iran said on Sunday it had detained seven foreign nationals in the south.\n\n"
+    )
     teasers += "SILVERSTONE, England (Reuters) - A tire failure wrecked the race.\n\n"
     assert detect_page(teasers + HEAD + "By Jane Doe\n\n" + body(LEDE)) is None
 
 
 def test_editors_agencies_are_recognised_by_their_forms():
-    page = "Headline of the story\n\nNEW YORK (Bloomberg) -- " + body("Stocks rose on Friday as banks gained.")
+    page = "Headline of the story\n\nNEW YORK (Bloomberg) -- " + body(
+        "Stocks rose on Friday as banks gained."
+    )
     assert detect_page(page) is None
-    assert detect_page(page, extra=[("Bloomberg News", ["Bloomberg", "Bloomberg News"])]) == agency_key("Bloomberg News")
+    assert detect_page(page, extra=[("Bloomberg News", ["Bloomberg", "Bloomberg News"])]) == agency_key(
+        "Bloomberg News"
+    )
     assert agency_key("Bloomberg News") == "bloomberg-news"
 
 
 def test_a_record_without_raw_lines_is_read_from_its_body_and_byline():
-    parsed = ParsedArticle(title="T", title_derived=False, body=body("LONDON (Reuters) - Shares fell on Friday."),
-                           outlet="", byline="", published=None)
+    parsed = ParsedArticle(
+        title="T",
+        title_derived=False,
+        body=body("LONDON (Reuters) - Shares fell on Friday."),
+        outlet="",
+        byline="",
+        published=None,
+    )
     assert wire_detect(raw_text=json.dumps({"body": parsed.body}), parsed=parsed) == "reuters"
-    by_field = ParsedArticle(title="T", title_derived=False, body=body("Shares fell on Friday."), outlet="",
-                             byline="Associated Press", published=None)
+    by_field = ParsedArticle(
+        title="T",
+        title_derived=False,
+        body=body("Shares fell on Friday."),
+        outlet="",
+        byline="Associated Press",
+        published=None,
+    )
     assert wire_detect(raw_text="{}", parsed=by_field) == "ap"
 
 
 def test_an_html_page_is_read_around_its_extracted_body():
-    html = ("<html><body><h1>Shares fall</h1><p>By Jane Doe</p><figure><figcaption>Traders. (AP Photo/Richard Drew)"
-            "</figcaption></figure><p>Shares fell sharply on Friday as investors worried about rates.</p>"
-            "<p>The index lost two percent by the close of trading in New York.</p><p>— Reuters</p>"
-            "<ul><li>Other story (AFP)</li></ul></body></html>")
-    parsed = ParsedArticle(title="Shares fall", title_derived=False, outlet="", byline="Jane Doe", published=None,
-                           body="Shares fell sharply on Friday as investors worried about rates.\n\n"
-                                "The index lost two percent by the close of trading in New York.")
+    html = (
+        "<html><body><h1>Shares fall</h1><p>By Jane Doe</p><figure><figcaption>Traders. (AP Photo/Richard Drew)"
+        "</figcaption></figure><p>Shares fell sharply on Friday as investors worried about rates.</p>"
+        "<p>The index lost two percent by the close of trading in New York.</p><p>— Reuters</p>"
+        "<ul><li>Other story (AFP)</li></ul></body></html>"
+    )
+    parsed = ParsedArticle(
+        title="Shares fall",
+        title_derived=False,
+        outlet="",
+        byline="Jane Doe",
+        published=None,
+        body="Shares fell sharply on Friday as investors worried about rates.\n\n"
+        "The index lost two percent by the close of trading in New York.",
+    )
     assert wire_detect(raw_text=html, parsed=parsed) == "reuters"
 
 
 # -- the hand-labelled sample (tests/data/wire_sample.json, drawn by scripts/wire_sample_draw.py) -----------
+
 
 @cache
 def sample_page(item_id: str, raw_format: str = "page") -> tuple[str, ParsedArticle]:
@@ -145,13 +195,17 @@ def sample_scores(items: list[dict], detect) -> tuple[float, float, list[tuple[s
     return right / max(1, len(given)), right / max(1, labelled), misses
 
 
-def sample_check(kinds: set[str], detect, *, precision_floor: float = 0.98, recall_floor: float = 0.90) -> None:
+def sample_check(
+    kinds: set[str], detect, *, precision_floor: float = 0.98, recall_floor: float = 0.90
+) -> None:
     for split in ("dev", "held_out"):
         items = [item for item in SAMPLE if item["kind"] in kinds and item["split"] == split]
         precision, recall, misses = sample_scores(items, detect)
         credited = sum(1 for item in items if item["wire"])
-        print(f"wire credits ({detect.__name__}), {'/'.join(sorted(kinds))} {split}: {len(items)} articles, "
-              f"{credited} credit a wire: precision {precision:.3f}, recall {recall:.3f}; misses {misses}")
+        print(
+            f"wire credits ({detect.__name__}), {'/'.join(sorted(kinds))} {split}: {len(items)} articles, "
+            f"{credited} credit a wire: precision {precision:.3f}, recall {recall:.3f}; misses {misses}"
+        )
         assert precision >= precision_floor and recall >= recall_floor, (split, misses)
 
 
@@ -166,7 +220,9 @@ def test_wire_credits_on_the_repository_sample():
     sample_check({"seed", "bbc", "written"}, detect_as_imported)
 
 
-@pytest.mark.skipif(not REAL_PAGES.exists(), reason=f"the real pages are read in place from {REAL_PAGES}: absent")
+@pytest.mark.skipif(
+    not REAL_PAGES.exists(), reason=f"the real pages are read in place from {REAL_PAGES}: absent"
+)
 def test_wire_credits_on_the_real_pages():
     """All 300 real pages of real-pages-dev, labelled by hand (their text stays outside the repository).
 

@@ -25,17 +25,45 @@ def test_query_set_mixes_every_kind_and_is_seeded():
 
 
 def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
-    command = [sys.executable, "-m", "bench.run", "--n", "300", "--per-kind", "2", "--haystack-sample", "3", "--import-articles", "6", "--out", str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--n",
+        "300",
+        "--per-kind",
+        "2",
+        "--haystack-sample",
+        "3",
+        "--import-articles",
+        "6",
+        "--out",
+        str(tmp_path),
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["n"] == 300
     assert set(results["index"]) >= {"articles_per_s", "size_mb", "peak_rss_mb"}
-    for figures in (results["search"], results["baselines"]["sqlite_fts5"], results["baselines"]["haystack_whoosh"]):
-        assert all(figures[mode]["p50_ms"] > 0 and figures[mode]["p95_ms"] >= figures[mode]["p50_ms"] for mode in ("plain", "facets", "facets_highlight"))
+    for figures in (
+        results["search"],
+        results["baselines"]["sqlite_fts5"],
+        results["baselines"]["haystack_whoosh"],
+    ):
+        assert all(
+            figures[mode]["p50_ms"] > 0 and figures[mode]["p95_ms"] >= figures[mode]["p50_ms"]
+            for mode in ("plain", "facets", "facets_highlight")
+        )
     assert all(value is not None and value > 0 for value in results["ratios"].values())
     assert len(results["ratios"]) == 11
-    assert set(results["import"]) >= {"articles_per_s", "ner_only_articles_per_s", "ratio_vs_ner_only", "peak_rss_mb", "without_linking_articles_per_s", "linking_cost_ratio"}
+    assert set(results["import"]) >= {
+        "articles_per_s",
+        "ner_only_articles_per_s",
+        "ratio_vs_ner_only",
+        "peak_rss_mb",
+        "without_linking_articles_per_s",
+        "linking_cost_ratio",
+    }
     assert results["import"]["articles"] == 6
     # The engines answer the same questions: the archive's totals match FTS5's closely (stemmers differ a little).
     assert 0.8 <= results["totals_median_ratio_vs_sqlite_fts5"] <= 1.25
@@ -43,7 +71,9 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
 
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0
-    assert "corpus: cached" in again.stdout and "haystack: cached" in again.stdout  # reruns reuse the built indexes
+    assert (
+        "corpus: cached" in again.stdout and "haystack: cached" in again.stdout
+    )  # reruns reuse the built indexes
 
 
 def test_ratios_are_ours_over_the_baselines():
@@ -59,8 +89,12 @@ def test_ratios_are_ours_over_the_baselines():
         return figures
 
     search = {
-        "archive": engine(10, 40, highlight=2), "sqlite_fts5": engine(5, 10, highlight=1), "haystack_whoosh": engine(1000, 2000),
-        "django_stack": {"facets_highlight": mode(12, 60)}, "haystack_sample": [0, 1, 2], "kinds": ["common", "rare", "phrase"],
+        "archive": engine(10, 40, highlight=2),
+        "sqlite_fts5": engine(5, 10, highlight=1),
+        "haystack_whoosh": engine(1000, 2000),
+        "django_stack": {"facets_highlight": mode(12, 60)},
+        "haystack_sample": [0, 1, 2],
+        "kinds": ["common", "rare", "phrase"],
     }
     corpus = {"load": {}, "index": {}}
     results = results_build(n=3, corpus=corpus, fts5={}, haystack={}, search=search, imported={})

@@ -46,7 +46,9 @@ def test_quote_search_and_speaker_facet(page, live_server, seeds):
     page.wait_for_url("**speaker=xi-jinping*")
     chosen = int(page.get_by_test_id("quote-total").text_content())
     assert 0 < chosen < everyone
-    assert {text.strip() for text in page.get_by_test_id("quote-speaker").all_text_contents()} == {"Xi Jinping"}
+    assert {text.strip() for text in page.get_by_test_id("quote-speaker").all_text_contents()} == {
+        "Xi Jinping"
+    }
 
 
 def test_story_and_quotes_fit_a_narrow_screen(browser, live_server, seeds):

@@ -85,8 +85,12 @@ def test_keyboard_only_query_facet_result(page, live_server, seeds):
                 return
         raise AssertionError(f"never reached {predicate}")
 
-    tab_to("document.activeElement.dataset.facet === 'outlet' && document.activeElement.dataset.value === 'snn'")
-    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
+    tab_to(
+        "document.activeElement.dataset.facet === 'outlet' && document.activeElement.dataset.value === 'snn'"
+    )
+    assert (
+        page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    )  # focus is visible
     page.keyboard.press("Enter")
     page.wait_for_url("**outlet=snn*")
     assert total(page) < before
@@ -100,7 +104,12 @@ def test_narrow_screen_has_no_horizontal_scroll(browser, live_server, seeds, req
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    for url in ("/?q=putin", "/articles/{}/".format(seeds["004_735fed19aafc4c9a.txt"].pk), "/entities/vladimir-putin/", "/outlets/urdupoint/"):
+    for url in (
+        "/?q=putin",
+        "/articles/{}/".format(seeds["004_735fed19aafc4c9a.txt"].pk),
+        "/entities/vladimir-putin/",
+        "/outlets/urdupoint/",
+    ):
         page.goto(live_server.url + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
     page.goto(live_server.url + "/?q=putin")

@@ -15,12 +15,14 @@ TEMPLATES = [
     "'><body onload=window.__xss=1>",
     '" onmouseover="window.__xss=1" x="',
     "javascript:window.__xss=1",
-    "<iframe srcdoc=\"<script>parent.__xss=1</script>\"></iframe>",
+    '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
     "</textarea><script>window.__xss=1</script>",
-    "<a href=\"javascript:window.__xss=1\">x</a>",
+    '<a href="javascript:window.__xss=1">x</a>',
     "{{7*7}}<details open ontoggle=window.__xss=1>",
 ]
-PAYLOADS = [f"{prefix}{template}" for prefix in ("", "Harbour ", "<b>", "&lt;", "\u202e") for template in TEMPLATES]
+PAYLOADS = [
+    f"{prefix}{template}" for prefix in ("", "Harbour ", "<b>", "&lt;", "\u202e") for template in TEMPLATES
+]
 
 
 @pytest.fixture
@@ -30,13 +32,22 @@ def poisoned(committed_db):
 
     articles = []
     for number, payload in enumerate(PAYLOADS):
-        outlet, _ = Outlet.objects.get_or_create(name=f"{payload} outlet {number}", defaults={"slug": f"evil-outlet-{number}"})
+        outlet, _ = Outlet.objects.get_or_create(
+            name=f"{payload} outlet {number}", defaults={"slug": f"evil-outlet-{number}"}
+        )
         article = Article.objects.create(
             title=f"{payload} harbour title {number}",
             body=f"The harbour council {payload} met again today, number {number}. “We will fight {payload} at the harbour,” Person {number} said.",
-            byline=payload, raw_text=payload, source=f"evil/{number}", raw_hash=str(number), outlet=outlet, published=dt.date(2023, 1, 1),
+            byline=payload,
+            raw_text=payload,
+            source=f"evil/{number}",
+            raw_hash=str(number),
+            outlet=outlet,
+            published=dt.date(2023, 1, 1),
         )
-        entity = Entity.objects.create(name=f"{payload} Person {number}", type="person", slug=f"evil-person-{number}")
+        entity = Entity.objects.create(
+            name=f"{payload} Person {number}", type="person", slug=f"evil-person-{number}"
+        )
         Mention.objects.create(article=article, entity=entity, count=1)
         quotes_link(article)  # the quote, attributed to the payload-named person, is marked on pages
         article.save()  # re-announce with its mention
@@ -56,7 +67,9 @@ def test_no_payload_executes(page, live_server, poisoned):
     for url in urls:
         page.goto(live_server.url + url)
         # Fire the events a planted attribute would wait for on every element.
-        page.evaluate("document.querySelectorAll('*').forEach(e => ['mouseover', 'focus', 'toggle'].forEach(t => e.dispatchEvent(new Event(t))))")
+        page.evaluate(
+            "document.querySelectorAll('*').forEach(e => ['mouseover', 'focus', 'toggle'].forEach(t => e.dispatchEvent(new Event(t))))"
+        )
         assert page.evaluate("window.__xss") is None, url
     assert dialogs == []
 
@@ -65,7 +78,9 @@ def test_state_changing_forms_need_csrf(live_server, committed_db):
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(live_server.url + "/admin/login/", data=b"username=a&password=b", method="POST")
+    request = urllib.request.Request(
+        live_server.url + "/admin/login/", data=b"username=a&password=b", method="POST"
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request)
     assert refused.value.code == 403

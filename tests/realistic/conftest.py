@@ -74,7 +74,9 @@ def _recreate(connection, name: str, *, create: bool = True) -> None:
 def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
     """Switch the default connection and the index to the realistic archive for this package's tests."""
     if not real_pages_present():
-        print(f"\nrealistic tier: {REAL_PAGES} is absent; the archive holds the seeds and the BBC articles only")
+        print(
+            f"\nrealistic tier: {REAL_PAGES} is absent; the archive holds the seeds and the BBC articles only"
+        )
     work = tmp_path_factory.mktemp("realistic")
     connection = connections["default"]
     original_name, original_index = connection.settings_dict["NAME"], settings.ARCHIVE_INDEX_DIR
@@ -99,7 +101,9 @@ def realistic(django_db_setup, django_db_blocker, tmp_path_factory):
             shutil.copytree(cached / "index-data", work / "index-data")
             (work / "index").symlink_to("index-data")
             summaries = (cached / "done").read_text()
-            call_command("migrate", verbosity=0)  # apps whose tables the import does not fill (frozen sets) may have new migrations
+            call_command(
+                "migrate", verbosity=0
+            )  # apps whose tables the import does not fill (frozen sets) may have new migrations
         else:
             call_command("migrate", verbosity=0)
             summaries = repr(_import(work))

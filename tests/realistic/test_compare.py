@@ -71,7 +71,9 @@ def test_every_query_counts_as_its_own_search(client, queries, filters):
             dates = {value["value"]: value["count"] for value in search["facets"]["date"]}
             undated = dates.pop("_undated", 0)
             assert set(dates) <= set(periods)
-            assert dict(zip(periods, series)) == {period: dates.get(period, 0) for period in periods}, item["q"]
+            assert dict(zip(periods, series)) == {period: dates.get(period, 0) for period in periods}, item[
+                "q"
+            ]
             assert sum(series) + undated == search["total"]
 
 
@@ -106,7 +108,12 @@ def test_the_page_and_the_csv_agree_with_the_api(client):
     assert html.count('data-testid="chart-bar"') == len(answer["periods"]) * 6
     for item in answer["queries"]:
         assert f'data-testid="compare-articles">{item["articles"]}<' in html
-    rows = list(csv.DictReader(io.StringIO(b"".join(client.get("/compare.csv", params).streaming_content).decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(client.get("/compare.csv", params).streaming_content).decode()))
+    )
     assert {row["label"] for row in rows} == {item["label"] for item in answer["queries"]}
     for number, item in enumerate(answer["queries"], 1):
-        assert sum(int(row["articles"]) for row in rows if row["query_number"] == str(number)) == item["articles"]
+        assert (
+            sum(int(row["articles"]) for row in rows if row["query_number"] == str(number))
+            == item["articles"]
+        )

@@ -11,12 +11,29 @@ from hypothesis import strategies as st
 
 from archive.models import Article, Entity, Outlet
 
-WORDS = ["", "the", "blair", "putin", "economy", "music", "brown", '"prime minister"', "games -film", "oil OR gas", "byline:*", "-games"]
+WORDS = [
+    "",
+    "the",
+    "blair",
+    "putin",
+    "economy",
+    "music",
+    "brown",
+    '"prime minister"',
+    "games -film",
+    "oil OR gas",
+    "byline:*",
+    "-games",
+]
 
 
 def _choices():
-    outlets = list(Outlet.objects.annotate(n=Count("articles")).order_by("-n").values_list("slug", flat=True)[:4])
-    entities = list(Entity.objects.annotate(n=Count("mentions")).order_by("-n").values_list("slug", flat=True)[:6])
+    outlets = list(
+        Outlet.objects.annotate(n=Count("articles")).order_by("-n").values_list("slug", flat=True)[:4]
+    )
+    entities = list(
+        Entity.objects.annotate(n=Count("mentions")).order_by("-n").values_list("slug", flat=True)[:6]
+    )
     return outlets, entities
 
 
@@ -47,7 +64,12 @@ def _groups(ids: set[int]) -> int:
     return len({grouped[pk] or f"alone-{pk}" for pk in ids})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], derandomize=True)
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
 @given(data=st.data())
 def test_generated_searches_agree_with_the_database(client, data):
     outlets, entities = _choices()
@@ -69,7 +91,9 @@ def test_generated_searches_agree_with_the_database(client, data):
         params["count"] = count
     params["sort"] = data.draw(st.sampled_from(["relevance", "newest", "oldest"]))
 
-    matched = _expected(set(_ids(client, q=q) if q else Article.objects.published().values_list("pk", flat=True)), params)
+    matched = _expected(
+        set(_ids(client, q=q) if q else Article.objects.published().values_list("pk", flat=True)), params
+    )
     listed = _ids(client, **params)
     answer = client.get("/api/search", {**params, "page_size": "100", "entity_limit": "1000"}).json()
     groups = _groups(matched)
@@ -89,7 +113,19 @@ def test_generated_searches_agree_with_the_database(client, data):
             assert toggled["total"] == value["count"], (value["value"], params)
     paged = []
     for page in range(1, min(answer["pages"], 4) + 1):
-        paged += [r["id"] for r in client.get("/api/search", {**params, "page_size": "100", "page": str(page)}).json()["results"]]
+        paged += [
+            r["id"]
+            for r in client.get("/api/search", {**params, "page_size": "100", "page": str(page)}).json()[
+                "results"
+            ]
+        ]
     assert paged == listed[: len(paged)], params  # the pages are the export's order
-    meta = json.loads(b"".join(client.get("/export.jsonl", params).streaming_content).decode().splitlines()[0])["_meta"]
-    assert (meta["total"], meta["rows"], meta["groups"], meta["collapse"]) == (answer["total"], len(listed), groups, collapse)
+    meta = json.loads(
+        b"".join(client.get("/export.jsonl", params).streaming_content).decode().splitlines()[0]
+    )["_meta"]
+    assert (meta["total"], meta["rows"], meta["groups"], meta["collapse"]) == (
+        answer["total"],
+        len(listed),
+        groups,
+        collapse,
+    )

@@ -60,7 +60,9 @@ def marks_now(rows: list[dict]) -> dict[int, str]:
     """What each manifest row's mark must be, from the articles as they read now."""
     live = {
         article.pk: article
-        for article in Article.objects.published().select_related("outlet").filter(pk__in=[row["id"] for row in rows])
+        for article in Article.objects.published()
+        .select_related("outlet")
+        .filter(pk__in=[row["id"] for row in rows])
     }
     marks = {}
     for row in rows:
@@ -121,7 +123,9 @@ def test_a_set_of_the_whole_archive_checks_out_and_exports_complete(as_researche
     exported = [json.loads(line) for line in lines_of(client.get(f"/sets/{answer['set']}/export.jsonl"))[1:]]
     assert [row["id"] for row in exported] == [row["id"] for row in rows]
     assert all(content_hash(row) == row["content_hash"] for row in exported)
-    table = list(csv.reader(io.StringIO("\n".join(lines_of(client.get(f"/sets/{answer['set']}/export.csv"))))))
+    table = list(
+        csv.reader(io.StringIO("\n".join(lines_of(client.get(f"/sets/{answer['set']}/export.csv")))))
+    )
     assert len(table) - 1 == published and all(row[0] != "_error" for row in table)
     url = f"http://testserver/sets/{answer['set']}/"
     assert (
@@ -136,9 +140,9 @@ def test_a_set_survives_rebuild_index(as_researcher):
     answer = freeze(as_researcher, q="blair", collapse="1")
     call_command("rebuild_index")
     _, rows = manifest(as_researcher, answer["set"])
-    assert {row["since_frozen"] for row in rows} == {"unchanged"} and len(rows) == answer["articles"] > answer[
-        "groups"
-    ] > 0
+    assert {row["since_frozen"] for row in rows} == {"unchanged"} and len(rows) == answer[
+        "articles"
+    ] > answer["groups"] > 0
     again = rerun(as_researcher, answer["set"])
     assert (again["now"]["articles"], again["added"]["count"], again["withdrawn"]["count"]) == (
         answer["articles"],
@@ -227,12 +231,18 @@ def test_a_set_survives_reimports_changed_deleted_and_unchanged(as_researcher, c
     assert reimported in again["added"]["ids"] and deleted_id in again["withdrawn"]["ids"]
     page = client.get(f"/sets/{answer['set']}/", {"page": "1"}).content.decode()
     assert 'data-testid="set-item"' in page
-    (folder / changed_source).write_text(original, encoding="utf-8")  # the text as it was: the mark follows the content
+    (folder / changed_source).write_text(
+        original, encoding="utf-8"
+    )  # the text as it was: the mark follows the content
     assert articles_import([folder], outlet="BBC").updated == 1
-    assert {row["id"]: row["since_frozen"] for row in manifest(client, answer["set"])[1]}[changed_id] == "unchanged"
+    assert {row["id"]: row["since_frozen"] for row in manifest(client, answer["set"])[1]}[
+        changed_id
+    ] == "unchanged"
 
 
-def test_hidden_articles_are_withdrawn_and_only_their_owner_sees_what_they_were(as_researcher, client, realistic):
+def test_hidden_articles_are_withdrawn_and_only_their_owner_sees_what_they_were(
+    as_researcher, client, realistic
+):
     answer = freeze(as_researcher, q='"prime minister"', visibility="public")
     _, before = manifest(client, answer["set"])
     hidden = Article.objects.filter(pk__in=[row["id"] for row in before[:3]])
@@ -250,13 +260,16 @@ def test_hidden_articles_are_withdrawn_and_only_their_owner_sees_what_they_were(
                 "content_hash": row["content_hash"],
                 "since_frozen": "withdrawn",
             }
-            assert owner[row["id"]]["title"] == row["title"] and owner[row["id"]]["since_frozen"] == "withdrawn"
+            assert (
+                owner[row["id"]]["title"] == row["title"] and owner[row["id"]]["since_frozen"] == "withdrawn"
+            )
         page = client.get(f"/sets/{answer['set']}/").content.decode()
         assert page.count('data-testid="mark-withdrawn"') == 3 and page.count('data-state="withdrawn"') == 3
         assert len(public) == answer["articles"]
     finally:
         articles_set_status(
-            articles=Article.objects.filter(pk__in=[row["id"] for row in before[:3]]), status=Article.Status.PUBLISHED
+            articles=Article.objects.filter(pk__in=[row["id"] for row in before[:3]]),
+            status=Article.Status.PUBLISHED,
         )
     assert {row["since_frozen"] for row in manifest(client, answer["set"])[1]} == {"unchanged"}
 
@@ -267,7 +280,9 @@ def phrase_positions(text: str, words: tuple[str, ...]) -> list[int]:
 
 
 def test_concordance_rows_of_a_phrase_are_the_phrase_exactly(client):
-    meta, *rows = [json.loads(line) for line in lines_of(client.get("/concordance.jsonl", {"q": '"prime minister"'}))]
+    meta, *rows = [
+        json.loads(line) for line in lines_of(client.get("/concordance.jsonl", {"q": '"prime minister"'}))
+    ]
     found = {(row["id"], row["field"], row["position"]) for row in rows}
     ids = search_ids(client, q='"prime minister"')
     expected = set()
@@ -288,10 +303,15 @@ def test_every_article_of_a_result_has_its_rows_and_the_exports_are_complete(cli
     assert len(rows) == api["total"] and {row["id"] for row in rows} == set(search_ids(client, q="blair"))
     assert rows[: len(api["results"])] == api["results"]
     table = list(
-        csv.reader(io.StringIO("\n".join(lines_of(client.get("/concordance.csv", {"q": "blair", "sort": "left"})))))
+        csv.reader(
+            io.StringIO("\n".join(lines_of(client.get("/concordance.csv", {"q": "blair", "sort": "left"}))))
+        )
     )
     assert len(table) - 1 == len(rows) and all(row[0] != "_error" for row in table)
-    left = [json.loads(line) for line in lines_of(client.get("/concordance.jsonl", {"q": "blair", "sort": "left"}))[1:]]
+    left = [
+        json.loads(line)
+        for line in lines_of(client.get("/concordance.jsonl", {"q": "blair", "sort": "left"}))[1:]
+    ]
     assert sorted(map(json.dumps, left)) == sorted(map(json.dumps, rows))
 
 

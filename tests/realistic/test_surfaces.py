@@ -24,7 +24,18 @@ from archive.models import (
 )
 from archive.serializers import EXPORT_FIELDS
 
-QUERIES = ["", "the", "blair", "gordon brown", '"prime minister"', "yukos", "putin", "economy OR markets", "title:china", "music -film"]
+QUERIES = [
+    "",
+    "the",
+    "blair",
+    "gordon brown",
+    '"prime minister"',
+    "yukos",
+    "putin",
+    "economy OR markets",
+    "title:china",
+    "music -film",
+]
 
 
 def api(client, **params) -> dict:
@@ -63,7 +74,11 @@ def test_search_spread_counts_agree_on_page_api_and_facets(client, q):
 @pytest.mark.parametrize("q", ["blair", "yukos", "putin"])
 def test_a_word_finds_exactly_the_articles_that_contain_it(client, q):
     pattern = re.compile(rf"\b{q}\b", re.IGNORECASE)
-    expected = sum(1 for title, body in Article.objects.published().values_list("title", "body") if pattern.search(title) or pattern.search(body))
+    expected = sum(
+        1
+        for title, body in Article.objects.published().values_list("title", "body")
+        if pattern.search(title) or pattern.search(body)
+    )
     assert api(client, q=q)["total"] == expected > 0
 
 
@@ -72,7 +87,9 @@ def test_every_sort_pages_through_every_article_once(client, sort):
     seen: list[int] = []
     first = api(client, q="blair", sort=sort, page_size="100")
     for page in range(1, first["pages"] + 1):
-        seen += [r["id"] for r in api(client, q="blair", sort=sort, page_size="100", page=str(page))["results"]]
+        seen += [
+            r["id"] for r in api(client, q="blair", sort=sort, page_size="100", page=str(page))["results"]
+        ]
     assert len(seen) == len(set(seen)) == first["total"]
 
 
@@ -85,7 +102,12 @@ def test_filters_narrow_to_what_the_facets_promised(client):
     for value in answer["facets"]["entity_type"]:
         assert api(client, q="brown", entity_type=value["value"])["total"] == value["count"]
     dated = api(client, q="putin", **{"from": "2022-12-01", "to": "2022-12-31"})
-    assert dated["total"] == Article.objects.published().filter(published__month=12, published__year=2022, body__icontains="putin").count()
+    assert (
+        dated["total"]
+        == Article.objects.published()
+        .filter(published__month=12, published__year=2022, body__icontains="putin")
+        .count()
+    )
 
 
 def test_collapse_lists_one_result_per_copy_group(client):
@@ -101,7 +123,9 @@ def test_web_exports_hold_every_published_article_complete(client, published):
     meta, rows = rows[0]["_meta"], rows[1:]
     assert meta["total"] == meta["rows"] == len(rows) == published
     assert len({row["id"] for row in rows}) == published
-    assert all(set(EXPORT_FIELDS) <= set(row) and row["body"] and row["status"] == "published" for row in rows)
+    assert all(
+        set(EXPORT_FIELDS) <= set(row) and row["body"] and row["status"] == "published" for row in rows
+    )
     table = list(csv.reader(io.StringIO(streamed(client.get("/export.csv", {"q": "brown"})))))
     assert table[0] == [*EXPORT_FIELDS, "snippet"]
     assert len(table) - 1 == api(client, q="brown")["total"]
@@ -114,7 +138,9 @@ def test_the_export_command_writes_every_article(format, capsys):
     out = capsys.readouterr().out
     if format == "jsonl":
         rows = [json.loads(line) for line in out.splitlines()]
-        assert [row["id"] for row in rows] == list(Article.objects.order_by("pk").values_list("pk", flat=True))
+        assert [row["id"] for row in rows] == list(
+            Article.objects.order_by("pk").values_list("pk", flat=True)
+        )
         assert all(row["body"] for row in rows)
     else:
         table = list(csv.reader(io.StringIO(out)))
@@ -126,7 +152,12 @@ def test_article_pages_and_api_for_a_sample(client):
     for pk in random.Random(15).sample(ids, 25):
         article = Article.objects.get(pk=pk)
         row = client.get(f"/api/articles/{pk}").json()
-        assert row["id"] == pk and row["body"] == article.body and {e["name"] for e in row["entities"]} == set(article.mentions.values_list("entity__name", flat=True))
+        assert (
+            row["id"] == pk
+            and row["body"] == article.body
+            and {e["name"] for e in row["entities"]}
+            == set(article.mentions.values_list("entity__name", flat=True))
+        )
         page = client.get(f"/articles/{pk}/")
         assert page.status_code == 200 and "data-testid" in page.content.decode()
 
@@ -137,15 +168,23 @@ def test_entity_outlet_story_and_quote_pages(client):
     sample = top + list(Entity.objects.filter(pk__in=random.Random(16).sample(rest, 20)))
     for entity in sample:
         response = client.get(f"/entities/{entity.slug}/")
-        assert response.status_code in (200, 404), entity  # 404 only for entities no published article mentions
+        assert response.status_code in (200, 404), (
+            entity
+        )  # 404 only for entities no published article mentions
         if entity.mentions.filter(article__status="published").exists():
-            assert response.status_code == 200 and entity.name in response.content.decode().replace("&#x27;", "'").replace("&amp;", "&")
+            assert response.status_code == 200 and entity.name in response.content.decode().replace(
+                "&#x27;", "'"
+            ).replace("&amp;", "&")
     for outlet in Outlet.objects.all():
         assert client.get(f"/outlets/{outlet.slug}/").status_code == 200, outlet
     for story in Story.objects.order_by("pk")[:30]:
         assert client.get(f"/stories/{story.pk}/").status_code == 200, story
     quotes = client.get("/api/quotes").json()
-    assert quotes["total"] == QuoteGroup.objects.filter(quotes__article__status="published").distinct().count() > 0
+    assert (
+        quotes["total"]
+        == QuoteGroup.objects.filter(quotes__article__status="published").distinct().count()
+        > 0
+    )
     assert client.get("/quotes/").status_code == 200
     speaker = quotes["facets"]["speaker"][0]["value"]
     assert client.get("/quotes/", {"speaker": speaker}).status_code == 200
@@ -155,8 +194,12 @@ def test_entity_outlet_story_and_quote_pages(client):
 def test_admin_change_lists_and_pages(client, realistic):
     client.force_login(realistic["admin"])
     for model, instance in [
-        ("article", Article.objects.first()), ("outlet", Outlet.objects.first()), ("entity", Entity.objects.first()),
-        ("entityalias", EntityAlias.objects.first()), ("copygroup", CopyGroup.objects.first()), ("story", Story.objects.first()),
+        ("article", Article.objects.first()),
+        ("outlet", Outlet.objects.first()),
+        ("entity", Entity.objects.first()),
+        ("entityalias", EntityAlias.objects.first()),
+        ("copygroup", CopyGroup.objects.first()),
+        ("story", Story.objects.first()),
         ("quote", Quote.objects.first()),
     ]:
         assert client.get(f"/admin/archive/{model}/").status_code == 200, model

@@ -12,7 +12,13 @@ from archive.models import Article
 from search.analysis import ANALYZER
 
 WORDS = ["US", "it", "may", "will", "the", "who"]
-PHRASES = ['"the who"', '"to be or not to be"', '"will of the people"', '"interest rates"', '"the prime minister"']
+PHRASES = [
+    '"the who"',
+    '"to be or not to be"',
+    '"will of the people"',
+    '"interest rates"',
+    '"the prime minister"',
+]
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +26,9 @@ def analysed(realistic, django_db_blocker) -> dict[int, tuple[list[str], list[st
     """Each published article's title and body as the analyzer reads them, scanned once."""
     with django_db_blocker.unblock():
         rows = list(Article.objects.published().values_list("pk", "title", "body"))
-    return {pk: ([t.text for t in ANALYZER(title)], [t.text for t in ANALYZER(body)]) for pk, title, body in rows}
+    return {
+        pk: ([t.text for t in ANALYZER(title)], [t.text for t in ANALYZER(body)]) for pk, title, body in rows
+    }
 
 
 def api(client, **params) -> dict:
@@ -79,15 +87,25 @@ def test_date_counts_with_undated_sum_to_the_total(client):
 def test_a_date_filter_says_what_it_left_out_and_undated_include_joins_them(client):
     everything = api(client, q="gordon brown")
     dated = api(client, q="gordon brown", **{"from": "2004-01-01", "to": "2005-12-31"})
-    assert dated["total"] == 0 and dated["undated_excluded"] == everything["total"] > 0  # the BBC articles are undated
+    assert (
+        dated["total"] == 0 and dated["undated_excluded"] == everything["total"] > 0
+    )  # the BBC articles are undated
     joined = api(client, q="gordon brown", undated="include", **{"from": "2004-01-01", "to": "2005-12-31"})
     assert joined["total"] == everything["total"]
     only = api(client, q="putin", undated="only")
     undated = Article.objects.published().filter(published=None).values_list("title", "body")
-    assert only["total"] == sum(bool(re.search(r"\bputin\b", f"{title} {body}", re.I)) for title, body in undated) > 0
+    assert (
+        only["total"]
+        == sum(bool(re.search(r"\bputin\b", f"{title} {body}", re.I)) for title, body in undated)
+        > 0
+    )
     page = client.get("/", {"q": "gordon brown", "from": "2004-01-01", "to": "2005-12-31"}).content.decode()
     assert 'data-testid="include-undated"' in page and "Dates:" in page  # the filter that emptied it is named
-    assert client.get("/api/search", {"undated": "sometimes"}).json()["error"].startswith("'undated' must be one of")
+    assert (
+        client.get("/api/search", {"undated": "sometimes"})
+        .json()["error"]
+        .startswith("'undated' must be one of")
+    )
 
 
 def test_entity_and_outlet_pages_count_what_their_charts_and_undated_notes_show(client):
@@ -98,14 +116,24 @@ def test_entity_and_outlet_pages_count_what_their_charts_and_undated_notes_show(
     count = int(re.search(r'data-testid="entity-count">(\d+)<', page).group(1))
     bars = sum(int(n) for n in re.findall(r'data-testid="chart-bar" data-count="(\d+)"', page))
     undated = re.search(r'data-testid="undated-note">(\d+) undated', page)
-    assert count == Article.objects.published().filter(outlet=outlet).count() == bars + (int(undated.group(1)) if undated else 0)
+    assert (
+        count
+        == Article.objects.published().filter(outlet=outlet).count()
+        == bars + (int(undated.group(1)) if undated else 0)
+    )
     entity = Entity.objects.get(slug="vladimir-putin")
     page = client.get(f"/entities/{entity.slug}/").content.decode()
     count = int(re.search(r'data-testid="entity-count">(\d+)<', page).group(1))
     bars = sum(int(n) for n in re.findall(r'data-testid="chart-bar" data-count="(\d+)"', page))
     undated = re.search(r'data-testid="undated-note">(\d+) undated', page)
-    assert count == Article.objects.published().filter(mentions__entity=entity).count() == bars + (int(undated.group(1)) if undated else 0)
-    assert 'entities/vladimir-putin/"' not in page.split("Appears most with")[1]  # not co-occurring with itself
+    assert (
+        count
+        == Article.objects.published().filter(mentions__entity=entity).count()
+        == bars + (int(undated.group(1)) if undated else 0)
+    )
+    assert (
+        'entities/vladimir-putin/"' not in page.split("Appears most with")[1]
+    )  # not co-occurring with itself
 
 
 def test_the_heading_shows_the_query_as_typed(client):

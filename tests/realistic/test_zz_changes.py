@@ -20,7 +20,9 @@ def api(client, **params) -> dict:
 
 
 def test_the_bbc_entity_failures_are_gone():
-    articles = lambda name, kind: Article.objects.filter(mentions__entity__name=name, mentions__entity__type=kind).count()  # noqa: E731
+    def articles(name: str, kind: str) -> int:
+        return Article.objects.filter(mentions__entity__name=name, mentions__entity__type=kind).count()
+
     assert articles("Tudor England", "person") <= 1 and articles("England", "place") > 100
     assert articles("Jason Scotland", "person") <= 1 and articles("Scotland", "place") > 40
     learned = EntityAlias.objects.filter(origin=EntityAlias.Origin.LEARNED)
@@ -33,10 +35,18 @@ def test_the_bbc_entity_failures_are_gone():
 
 def test_merged_entities_keep_their_links(client, realistic):
     client.force_login(realistic["admin"])
-    pair = list(Entity.objects.filter(type="person").annotate(n=Count("mentions")).filter(n__gte=3).order_by("-n")[10:12])
+    pair = list(
+        Entity.objects.filter(type="person")
+        .annotate(n=Count("mentions"))
+        .filter(n__gte=3)
+        .order_by("-n")[10:12]
+    )
     keep, other = pair
     before = api(client, entity=keep.slug)["total"], api(client, entity=other.slug)["total"]
-    response = client.post("/admin/archive/entity/", {"action": "merge_entities", "_selected_action": [keep.pk, other.pk], "post": "yes", "keep": keep.pk})
+    response = client.post(
+        "/admin/archive/entity/",
+        {"action": "merge_entities", "_selected_action": [keep.pk, other.pk], "post": "yes", "keep": keep.pk},
+    )
     assert response.status_code == 302
     client.logout()
     assert client.get(f"/entities/{other.slug}/")["Location"] == f"/entities/{keep.slug}/"
@@ -54,7 +64,14 @@ def hidden(realistic, django_db_blocker) -> dict:
         editor = Client()
         editor.force_login(realistic["admin"])
         copy = Article.objects.published().exclude(copy_group=None).order_by("pk").first()
-        quoted = Article.objects.published().filter(copy_group=None).annotate(n=Count("quotes")).filter(n__gte=3).order_by("pk").first()
+        quoted = (
+            Article.objects.published()
+            .filter(copy_group=None)
+            .annotate(n=Count("quotes"))
+            .filter(n__gte=3)
+            .order_by("pk")
+            .first()
+        )
         story = Story.objects.annotate(n=Count("articles")).filter(n__gte=3).order_by("pk").first()
         first = story.articles.published().earliest_first().first()
         editor.post("/admin/archive/article/", {"action": "hide_articles", "_selected_action": [copy.pk]})
@@ -74,7 +91,10 @@ def test_hidden_articles_show_through_no_public_surface(client, hidden):
         assert article.pk not in {r["id"] for r in answer["results"]}
         same = Article.objects.published().filter(title__icontains=article.title[:40]).count()
         assert answer["total"] <= same  # no total that counts the hidden one (an oracle for hidden text)
-    rows = [json.loads(line) for line in b"".join(client.get("/export.jsonl").streaming_content).decode().splitlines()[1:]]
+    rows = [
+        json.loads(line)
+        for line in b"".join(client.get("/export.jsonl").streaming_content).decode().splitlines()[1:]
+    ]
     assert ids.isdisjoint({row["id"] for row in rows}) and len(rows) == Article.objects.published().count()
     hidden_sources = {a.source for a in hidden["all"]}
     assert all(hidden_sources.isdisjoint(row["near_duplicates"]) for row in rows)
@@ -84,7 +104,10 @@ def test_hidden_articles_show_through_no_public_surface(client, hidden):
         found = client.get("/api/quotes", {"q": quote.text}).json()
         for result in found["results"]:
             assert hidden["quoted"].pk not in {a["id"] for a in result["articles"]}
-            assert quote.text not in result["variants"] or Quote.objects.filter(text=quote.text, article__status="published").exists()
+            assert (
+                quote.text not in result["variants"]
+                or Quote.objects.filter(text=quote.text, article__status="published").exists()
+            )
     story = client.get(f"/stories/{hidden['story'].pk}/").content.decode()
     assert hidden["first"].title not in story
     listed = client.get("/api/stories", {"page_size": "100"}).json()
@@ -93,10 +116,16 @@ def test_hidden_articles_show_through_no_public_surface(client, hidden):
 
 def test_pages_of_entities_only_hidden_articles_mention_are_gone(client, hidden):
     only_hidden = (
-        Entity.objects.filter(mentions__article__in=hidden["all"]).exclude(mentions__article__status="published").distinct()
+        Entity.objects.filter(mentions__article__in=hidden["all"])
+        .exclude(mentions__article__status="published")
+        .distinct()
     )
     for entity in only_hidden[:10]:
         assert client.get(f"/entities/{entity.slug}/").status_code == 404, entity
-    for entity in Entity.objects.filter(mentions__article__in=hidden["all"]).filter(mentions__article__status="published").distinct()[:5]:
+    for entity in (
+        Entity.objects.filter(mentions__article__in=hidden["all"])
+        .filter(mentions__article__status="published")
+        .distinct()[:5]
+    ):
         counted = api(client, entity=entity.slug)["total"]
         assert counted == Article.objects.published().filter(mentions__entity=entity).count()

@@ -16,7 +16,10 @@ from django.core.management import call_command
 from archive.ingestion.importer import articles_import
 from archive.models import Article
 
-SAVED = {"ann": {"Yukos": "q=yukos", "Putin at the BBC": "q=putin&outlet=bbc"}, "bob": {"Economy": "q=economy"}}
+SAVED = {
+    "ann": {"Yukos": "q=yukos", "Putin at the BBC": "q=putin&outlet=bbc"},
+    "bob": {"Economy": "q=economy"},
+}
 RECORDS = [
     ("Yukos shares fall again", "Shares in Yukos fell on Monday as the auction neared.", "BBC"),
     ("Court hears Yukos case", "A court in Houston heard the Yukos bankruptcy case.", "Coast Herald"),
@@ -42,7 +45,9 @@ def total(client, query: str) -> int:
 
 
 def counts(client) -> dict[str, tuple[int, int]]:
-    return {item["name"]: (item["matches"], item["new"]) for item in client.get("/api/saved").json()["results"]}
+    return {
+        item["name"]: (item["matches"], item["new"]) for item in client.get("/api/saved").json()["results"]
+    }
 
 
 def send_alerts() -> str:
@@ -75,7 +80,9 @@ def test_saved_searches_count_an_import_and_alerts_go_out_once(client, researche
     assert "0 sent" in send_alerts() and mail.outbox == []
 
     lines = [
-        json.dumps({"title": t, "body": b, "outlet": o, "published": "2023-03-01", "source": f"realistic-alerts/{n}"})
+        json.dumps(
+            {"title": t, "body": b, "outlet": o, "published": "2023-03-01", "source": f"realistic-alerts/{n}"}
+        )
         for n, (t, b, o) in enumerate(RECORDS)
     ]
     researchers["batch"].write_text("\n".join(lines) + "\n")
@@ -89,11 +96,16 @@ def test_saved_searches_count_an_import_and_alerts_go_out_once(client, researche
     assert expected == {"Yukos": 3, "Putin at the BBC": 1, "Economy": 1}
     for name, searches in SAVED.items():
         client.force_login(users[name])
-        assert counts(client) == {title: (total(client, query), expected[title]) for title, query in searches.items()}
+        assert counts(client) == {
+            title: (total(client, query), expected[title]) for title, query in searches.items()
+        }
 
     assert "2 sent (5 new matches)" in send_alerts()
     by_user = {message.to[0]: message.body for message in mail.outbox}
-    assert "Yukos: 3 new" in by_user["ann@example.org"] and "Putin at the BBC: 1 new" in by_user["ann@example.org"]
+    assert (
+        "Yukos: 3 new" in by_user["ann@example.org"]
+        and "Putin at the BBC: 1 new" in by_user["ann@example.org"]
+    )
     assert "Economy: 1 new" in by_user["bob@example.org"] and "Yukos" not in by_user["bob@example.org"]
     assert "0 sent" in send_alerts() and len(mail.outbox) == 2
 

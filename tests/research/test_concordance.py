@@ -23,7 +23,9 @@ def rows_of(client, path: str = "/concordance.jsonl", **params) -> tuple[dict, l
 
 def test_every_match_in_every_article_with_context_of_width_words(archive, client):
     meta, rows = rows_of(client, q="harbour")
-    expected = sum(len(re.findall(r"\bharbours?\b", a.title + " " + a.body, re.IGNORECASE)) for a in archive.values())
+    expected = sum(
+        len(re.findall(r"\bharbours?\b", a.title + " " + a.body, re.IGNORECASE)) for a in archive.values()
+    )
     assert len(rows) == expected == 8
     assert (meta["query"], meta["articles"], meta["width"], meta["sort"]) == ("harbour", 5, 8, "date")
     for row in rows:
@@ -31,15 +33,27 @@ def test_every_match_in_every_article_with_context_of_width_words(archive, clien
         text = article.title if row["field"] == "title" else article.body
         tokens = WORD.findall(text)
         left, right = WORD.findall(row["left"]), WORD.findall(row["right"])
-        assert len(left) == min(8, row["position"]) and len(right) == min(8, len(tokens) - row["position"] - 1)
-        assert tokens[row["position"] - len(left) : row["position"] + 1 + len(right)] == [*left, row["match"], *right]
+        assert len(left) == min(8, row["position"]) and len(right) == min(
+            8, len(tokens) - row["position"] - 1
+        )
+        assert tokens[row["position"] - len(left) : row["position"] + 1 + len(right)] == [
+            *left,
+            row["match"],
+            *right,
+        ]
         assert row["url"].endswith(f"/articles/{article.pk}/") and row["outlet"] == article.outlet.name
 
 
 def test_date_order_is_oldest_first_undated_last_then_text_order(archive, client):
     _, rows = rows_of(client, q="harbour")
     keys = [
-        (row["published"] is None, row["published"] or "", row["id"], row["field"] != "title", row["position"])
+        (
+            row["published"] is None,
+            row["published"] or "",
+            row["id"],
+            row["field"] != "title",
+            row["position"],
+        )
         for row in rows
     ]
     assert keys == sorted(keys)
@@ -96,7 +110,9 @@ def test_pages_and_api_agree_with_the_export(archive, client):
             "/api/concordance", {"q": "the", "sort": "right", "page_size": "7", "page": str(page)}
         ).json()["results"]
     assert pages == everything
-    html = client.get("/concordance", {"q": "the", "sort": "right", "page_size": "7", "page": "2"}).content.decode()
+    html = client.get(
+        "/concordance", {"q": "the", "sort": "right", "page_size": "7", "page": "2"}
+    ).content.decode()
     assert (
         html.count('data-testid="concordance-row"') == 7
         and f'<span data-testid="total">{len(everything)}</span>' in html

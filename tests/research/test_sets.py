@@ -104,10 +104,14 @@ def test_the_manifest_reproduces_the_fingerprint_and_the_export_every_content_ha
     assert [set(row) for row in rows] == [
         {"id", "url", "outlet", "published", "title", "content_hash", "since_frozen"}
     ] * 5
-    exported = [json.loads(line) for line in streamed(as_owner.get(f"/sets/{answer['set']}/export.jsonl"))[1:]]
+    exported = [
+        json.loads(line) for line in streamed(as_owner.get(f"/sets/{answer['set']}/export.jsonl"))[1:]
+    ]
     assert [row["id"] for row in exported] == [row["id"] for row in rows]
     assert all(recomputed_content_hash(row) == row["content_hash"] for row in exported)
-    table = list(csv.reader(io.StringIO("\n".join(streamed(as_owner.get(f"/sets/{answer['set']}/export.csv"))))))
+    table = list(
+        csv.reader(io.StringIO("\n".join(streamed(as_owner.get(f"/sets/{answer['set']}/export.csv")))))
+    )
     assert table[0][-2:] == ["content_hash", "since_frozen"] and len(table) == 6
 
 
@@ -155,7 +159,9 @@ def test_the_api_checks_the_csrf_token_of_logged_in_users(archive, owner):
     assert refused.status_code == 403 and "CSRF" in refused.json()["error"]
     client.get("/api/sets")  # sets the csrftoken cookie
     accepted = client.post(
-        "/api/sets", {"q": "harbour", "title": "x"}, headers={"X-CSRFToken": client.cookies["csrftoken"].value}
+        "/api/sets",
+        {"q": "harbour", "title": "x"},
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
     )
     assert accepted.status_code == 201
 
@@ -231,7 +237,11 @@ def test_withdrawn_articles_stay_listed_the_public_seeing_id_and_hash_only(archi
         assert len(rows) == 5
         row = next(row for row in rows if row["id"] == gone.pk)
         assert (row["since_frozen"], row["content_hash"]) == ("withdrawn", frozen_hash)
-        assert (row["title"] == "Harbour fees") is full and (row["outlet"] is None) is not full and row["url"] is None
+        assert (
+            (row["title"] == "Harbour fees") is full
+            and (row["outlet"] is None) is not full
+            and row["url"] is None
+        )
         exported = [json.loads(line) for line in streamed(reader.get(f"/sets/{pk}/export.jsonl"))[1:]]
         withdrawn = next(row for row in exported if row["id"] == gone.pk)
         assert withdrawn["body"] is None and (withdrawn["title"] is None) is not full
@@ -263,7 +273,11 @@ def test_a_deleted_article_is_withdrawn_too_and_a_changed_one_marked(archive, as
         row["id"]: row["since_frozen"]
         for row in (json.loads(line) for line in streamed(as_owner.get(f"/sets/{pk}/manifest.jsonl"))[1:])
     }
-    assert marks[deleted_id] == "withdrawn" and marks[edited.pk] == "changed" and marks[touched.pk] == "unchanged"
+    assert (
+        marks[deleted_id] == "withdrawn"
+        and marks[edited.pk] == "changed"
+        and marks[touched.pk] == "unchanged"
+    )
     assert list(marks.values()).count("unchanged") == 3
     page = as_owner.get(f"/sets/{pk}/").content.decode()
     assert page.count('data-testid="mark-changed"') == 1 and page.count('data-testid="mark-withdrawn"') == 1
@@ -285,7 +299,12 @@ def test_a_rerun_shows_added_and_withdrawn_with_links_to_both(archive, as_owner)
         rerun["withdrawn"]["count"],
     ) == (4, 5, [weather.pk], 0)
     page = as_owner.get(f"/sets/{pk}/rerun").content.decode()
-    assert 'data-testid="now">5<' in page and "/?q=ferry" in page and f"/sets/{pk}/" in page and "Weather" in page
+    assert (
+        'data-testid="now">5<' in page
+        and "/?q=ferry" in page
+        and f"/sets/{pk}/" in page
+        and "Weather" in page
+    )
 
 
 def test_a_set_is_never_edited_and_a_correction_links_to_it(archive, as_owner, stranger, editor):
@@ -297,15 +316,19 @@ def test_a_set_is_never_edited_and_a_correction_links_to_it(archive, as_owner, s
         item = first.items.first()
         item.content_hash = "0" * 64
         item.save()
-    assert editor.post(f"/admin/research/resultset/{first.pk}/change/", {"title": "Renamed"}).status_code == 403
+    assert (
+        editor.post(f"/admin/research/resultset/{first.pk}/change/", {"title": "Renamed"}).status_code == 403
+    )
     assert editor.get(f"/admin/research/resultset/{first.pk}/change/").status_code == 200
     assert editor.get("/admin/research/resultset/").status_code == 200
     second = freeze(as_owner, q="harbour NOT ferry", supersedes=str(first.pk))
-    assert second["supersedes"] == first.pk and as_owner.get(f"/api/sets/{first.pk}").json()["corrections"] == [
-        second["set"]
-    ]
+    assert second["supersedes"] == first.pk and as_owner.get(f"/api/sets/{first.pk}").json()[
+        "corrections"
+    ] == [second["set"]]
     assert 'data-testid="corrected-by"' in as_owner.get(f"/sets/{first.pk}/").content.decode()
-    assert stranger.post("/api/sets", {"q": "x", "title": "x", "supersedes": str(first.pk)}).status_code == 400
+    assert (
+        stranger.post("/api/sets", {"q": "x", "title": "x", "supersedes": str(first.pk)}).status_code == 400
+    )
     assert ResultSet.objects.get(pk=first.pk).title == "Harbour coverage"
 
 
@@ -324,7 +347,11 @@ def test_the_citation_names_the_permanent_url_and_the_fingerprint(archive, as_ow
     assert url in citation["text"] and fingerprint in citation["text"] and "Ada Lovelace" in citation["text"]
     bibtex = as_owner.get(f"/sets/{answer['set']}/citation.bib").content.decode()
     assert bibtex == citation["bibtex"] and bibtex.startswith(f"@misc{{newsarchive-set-{answer['set']},")
-    assert f"url = {{{url}}}" in bibtex and fingerprint in bibtex and r"\& harbours: 100\% \{coverage\}" in bibtex
+    assert (
+        f"url = {{{url}}}" in bibtex
+        and fingerprint in bibtex
+        and r"\& harbours: 100\% \{coverage\}" in bibtex
+    )
     assert bibtex.count("{") == bibtex.count("}") + bibtex.count(r"\}") - bibtex.count(r"\{")
     csl = json.loads(as_owner.get(f"/sets/{answer['set']}/citation.json").content)
     assert (

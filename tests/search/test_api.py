@@ -40,7 +40,12 @@ def test_api_shape(seeds, client):
 def test_outlet_facet_counts_sum_to_total_with_no_outlet_bucket(seeds, client):
     _, data = api(client, q="putin")
     outlets = {item["value"]: (item["label"], item["count"]) for item in data["facets"]["outlet"]}
-    assert outlets == {"_none": ("No outlet", 2), "snn": ("SNN", 1), "urdupoint": ("UrduPoint", 1), "news-beast": ("News Beast", 1)}
+    assert outlets == {
+        "_none": ("No outlet", 2),
+        "snn": ("SNN", 1),
+        "urdupoint": ("UrduPoint", 1),
+        "news-beast": ("News Beast", 1),
+    }
     assert sum(count for _, count in outlets.values()) == data["total"]
 
 
@@ -78,7 +83,16 @@ def test_filter_does_not_change_the_meaning_of_or(seeds, client):
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": '"armed forces'}, {"q": "(putin OR xi"}, {"q": "putin OR"}, {"q": "title:"}, {"from": "30/12/2022"}, {"sort": "random"}, {"page": "x"}, {"page_size": "1000"}],
+    [
+        {"q": '"armed forces'},
+        {"q": "(putin OR xi"},
+        {"q": "putin OR"},
+        {"q": "title:"},
+        {"from": "30/12/2022"},
+        {"sort": "random"},
+        {"page": "x"},
+        {"page_size": "1000"},
+    ],
 )
 def test_bad_input_is_a_400_with_a_message(seeds, client, params):
     status, data = api(client, **params)
@@ -140,17 +154,20 @@ def test_furniture_phrases_do_not_find_their_article(seeds, client):
             assert article_id not in ids, phrase
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"q": "putin~9999"}, "at most 2 letters can differ"),
-    ({"q": "*a*"}, "cannot start with a wildcard"),
-    ({"q": "**********"}, "cannot start with a wildcard"),
-    ({"q": "a*"}, "at least 2 letters before a wildcard"),
-    ({"q": "published:[2022-13-45 TO 2022-12-31]"}, "is not a real date"),
-    ({"q": "published:[2022-12-01 TO"}, "Unclosed '['"),
-    ({"outlet": ["snn"] * 60}, "'outlet' was given 60 times"),
-    ({"page": ["1", "2"]}, "'page' was given 2 times"),
-    ({"q": "x" * 1200}, "at most 1,000 are taken"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "putin~9999"}, "at most 2 letters can differ"),
+        ({"q": "*a*"}, "cannot start with a wildcard"),
+        ({"q": "**********"}, "cannot start with a wildcard"),
+        ({"q": "a*"}, "at least 2 letters before a wildcard"),
+        ({"q": "published:[2022-13-45 TO 2022-12-31]"}, "is not a real date"),
+        ({"q": "published:[2022-12-01 TO"}, "Unclosed '['"),
+        ({"outlet": ["snn"] * 60}, "'outlet' was given 60 times"),
+        ({"page": ["1", "2"]}, "'page' was given 2 times"),
+        ({"q": "x" * 1200}, "at most 1,000 are taken"),
+    ],
+)
 def test_queries_that_could_hurt_the_server_answer_a_clear_400(seeds, client, params, message):
     response = client.get("/api/search", params)
     assert response.status_code == 400 and message in response.json()["error"]

@@ -22,7 +22,12 @@ def test_every_result_carries_its_copies(seeds, client):
     afp, reprint = seeds[AFP], seeds[REPRINT]
     assert by_id[afp.pk]["copies_count"] == 1
     assert by_id[afp.pk]["copies"] == [
-        {"id": reprint.pk, "url": f"http://testserver/articles/{reprint.pk}/", "outlet": reprint.outlet.name, "published": "2022-12-30"}
+        {
+            "id": reprint.pk,
+            "url": f"http://testserver/articles/{reprint.pk}/",
+            "outlet": reprint.outlet.name,
+            "published": "2022-12-30",
+        }
     ]
     others = [result for pk, result in by_id.items() if pk not in (afp.pk, reprint.pk)]
     assert all(result["copies"] == [] and result["copies_count"] == 0 for result in others)
@@ -32,14 +37,20 @@ def test_collapse_shows_the_earliest_copy_once_and_counts_groups(seeds, client):
     data = api(client, q='"armed forces"', collapse="1")
     assert (data["total"], data["count"]) == (4, "groups")
     ids = [result["id"] for result in data["results"]]
-    assert len(ids) == 4 and seeds[REPRINT].pk in ids and seeds[AFP].pk not in ids  # the dated copy is the earliest
+    assert (
+        len(ids) == 4 and seeds[REPRINT].pk in ids and seeds[AFP].pk not in ids
+    )  # the dated copy is the earliest
     shown = next(result for result in data["results"] if result["id"] == seeds[REPRINT].pk)
     assert shown["copies_count"] == 1 and shown["copies"][0]["id"] == seeds[AFP].pk
 
 
 def test_count_overrides_what_collapse_implies(seeds, client):
     collapsed_articles = api(client, q='"armed forces"', collapse="1", count="articles")
-    assert (collapsed_articles["total"], collapsed_articles["count"], len(collapsed_articles["results"])) == (5, "articles", 4)
+    assert (collapsed_articles["total"], collapsed_articles["count"], len(collapsed_articles["results"])) == (
+        5,
+        "articles",
+        4,
+    )
     grouped = api(client, q='"armed forces"', count="groups")
     assert (grouped["total"], grouped["count"], len(grouped["results"])) == (4, "groups", 5)
 
@@ -85,7 +96,12 @@ def test_exports_carry_near_duplicates_story_and_quotes(seeds, client, fmt):
         assert len({row["story"] for row in rows.values()}) == 1 and rows[AFP]["story"] is not None
         putin = [q for q in rows[AFP]["quotes"] if q["text"].startswith("We aim to strengthen")]
         assert putin and putin[0]["speaker"] == "Vladimir Putin"
-        same = [q["group"] for row in rows.values() for q in row["quotes"] if q["text"].startswith("We aim to strengthen")]
+        same = [
+            q["group"]
+            for row in rows.values()
+            for q in row["quotes"]
+            if q["text"].startswith("We aim to strengthen")
+        ]
         assert len(same) == 4 and len(set(same)) == 1
     else:
         header = body.splitlines()[0].split(",")
@@ -96,4 +112,11 @@ def test_exports_carry_near_duplicates_story_and_quotes(seeds, client, fmt):
 def test_collapsed_pages_hold_groups_whatever_the_total_counts(seeds, client):
     data = api(client, q='"armed forces"', collapse="1", count="articles", page_size="2")
     assert (data["total"], data["pages"]) == (5, 2)  # 5 articles, but 4 results to page through
-    assert len(api(client, q='"armed forces"', collapse="1", count="articles", page_size="2", page="2")["results"]) == 2
+    assert (
+        len(
+            api(client, q='"armed forces"', collapse="1", count="articles", page_size="2", page="2")[
+                "results"
+            ]
+        )
+        == 2
+    )

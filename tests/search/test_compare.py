@@ -49,7 +49,9 @@ def coverage(committed_db) -> dict:
     articles = []
     for n in range(40):
         published = dt.date(2022, 1, 3) + dt.timedelta(days=4 * n) if n % 7 else None
-        articles.append(ArticleFactory(outlet=coast if n % 3 else inland, body=bodies[n % 4], published=published))
+        articles.append(
+            ArticleFactory(outlet=coast if n % 3 else inland, body=bodies[n % 4], published=published)
+        )
     group = CopyGroup.objects.create(earliest=articles[1])
     for article in articles[1:10:4]:  # three budget articles, one text
         article.copy_group = group
@@ -116,7 +118,9 @@ def test_the_share_is_of_all_articles_the_filters_keep_in_the_period(coverage, c
         for item in answer["queries"]:
             matching = in_month.filter(body__icontains=item["q"]).count()
             assert item["series"]["articles"][n] == matching
-            assert item["series"]["share"][n] == pytest.approx(matching / period["output"] if period["output"] else 0.0)
+            assert item["series"]["share"][n] == pytest.approx(
+                matching / period["output"] if period["output"] else 0.0
+            )
 
 
 def test_outlet_share_is_the_search_pages_share(coverage, client):
@@ -142,7 +146,9 @@ def test_the_interval_follows_the_span_unless_given(coverage, client):
     assert compare(client, q="harbour")["interval"] == "week"  # 152 days
     assert compare(client, q="harbour", **{"from": "2022-01-01", "to": "2022-01-31"})["interval"] == "day"
     months = compare(client, q="harbour", interval="month")
-    assert [p["value"] for p in months["periods"]] == [f"2022-0{month}-01" for month in range(1, 7)]  # 3 Jan to 4 Jun
+    assert [p["value"] for p in months["periods"]] == [
+        f"2022-0{month}-01" for month in range(1, 7)
+    ]  # 3 Jan to 4 Jun
     assert search(client, q="harbour", interval="month")["facets_date_bucket"] == "month"
 
 
@@ -197,7 +203,9 @@ def test_the_page_draws_one_chart_with_a_series_per_query_and_a_table(coverage, 
     page = client.get("/compare", {"q": QUERIES, "interval": "month"})
     assert page.status_code == 200
     html = page.content.decode()
-    bars = re.findall(r'data-testid="chart-bar" data-count="(\d+)" data-value="([\d-]+)" data-series="(\d)"', html)
+    bars = re.findall(
+        r'data-testid="chart-bar" data-count="(\d+)" data-value="([\d-]+)" data-series="(\d)"', html
+    )
     assert len(bars) == len(answer["periods"]) * len(QUERIES)
     for series, item in enumerate(answer["queries"]):
         assert [int(count) for count, _, s in bars if int(s) == series] == item["series"]["articles"]
@@ -227,7 +235,10 @@ def test_share_mode_and_the_csv_hold_the_same_numbers(coverage, client):
 def test_the_page_without_queries_is_a_form(committed_db, client):
     page = client.get("/compare")
     assert page.status_code == 200
-    assert page.content.decode().count('name="q"') == 3 and 'data-testid="compare-empty"' in page.content.decode()
+    assert (
+        page.content.decode().count('name="q"') == 3
+        and 'data-testid="compare-empty"' in page.content.decode()
+    )
 
 
 def test_a_search_links_to_its_comparison_and_the_filters_apply_to_all(coverage, client):

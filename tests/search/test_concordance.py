@@ -34,14 +34,24 @@ def words(text: str, found: list[tuple[int, int]]) -> list[str]:
 def test_a_phrase_matches_as_a_whole_and_its_words_alone_do_not():
     found = spans('"prime minister"', TEXT)
     assert found == whoosh_positions(TEXT, ("prime", "minist"))
-    assert [" ".join(w.split()).lower() for w in words(TEXT, found)] == ["prime minister", "prime ministers", "prime minister"]
+    assert [" ".join(w.split()).lower() for w in words(TEXT, found)] == [
+        "prime minister",
+        "prime ministers",
+        "prime minister",
+    ]
 
 
 def test_words_under_not_are_never_matches():
     for q in ("prime NOT minister", "prime -minister", "prime AND NOT (minister OR example)"):
         matcher = matcher_build(q)
         assert matcher.of("body").terms == {"prime"} and not matcher.of("body").phrases, q
-    assert words(TEXT, spans("example OR (prime NOT minister)", TEXT)) == ["Prime", "prime", "prime", "example", "Prime"]
+    assert words(TEXT, spans("example OR (prime NOT minister)", TEXT)) == [
+        "Prime",
+        "prime",
+        "prime",
+        "example",
+        "Prime",
+    ]
 
 
 def test_stems_and_spelling_variants_match_as_the_index_analyses_them():
@@ -60,7 +70,9 @@ def test_tokens_line_up_with_the_index_positions_on_real_text():
         chars = [(token.startchar, token.endchar) for token in ANALYZER(text, chars=True)]
         assert list(zip(mine.starts, mine.ends)) == chars, path.name
         word = indexed[len(indexed) // 2][1]
-        assert [first for first, _ in matcher_build(word).of("body").spans(mine)] == [pos for pos, form in indexed if form == word], path.name
+        assert [first for first, _ in matcher_build(word).of("body").spans(mine)] == [
+            pos for pos, form in indexed if form == word
+        ], path.name
 
 
 def test_a_field_query_matches_in_its_field_only():
@@ -71,4 +83,6 @@ def test_a_field_query_matches_in_its_field_only():
 
 @pytest.mark.parametrize("q", ["U.S.", '"the U.S."'])
 def test_dotted_words_are_one_token_as_in_the_index(q):
-    assert [" ".join(w.split()) for w in words(TEXT, spans(q, TEXT))] == (["U.S"] if q == "U.S." else ["the U.S"])
+    assert [" ".join(w.split()) for w in words(TEXT, spans(q, TEXT))] == (
+        ["U.S"] if q == "U.S." else ["the U.S"]
+    )

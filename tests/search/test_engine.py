@@ -127,7 +127,13 @@ def test_admin_edit_reaches_the_index(seeds, client):
 
     client.force_login(User.objects.create_superuser("editor", "editor@example.org", "pw"))
     article = seeds["003_11a5f76fff9e7341.txt"]
-    data = admin_change_data(client, f"/admin/archive/article/{article.pk}/change/", title="Zeppelin diplomacy over the steppe", outlet=article.outlet_id, status="published")
+    data = admin_change_data(
+        client,
+        f"/admin/archive/article/{article.pk}/change/",
+        title="Zeppelin diplomacy over the steppe",
+        outlet=article.outlet_id,
+        status="published",
+    )
     assert client.post(f"/admin/archive/article/{article.pk}/change/", data).status_code == 302
     assert [r["id"] for r in client.get("/api/search", {"q": "zeppelin"}).json()["results"]] == [article.pk]
 
@@ -137,7 +143,9 @@ def _write_documents(first: int, count: int) -> None:
 
     for number in range(first, first + count):
         with writer_open() as writer:
-            writer.update_document(id=str(number), title="zeppelin", body="zeppelin", outlet="_none", day=-1, undated=1)
+            writer.update_document(
+                id=str(number), title="zeppelin", body="zeppelin", outlet="_none", day=-1, undated=1
+            )
 
 
 def test_writers_in_other_processes_wait_and_lose_nothing(db):
@@ -234,7 +242,12 @@ def test_concurrent_searches_on_the_shared_searcher_answer_as_one_thread_does(db
     articles = []
     for number in range(240):
         chosen = [words[number % len(words)], words[(number * 3) % len(words)]]
-        articles.append(ArticleFactory(body=f"The {chosen[0]} report and the {chosen[1]} vote, number {number}.", title=f"{chosen[0]} {number}"))
+        articles.append(
+            ArticleFactory(
+                body=f"The {chosen[0]} report and the {chosen[1]} vote, number {number}.",
+                title=f"{chosen[0]} {number}",
+            )
+        )
         if number % 60 == 59:  # several segments
             index_sync(article_ids=[a.pk for a in articles[-60:]])
     queries = [*words, '"report and the"', "harbour OR storm", "council -budget"]

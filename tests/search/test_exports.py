@@ -19,11 +19,26 @@ def test_jsonl_export_starts_with_meta_and_streams_rows(seeds, client):
     assert response.status_code == 200 and response.streaming
     lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
     meta = lines[0]["_meta"]
-    assert (meta["query"], meta["total"], meta["filters"]["outlet"]) == ('"armed forces"', 2, ["snn", "urdupoint"])
+    assert (meta["query"], meta["total"], meta["filters"]["outlet"]) == (
+        '"armed forces"',
+        2,
+        ["snn", "urdupoint"],
+    )
     assert meta["exported_at"].startswith(str(dt.date.today().year))
     rows = lines[1:]
     assert len(rows) == 2
-    assert {"id", "url", "source", "outlet", "published", "title", "body", "entities", "status", "snippet"} <= set(rows[0])
+    assert {
+        "id",
+        "url",
+        "source",
+        "outlet",
+        "published",
+        "title",
+        "body",
+        "entities",
+        "status",
+        "snippet",
+    } <= set(rows[0])
     assert "<mark>armed forces</mark>" in rows[0]["snippet"]
 
 
@@ -63,7 +78,15 @@ def test_bad_export_query_is_a_400(seeds, client):
 @pytest.mark.django_db
 def test_export_streams_thousands_of_rows_uncapped(client):
     articles_bulk_load(
-        (KnownArticle(source=f"bulk/{n}", title=f"Harbour report {n}", body=f"The harbour council met for session {n}.", outlet="Coast Herald") for n in range(3000)),
+        (
+            KnownArticle(
+                source=f"bulk/{n}",
+                title=f"Harbour report {n}",
+                body=f"The harbour council met for session {n}.",
+                outlet="Coast Herald",
+            )
+            for n in range(3000)
+        ),
         announce=False,
     )
     index_rebuild()
@@ -91,7 +114,10 @@ def test_article_api(seeds, client):
 def test_script_in_an_article_comes_out_as_text(committed_db, client):
     from tests.factories import ArticleFactory
 
-    ArticleFactory(title="<script>alert(1)</script> harbour", body='Before <script>window.__xss=1</script> the harbour "plan" & more.')
+    ArticleFactory(
+        title="<script>alert(1)</script> harbour",
+        body='Before <script>window.__xss=1</script> the harbour "plan" & more.',
+    )
     result = client.get("/api/search", {"q": "harbour"}).json()["results"][0]
     assert "<script>" not in result["snippet"] and "&lt;script&gt;" in result["snippet"]
     assert "<script>" not in result["title_html"]

@@ -22,8 +22,20 @@ def test_date_facet_with_empty_buckets_and_toggle(seeds, client):
     data = api(client)
     assert data["facets_date_bucket"] == "day"
     assert data["facets"]["date"] == [
-        {"value": "2022-12-30", "label": "30 Dec 2022", "count": 3, "selected": False, "toggle_url": "/?from=2022-12-30&to=2022-12-30"},
-        {"value": "_undated", "label": "Undated", "count": 2, "selected": False, "toggle_url": "/?undated=only"},
+        {
+            "value": "2022-12-30",
+            "label": "30 Dec 2022",
+            "count": 3,
+            "selected": False,
+            "toggle_url": "/?from=2022-12-30&to=2022-12-30",
+        },
+        {
+            "value": "_undated",
+            "label": "Undated",
+            "count": 2,
+            "selected": False,
+            "toggle_url": "/?undated=only",
+        },
     ]
     chosen = api(client, **{"from": "2022-12-30", "to": "2022-12-30"})
     assert chosen["facets"]["date"][0]["selected"] is True
@@ -78,8 +90,14 @@ def test_share_of_output_weighs_every_outlet_alike():
 
 def test_outlet_page(seeds, client):
     html = client.get("/outlets/urdupoint/").content.decode()
-    assert "UrduPoint" in html and '<span data-testid="entity-count">1</span> published article' in html and "Vladimir Putin" in html
+    assert (
+        "UrduPoint" in html
+        and '<span data-testid="entity-count">1</span> published article' in html
+        and "Vladimir Putin" in html
+    )
     seeds["004_735fed19aafc4c9a.txt"].status = "hidden"
     seeds["004_735fed19aafc4c9a.txt"].save()
-    assert client.get("/outlets/urdupoint/").status_code == 404  # only hidden articles: the page does not exist
+    assert (
+        client.get("/outlets/urdupoint/").status_code == 404
+    )  # only hidden articles: the page does not exist
     assert client.get("/outlets/nowhere/").status_code == 404

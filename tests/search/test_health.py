@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.models import Article
 from search.engine import searcher_forget, writer_open
 
 
@@ -18,7 +17,9 @@ def test_missing_index_is_reported_with_the_repair(seeds, index_dir):
 
     shutil.rmtree(index_dir.resolve())
     index_dir.unlink()
-    with pytest.raises(CommandError, match="missing. Repair it with: python manage.py rebuild_index") as raised:
+    with pytest.raises(
+        CommandError, match="missing. Repair it with: python manage.py rebuild_index"
+    ) as raised:
         call_command("check_index")
     assert raised.value.returncode == 1
 
@@ -39,7 +40,10 @@ def test_changed_update_time_is_caught_by_the_checksum(seeds):
     from django.db import connection
 
     with connection.cursor() as cursor:  # raw SQL: the one way around the archive's own updates
-        cursor.execute("UPDATE archive_article SET updated_at = %s WHERE id = %s", ["2030-01-01 00:00:00", seeds["000_5d6324c78be22e1b.txt"].pk])
+        cursor.execute(
+            "UPDATE archive_article SET updated_at = %s WHERE id = %s",
+            ["2030-01-01 00:00:00", seeds["000_5d6324c78be22e1b.txt"].pk],
+        )
     with pytest.raises(CommandError, match="ids or update times differ"):
         call_command("check_index")
 
@@ -63,7 +67,10 @@ def test_startup_check_compares_checksums(seeds):
     from django.db import connection
 
     with connection.cursor() as cursor:  # raw SQL: the one way around the archive's own updates
-        cursor.execute("UPDATE archive_article SET updated_at = %s WHERE id = %s", ["2030-01-01 00:00:00", seeds["000_5d6324c78be22e1b.txt"].pk])
+        cursor.execute(
+            "UPDATE archive_article SET updated_at = %s WHERE id = %s",
+            ["2030-01-01 00:00:00", seeds["000_5d6324c78be22e1b.txt"].pk],
+        )
     err = StringIO()
     call_command("check", stderr=err, stdout=StringIO())
     assert "search.W001" in err.getvalue() and "ids or update times differ" in err.getvalue()
@@ -100,7 +107,11 @@ def test_while_an_import_runs_the_page_and_api_say_so_instead_of_asking_for_a_re
         assert "An import is in progress (120 of 300 files read); 4 articles are searchable so far." in page
         assert "rebuild_index" not in page
         answer = client.get("/api/search", {"q": "putin"}).json()["index_status"]
-        assert answer == {"state": "importing", "indexed": 4, "message": "An import is in progress (120 of 300 files read); 4 articles are searchable so far."}
+        assert answer == {
+            "state": "importing",
+            "indexed": 4,
+            "message": "An import is in progress (120 of 300 files read); 4 articles are searchable so far.",
+        }
     _cached.clear()
     assert "rebuild_index" in client.get("/", {"q": "putin"}).content.decode()  # no import: the repair again
     assert client.get("/api/search").json()["index_status"]["state"] == "stale"
@@ -113,7 +124,9 @@ def test_a_killed_import_no_longer_counts_as_running(settings):
 
     folder = settings.ARCHIVE_DATA_DIR / "runs"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "999999.json").write_text(json.dumps({"kind": "import", "total": 5, "done": 1, "pid": 999999, "started": 0}))
+    (folder / "999999.json").write_text(
+        json.dumps({"kind": "import", "total": 5, "done": 1, "pid": 999999, "started": 0})
+    )
     assert runs_active() == []
     assert not (folder / "999999.json").exists()
 
@@ -130,7 +143,13 @@ def test_an_index_built_with_the_old_analyzer_is_reported_as_outdated(seeds, ind
 
     old = schema_build()
     for name in ("title", "body", "byline"):
-        old[name].analyzer = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | StopFilter() | SpellingVariantFilter() | StemFilter()
+        old[name].analyzer = (
+            RegexTokenizer(TOKEN_PATTERN)
+            | LowercaseFilter()
+            | StopFilter()
+            | SpellingVariantFilter()
+            | StemFilter()
+        )
     target = index_dir.resolve()
     import shutil
 
@@ -140,7 +159,11 @@ def test_an_index_built_with_the_old_analyzer_is_reported_as_outdated(seeds, ind
     searcher_forget()
     _cached.clear()
     health = index_check()
-    assert health.state == "outdated" and "older text analyzer" in health.message and "rebuild_index" in health.message
+    assert (
+        health.state == "outdated"
+        and "older text analyzer" in health.message
+        and "rebuild_index" in health.message
+    )
     assert "must be rebuilt" in client.get("/", {"q": "us"}).content.decode()
     call_command("rebuild_index")
     _cached.clear()

@@ -32,7 +32,9 @@ def test_marks_exactly_the_tokens_the_index_analyzer_matches():
     text = "U.S. officials stabilized the Colour of the colors; COUNCILS, councillors and Council's vote. 2022 e.g. x.y.z"
     for path in sorted((Path(__file__).parents[1] / "data" / "bbc").glob("*/*.txt"))[:40]:
         text += "\n" + path.read_text(encoding="utf-8")
-    tokens = [(token.startchar, token.endchar, token.text) for token in ANALYZER(text, chars=True, mode="index")]
+    tokens = [
+        (token.startchar, token.endchar, token.text) for token in ANALYZER(text, chars=True, mode="index")
+    ]
     forms = sorted({form for _, _, form in tokens})
     for terms in ({"u.s", "colour", "council"}, set(forms[::37]), set(forms[5::101]), {"stabilis"}):
         expected = [token for token in tokens if token[2] in terms]
@@ -49,7 +51,10 @@ def test_a_phrase_marks_its_occurrences_not_its_lone_words(committed_db):
     from archive.curation import articles_touch
     from tests.factories import ArticleFactory
 
-    article = ArticleFactory(title="Rates rise", body="The bank said rates would rise. Interest rates rose again, and interest was high.")
+    article = ArticleFactory(
+        title="Rates rise",
+        body="The bank said rates would rise. Interest rates rose again, and interest was high.",
+    )
     articles_touch([article.pk])
     hit = _first('"interest rates"')
     assert hit.snippet.count("<mark>") == 1 and "<mark>Interest rates</mark>" in hit.snippet
@@ -60,7 +65,10 @@ def test_excluded_and_field_restricted_words_mark_only_where_they_matched(commit
     from archive.curation import articles_touch
     from tests.factories import ArticleFactory
 
-    article = ArticleFactory(title="Harbour plan approved", body="The harbour plan was approved by the council; the mayor was absent.")
+    article = ArticleFactory(
+        title="Harbour plan approved",
+        body="The harbour plan was approved by the council; the mayor was absent.",
+    )
     articles_touch([article.pk])
     hit = _first("council NOT title:mayor")  # "mayor" is in the body, but only as the excluded word
     assert "<mark>council</mark>" in hit.snippet and "mayor</mark>" not in hit.snippet

@@ -20,11 +20,15 @@ def bbc_known() -> list[KnownArticle]:
     items = []
     for path in sorted(BBC.glob("*/*.txt")):
         lines = path.read_text(encoding="utf-8").split("\n")
-        items.append(KnownArticle(
-            source=f"bbc/{path.parent.name}/{path.name}", title=" ".join(lines[0].split()),
-            body="\n\n".join(line.strip() for line in lines[1:] if line.strip()), outlet=f"BBC {path.parent.name.title()}",
-            published=dt.date(2004, 1, 1) + dt.timedelta(days=rng.randint(0, 730)),
-        ))
+        items.append(
+            KnownArticle(
+                source=f"bbc/{path.parent.name}/{path.name}",
+                title=" ".join(lines[0].split()),
+                body="\n\n".join(line.strip() for line in lines[1:] if line.strip()),
+                outlet=f"BBC {path.parent.name.title()}",
+                published=dt.date(2004, 1, 1) + dt.timedelta(days=rng.randint(0, 730)),
+            )
+        )
     return items
 
 
@@ -107,7 +111,9 @@ def test_facets_are_counted_over_the_whole_result_set(bbc, db):
 
 def test_filters_are_separate_clauses(bbc, db):
     either = total("economy OR film")
-    per_outlet = sum(total("economy OR film", outlets=(slug,)) for slug in Outlet.objects.values_list("slug", flat=True))
+    per_outlet = sum(
+        total("economy OR film", outlets=(slug,)) for slug in Outlet.objects.values_list("slug", flat=True)
+    )
     assert per_outlet == either
     assert total("economy OR film", outlets=("bbc-business",)) > total("economy", outlets=("bbc-business",))
 
@@ -115,10 +121,21 @@ def test_filters_are_separate_clauses(bbc, db):
 def test_date_histogram_follows_the_span(bbc, db):
     outcome = search_run(SearchParams(q="economy"))
     assert outcome.date_bucket == "month"
-    assert [value.value for value in outcome.facets["date"]] == sorted(value.value for value in outcome.facets["date"])
-    narrow = search_run(SearchParams(q="economy", date_from=dt.date(2004, 3, 1), date_to=dt.date(2004, 3, 20)))
+    assert [value.value for value in outcome.facets["date"]] == sorted(
+        value.value for value in outcome.facets["date"]
+    )
+    narrow = search_run(
+        SearchParams(q="economy", date_from=dt.date(2004, 3, 1), date_to=dt.date(2004, 3, 20))
+    )
     assert narrow.date_bucket == "day"
-    assert len(narrow.facets["date"]) == (dt.date.fromisoformat(narrow.facets["date"][-1].value) - dt.date.fromisoformat(narrow.facets["date"][0].value)).days + 1
+    assert (
+        len(narrow.facets["date"])
+        == (
+            dt.date.fromisoformat(narrow.facets["date"][-1].value)
+            - dt.date.fromisoformat(narrow.facets["date"][0].value)
+        ).days
+        + 1
+    )
     assert any(value.count == 0 for value in narrow.facets["date"])  # empty days are kept
 
 
@@ -126,7 +143,13 @@ def test_sorting_pages_never_repeat_or_skip(bbc, db):
     for sort in ("newest", "oldest", "relevance"):
         seen = []
         for page in range(1, 8):
-            seen += [hit.article.pk for hit in search_run(SearchParams(q="economy", sort=sort, page=page, page_size=20)).hits]
+            seen += [
+                hit.article.pk
+                for hit in search_run(SearchParams(q="economy", sort=sort, page=page, page_size=20)).hits
+            ]
         assert len(seen) == len(set(seen)) == min(140, total("economy"))
-    dates = [hit.article.published for hit in search_run(SearchParams(q="economy", sort="newest", page_size=50)).hits]
+    dates = [
+        hit.article.published
+        for hit in search_run(SearchParams(q="economy", sort="newest", page_size=50)).hits
+    ]
     assert dates == sorted(dates, reverse=True)

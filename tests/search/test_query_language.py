@@ -6,7 +6,13 @@ import pytest
 
 from search.query import QuerySyntaxError, query_parse
 
-SEED = {"000": "000_5d6324c78be22e1b.txt", "001": "001_24224d28d160fde4.txt", "002": "002_259fda1996e3dcc7.txt", "003": "003_11a5f76fff9e7341.txt", "004": "004_735fed19aafc4c9a.txt"}
+SEED = {
+    "000": "000_5d6324c78be22e1b.txt",
+    "001": "001_24224d28d160fde4.txt",
+    "002": "002_259fda1996e3dcc7.txt",
+    "003": "003_11a5f76fff9e7341.txt",
+    "004": "004_735fed19aafc4c9a.txt",
+}
 
 
 def found(client, q: str, **params) -> set[str]:
@@ -48,7 +54,9 @@ def test_query_forms(seeds, client, q, expected):
 
 
 def test_spelling_variants_are_highlighted_in_both_forms(seeds, client):
-    results = {r["id"]: r["snippet"] for r in client.get("/api/search", {"q": "stabilizing"}).json()["results"]}
+    results = {
+        r["id"]: r["snippet"] for r in client.get("/api/search", {"q": "stabilizing"}).json()["results"]
+    }
     assert "<mark>stabilising</mark>" in results[seeds[SEED["002"]].pk]
     assert "<mark>stabilizing</mark>" in results[seeds[SEED["000"]].pk]
 
@@ -63,8 +71,14 @@ def test_variant_list_maps_only_real_variants(word):
 
 @pytest.mark.parametrize(
     ("q", "message"),
-    [('"armed forces', "Unclosed quote at character 1"), ("(putin OR xi", "Unclosed '(' at character 1"), ("putin)", "Unexpected ')' at character 6"),
-     ("putin OR", "'OR' at the end"), ("AND putin", "'AND' at the start"), ("title: putin", "'title:' at character 1 needs a value")],
+    [
+        ('"armed forces', "Unclosed quote at character 1"),
+        ("(putin OR xi", "Unclosed '(' at character 1"),
+        ("putin)", "Unexpected ')' at character 6"),
+        ("putin OR", "'OR' at the end"),
+        ("AND putin", "'AND' at the start"),
+        ("title: putin", "'title:' at character 1 needs a value"),
+    ],
 )
 def test_syntax_errors_point_at_the_problem(q, message):
     with pytest.raises(QuerySyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -12,7 +12,13 @@ from django.contrib.auth.models import User
 from archive.models import Article, WireAgency
 from tests.conftest import DATA
 
-PAGES = ["afp_staff_writers.txt", "afp_paris_emdash.txt", "reuters_caps_dateline.txt", "ap_by_associated_press.txt", "none_dateline_no_credit.txt"]
+PAGES = [
+    "afp_staff_writers.txt",
+    "afp_paris_emdash.txt",
+    "reuters_caps_dateline.txt",
+    "ap_by_associated_press.txt",
+    "none_dateline_no_credit.txt",
+]
 
 
 @pytest.fixture
@@ -35,7 +41,12 @@ def test_wire_facet_filter_and_exports(wire_archive, client):
     afp = client.get("/api/search", {"wire": "afp"}).json()
     assert afp["total"] == 2 and {r["wire"] for r in afp["results"]} == {"AFP"}
     assert client.get("/api/search", {"wire": "afp", "q": "wire:reuters"}).json()["total"] == 0
-    rows = [json.loads(line) for line in b"".join(client.get("/export.jsonl", {"wire": "reuters"}).streaming_content).decode().splitlines()[1:]]
+    rows = [
+        json.loads(line)
+        for line in b"".join(client.get("/export.jsonl", {"wire": "reuters"}).streaming_content)
+        .decode()
+        .splitlines()[1:]
+    ]
     assert [row["wire"] for row in rows] == ["Reuters"]
     plain = wire_archive["none_dateline_no_credit.txt"]
     assert client.get(f"/api/articles/{plain.pk}").json()["wire"] is None
@@ -60,6 +71,9 @@ def test_editors_correct_a_wire_and_add_an_agency(wire_archive, client, committe
     article.refresh_from_db()
     assert article.wire == "reuters"  # an editor's word stays
     WireAgency.objects.create(name="Bloomberg News", forms="Bloomberg")
-    client.post("/admin/archive/article/", {"action": "reprocess_articles", "_selected_action": [a.pk for a in wire_archive.values()]})
+    client.post(
+        "/admin/archive/article/",
+        {"action": "reprocess_articles", "_selected_action": [a.pk for a in wire_archive.values()]},
+    )
     names = {value["value"]: value["label"] for value in client.get("/api/search").json()["facets"]["wire"]}
     assert names["reuters"] == "Reuters" and "_none" not in names  # every article credits a wire now

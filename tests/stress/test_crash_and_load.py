@@ -25,7 +25,9 @@ def test_killed_imports_leave_database_and_index_in_step():
     assert len(results) == 3
     for row in results:
         assert row["index_without_row_when_killed"] == 0 and row["workers_left"] == 0, row
-        assert row["in_step"] and row["lost"] == 0 and row["duplicated"] == 0 and row["without_mentions"] == 0, row
+        assert (
+            row["in_step"] and row["lost"] == 0 and row["duplicated"] == 0 and row["without_mentions"] == 0
+        ), row
     assert any(row["articles_when_killed"] < 30 for row in results)  # at least one kill landed mid-import
 
 
@@ -42,10 +44,20 @@ def test_a_killed_import_leaves_no_worker_process_behind():
         corpus = corpus_write(Path(scratch) / "corpus", 220)
         data = Path(scratch) / "data"
         manage(data, "migrate", "--noinput")
-        env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.base", "ARCHIVE_NLP_PROCESSES": "2"}
+        env = {
+            **os.environ,
+            "ARCHIVE_DATA_DIR": str(data),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "ARCHIVE_NLP_PROCESSES": "2",
+        }
         env.pop("DATABASE_URL", None)
-        process = subprocess.Popen([PYTHON, "manage.py", "import_articles", str(corpus)], cwd=ROOT, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", "import_articles", str(corpus)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 120
         while len(children(process.pid)) < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)

@@ -25,4 +25,6 @@ class Command(BaseCommand):
             self.stderr.write(failure)
         self.stdout.write(report.summary)
         if report.failed:
-            raise CommandError("some alerts could not be sent (see above); the next run tries them again", returncode=1)
+            raise CommandError(
+                "some alerts could not be sent (see above); the next run tries them again", returncode=1
+            )

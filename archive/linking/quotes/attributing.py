@@ -69,31 +69,164 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "they", "them", "i", "we"}
 THING_PRONOUNS = {"it", "they", "them", "we"}
 POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": None, "their": None}
 ORGANIZATION_ROLES = {
-    "broadcaster", "agency", "ministry", "company", "firm", "government", "department", "newspaper", "paper",
-    "group", "bank", "council", "club", "union", "party", "office", "administration", "report", "study", "survey",
-    "network", "channel", "station", "organisation", "organization", "association", "commission", "board",
-    "court", "committee", "magazine", "body", "federation", "league", "regulator", "watchdog", "charity",
-    "distributor", "studio", "label", "publisher", "retailer", "airline", "carrier", "insurer", "maker",
-    "manufacturer", "operator", "bookmaker", "lender", "supplier", "chain", "giant", "broker", "brokerage",
+    "broadcaster",
+    "agency",
+    "ministry",
+    "company",
+    "firm",
+    "government",
+    "department",
+    "newspaper",
+    "paper",
+    "group",
+    "bank",
+    "council",
+    "club",
+    "union",
+    "party",
+    "office",
+    "administration",
+    "report",
+    "study",
+    "survey",
+    "network",
+    "channel",
+    "station",
+    "organisation",
+    "organization",
+    "association",
+    "commission",
+    "board",
+    "court",
+    "committee",
+    "magazine",
+    "body",
+    "federation",
+    "league",
+    "regulator",
+    "watchdog",
+    "charity",
+    "distributor",
+    "studio",
+    "label",
+    "publisher",
+    "retailer",
+    "airline",
+    "carrier",
+    "insurer",
+    "maker",
+    "manufacturer",
+    "operator",
+    "bookmaker",
+    "lender",
+    "supplier",
+    "chain",
+    "giant",
+    "broker",
+    "brokerage",
 }
 PERSON_ROLES = {
-    "leader", "president", "chief", "minister", "premier", "chancellor", "secretary", "head", "boss", "manager",
-    "coach", "chairman", "chairwoman", "director", "king", "queen", "prince", "princess", "mayor", "governor",
-    "senator", "ambassador", "star", "player", "singer", "actor", "actress", "author", "executive", "founder",
-    "man", "woman", "father", "mother", "year-old", "striker", "captain", "judge", "diplomat", "envoy", "general",
-    "commander", "officer", "economist", "analyst", "professor", "mp", "peer", "archbishop", "cardinal", "bishop",
-    "international", "champion", "youngster", "defender", "midfielder", "veteran", "frenchman", "american",
+    "leader",
+    "president",
+    "chief",
+    "minister",
+    "premier",
+    "chancellor",
+    "secretary",
+    "head",
+    "boss",
+    "manager",
+    "coach",
+    "chairman",
+    "chairwoman",
+    "director",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "mayor",
+    "governor",
+    "senator",
+    "ambassador",
+    "star",
+    "player",
+    "singer",
+    "actor",
+    "actress",
+    "author",
+    "executive",
+    "founder",
+    "man",
+    "woman",
+    "father",
+    "mother",
+    "year-old",
+    "striker",
+    "captain",
+    "judge",
+    "diplomat",
+    "envoy",
+    "general",
+    "commander",
+    "officer",
+    "economist",
+    "analyst",
+    "professor",
+    "mp",
+    "peer",
+    "archbishop",
+    "cardinal",
+    "bishop",
+    "international",
+    "champion",
+    "youngster",
+    "defender",
+    "midfielder",
+    "veteran",
+    "frenchman",
+    "american",
 }
 # Who speaks for someone without being them: their words are their principal's only for an organisation.
 PROXIES = {
-    "spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "representative", "aide", "aides",
-    "lawyer", "lawyers", "attorney", "solicitor", "publicist", "agent", "adviser", "advisor", "source", "sources",
-    "official", "officials", "insider", "insiders",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokesmen",
+    "spokeswomen",
+    "representative",
+    "aide",
+    "aides",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "solicitor",
+    "publicist",
+    "agent",
+    "adviser",
+    "advisor",
+    "source",
+    "sources",
+    "official",
+    "officials",
+    "insider",
+    "insiders",
 }
 # What speaks for its author: "Mr Crosby's statement said", "Marca's headline says it all".
 VOICES = {
-    "statement", "letter", "message", "headline", "website", "lawsuit", "blog", "tweet", "email", "e-mail",
-    "note", "memo", "editorial", "release",
+    "statement",
+    "letter",
+    "message",
+    "headline",
+    "website",
+    "lawsuit",
+    "blog",
+    "tweet",
+    "email",
+    "e-mail",
+    "note",
+    "memo",
+    "editorial",
+    "release",
 }
 HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Sir", "Dame", "Lady", "Lord", "Prof", "Professor"}
 WORD = re.compile(r"[\w'’-]+")
@@ -109,12 +242,63 @@ CLAUSE_BREAK = re.compile(
 PREPOSITION = re.compile(r"\s(?:of|for|at|from|with|in|on|to|by|about|against|over|under|into)\s")
 DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "one"}
 CLAUSE_OPENERS = {
-    "In", "After", "During", "On", "At", "For", "With", "From", "Speaking", "Asked", "Following", "Despite",
-    "Responding", "Commenting", "Writing", "Referring", "Before", "Since", "While", "When", "As", "Like", "Unlike",
+    "In",
+    "After",
+    "During",
+    "On",
+    "At",
+    "For",
+    "With",
+    "From",
+    "Speaking",
+    "Asked",
+    "Following",
+    "Despite",
+    "Responding",
+    "Commenting",
+    "Writing",
+    "Referring",
+    "Before",
+    "Since",
+    "While",
+    "When",
+    "As",
+    "Like",
+    "Unlike",
 }
-VERB_WORDS = {"has", "have", "had", "is", "was", "were", "are", "will", "would", "can", "could", "did", "does", "do"}
+VERB_WORDS = {
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "were",
+    "are",
+    "will",
+    "would",
+    "can",
+    "could",
+    "did",
+    "does",
+    "do",
+}
 FUNCTION_WORDS = {
-    "with", "to", "of", "by", "for", "from", "on", "at", "in", "and", "that", "after", "than", "as", "about", "against",
+    "with",
+    "to",
+    "of",
+    "by",
+    "for",
+    "from",
+    "on",
+    "at",
+    "in",
+    "and",
+    "that",
+    "after",
+    "than",
+    "as",
+    "about",
+    "against",
 }
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lord|Lady|Dame)\.?\s+$")
 FEMININE = {"Mrs", "Ms", "Miss", "Lady", "Dame"}
@@ -178,7 +362,9 @@ def speakers_from(entities: Iterable[Entity], *, places: Iterable[str] = ()) -> 
     named = []
     for entity in entities:
         words = frozenset(
-            w for w in entity.name.split() if len(w) > 1 and w[0].isupper() and w not in HONORIFICS | place_words
+            w
+            for w in entity.name.split()
+            if len(w) > 1 and w[0].isupper() and w not in HONORIFICS | place_words
         )
         titled = entity.name.split()[0] in HONORIFICS
         if words:
@@ -192,7 +378,9 @@ def speakers_from(entities: Iterable[Entity], *, places: Iterable[str] = ()) -> 
         if len([other for other in named if folds_into(one, other)]) == 1:
             continue  # the wider one below stands for it
         folded = [o for o in named if folds_into(o, one) and [w for w in named if folds_into(o, w)] == [one]]
-        speakers.append(Speaker(entity=one[0], words=one[1], is_person=one[2] or any(other[2] for other in folded)))
+        speakers.append(
+            Speaker(entity=one[0], words=one[1], is_person=one[2] or any(other[2] for other in folded))
+        )
     return speakers
 
 
@@ -233,14 +421,17 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
     for match in NAME_WORD.finditer(body):
         word = POSSESSIVE.sub("", match.group())
         following = re.match(r"\s([A-Z][\w'’-]+)", body[match.end() : match.end() + 40])
-        if following is not None and (full := _owner(following.group(1), [s for s in speakers if word in s.words])):
+        if following is not None and (
+            full := _owner(following.group(1), [s for s in speakers if word in s.words])
+        ):
             owner = full  # "Charles Kennedy" after "Charles Clarke": the name goes on
         else:
             owner = _owner(word, speakers, recency=lambda speaker: _last_start(found, speaker))
         if owner is None or MODIFIES_A_NAME.match(body, match.end()):
             continue  # "Olympic champion Kelly Holmes", "Wales physio Mark Davies": the head is the later name
         sentence_start = max(
-            (m.end() for m in SENTENCE_END.finditer(body, max(0, match.start() - 300), match.start() + 1)), default=0
+            (m.end() for m in SENTENCE_END.finditer(body, max(0, match.start() - 300), match.start() + 1)),
+            default=0,
         )
         if owner.is_person and AFTER_THE.search(body[max(0, match.start() - 30) : match.start()]):
             continue  # "the Olympic champion", "the former Rangers boss": a person's name does not follow "the"
@@ -253,30 +444,43 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         named_before = any(n.is_person and n.start >= sentence_start and n.speaker != owner for n in found)
         # "Former Labour MP Lord Janner", "Liverpool legend Phil Thompson": the sentence is about them
         opening = (
-            not named_before and len(lead) <= 5 and "," not in " ".join(lead)
+            not named_before
+            and len(lead) <= 5
+            and "," not in " ".join(lead)
             and not {w.casefold() for w in lead} & (FUNCTION_WORDS | VERB_WORDS)
-            and BEFORE_VERB.search(" ".join(lead)) is None and not POSSESSIVE.search(match.group())
+            and BEFORE_VERB.search(" ".join(lead)) is None
+            and not POSSESSIVE.search(match.group())
         )
         before_verb = NEAR_VERB.match(body, match.end()) is not None
-        after_verb = VERB_BEFORE.search(body[max(0, match.start() - 30) : match.start()]) is not None and re.match(
-            r"[\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:[,.]|$)", body[match.end() : match.end() + 40]
-        ) is not None
+        after_verb = (
+            VERB_BEFORE.search(body[max(0, match.start() - 30) : match.start()]) is not None
+            and re.match(r"[\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s*(?:[,.]|$)", body[match.end() : match.end() + 40])
+            is not None
+        )
         speaks = (before_verb or after_verb) and not POSSESSIVE.search(match.group())  # "said Mr Hadi."
         before_name = [w for w in lead_text.split()]
         while before_name and before_name[-1][:1].isupper() and not POSSESSIVE.search(before_name[-1]):
             before_name.pop()  # the name's own first words: "Scott" of "Scott Free"
-        role = before_name[-1].casefold() if before_name else ""  # "director Ridley Scott", "company Scott Free"
+        role = (
+            before_name[-1].casefold() if before_name else ""
+        )  # "director Ridley Scott", "company Scott Free"
         as_organisation = role in ORGANIZATION_ROLES
         is_person = role in PERSON_ROLES or (owner.is_person and not as_organisation)
-        found.append(Naming(
-            start=match.start(), speaker=owner, is_subject=opening or speaks, speaks=speaks, is_person=is_person,
-            as_organisation=as_organisation,
-        ))
+        found.append(
+            Naming(
+                start=match.start(),
+                speaker=owner,
+                is_subject=opening or speaks,
+                speaks=speaks,
+                is_person=is_person,
+                as_organisation=as_organisation,
+            )
+        )
     return found
 
 
 def _genders(body: str, named: list[Naming]) -> dict[Speaker, str]:
-    """"Mr Hadi" is a he and "Ms Alexander" a she; people named without an honorific are either."""
+    """ "Mr Hadi" is a he and "Ms Alexander" a she; people named without an honorific are either."""
     genders = {}
     for naming in named:
         if (match := HONORIFIC.search(body[max(0, naming.start - 6) : naming.start])) is not None:
@@ -313,11 +517,15 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
     text = RELATIVE_CLAUSE.sub(",", subject)
     parts = [LEADING_CONJUNCTION.sub("", part.strip()) for part in CLAUSE_BREAK.split(text)]
     parts = [part for part in parts if part]
-    parts = [part for part in parts if part.split()[0] not in CLAUSE_OPENERS] or parts[-1:]  # "As she left she told"
+    parts = [part for part in parts if part.split()[0] not in CLAUSE_OPENERS] or parts[
+        -1:
+    ]  # "As she left she told"
     for index in range(len(parts) - 1, 0, -1):
         first = parts[index].split()[0]
         earlier = _speakers_in(parts[index - 1], speakers)
-        describes = (first[:1].islower() and first not in PERSON_PRONOUNS | THING_PRONOUNS) or POSSESSIVE.search(first)
+        describes = (
+            first[:1].islower() and first not in PERSON_PRONOUNS | THING_PRONOUNS
+        ) or POSSESSIVE.search(first)
         # "Paul Randle, Microsoft Windows Client product manager, said": a person's title, not a second subject
         own = _speakers_in(parts[index], speakers)
         titles_a_person = any(s.is_person for s in earlier) and not any(s.is_person for s in own)
@@ -327,7 +535,7 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
 
 
 def _is_role(phrase: str) -> bool:
-    """"the Kremlin chief", "the company", "the 34-year-old": a description with a common noun ("the US" is
+    """ "the Kremlin chief", "the company", "the 34-year-old": a description with a common noun ("the US" is
     a name)."""
     words = phrase.split()
     folded = {w.casefold() for w in words}
@@ -338,7 +546,7 @@ def _is_role(phrase: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
-    """"director" and "direct", "broadcaster" and "broadcasts" alike: roles are named by their verbs too."""
+    """ "director" and "direct", "broadcaster" and "broadcasts" alike: roles are named by their verbs too."""
     return re.sub(r"(?:ors?|ers?|ing|ed|s)$", "", word) if len(word) > 4 else word
 
 
@@ -358,14 +566,18 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
                 continue  # an entity named like the role itself ("Cardinal"): NER took the title for a name
             left, right = _sentence_bounds(body, naming.start, naming.start)
             window = body[max(left, naming.start - 60) : min(right, naming.start + 60)]
-            if {m.group(1).casefold() for m in OFFICE_MODIFIER.finditer(window)} - set(role.casefold().split()):
+            if {m.group(1).casefold() for m in OFFICE_MODIFIER.finditer(window)} - set(
+                role.casefold().split()
+            ):
                 continue  # "shadow chancellor Oliver Letwin" is not "the chancellor"
             near = {_stem(w.casefold()) for w in WORD.findall(window)}
             if distinctive and not distinctive & near:
                 continue
             lead = WORD.findall(body[max(left, naming.start - 40) : naming.start])[-3:]
             titled = {_stem(w.casefold()) for w in lead}
-            score = len(words & near) + len(words & titled)  # "Arsenal boss Arsene Wenger" over "his Arsenal rival"
+            score = len(words & near) + len(
+                words & titled
+            )  # "Arsenal boss Arsene Wenger" over "his Arsenal rival"
             scores[naming.speaker] = max(scores.get(naming.speaker, 0), score)
         top = max(scores.items(), key=lambda item: item[1], default=(None, 0))
         return top[0] if top[1] else None
@@ -382,7 +594,9 @@ def _sentence_breaks(body: str) -> tuple[list[int], list[int], list[int]]:
     """The body's sentence breaks: where each starts and ends, and where the capital that shows a sentence
     ends is (a break counts before a point only once that capital is seen)."""
     breaks = list(SENTENCE_END.finditer(body))
-    seen = [m.end() if m.group() == "\n\n" else m.end() + re.match(r"\s+.", body[m.end() :]).end() for m in breaks]
+    seen = [
+        m.end() if m.group() == "\n\n" else m.end() + re.match(r"\s+.", body[m.end() :]).end() for m in breaks
+    ]
     return [m.start() for m in breaks], [m.end() for m in breaks], seen
 
 
@@ -408,9 +622,13 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
         return None
     last = verbs[-1]
     if not text[last.end() :].strip(" :,\n") and len(verbs) > 1 and not last.group().endswith("ing"):
-        between = _subject_phrase(text[verbs[-2].end() : last.start()], speakers)  # "He said …, adding:" is his
+        between = _subject_phrase(
+            text[verbs[-2].end() : last.start()], speakers
+        )  # "He said …, adding:" is his
         own = [w.casefold() for w in WORD.findall(between)]
-        if _speakers_in(between, speakers) or (own and own[0] in PERSON_PRONOUNS | THING_PRONOUNS and len(own) <= 3):
+        if _speakers_in(between, speakers) or (
+            own and own[0] in PERSON_PRONOUNS | THING_PRONOUNS and len(own) <= 3
+        ):
             return Clause(between, left + verbs[-2].end())
     first = verbs[0]
     if not re.search(r"\w", text[: first.start()]) and text[: first.start()].strip():
@@ -435,7 +653,9 @@ def _proxy_principal(
     rapper's aide"); unsettled when they speak for an organisation named by its role ("for the firm")."""
     at = re.search(rf"\b{re.escape(proxy)}\b", phrase, re.I)
     holder = re.match(r"[\s,]*((?:[A-Z][\w'’-]*\s*){1,4})", phrase[at.end() :])
-    if holder is not None and (named := _speakers_in(holder.group(1), speakers, persons=True, recency=recency)):
+    if holder is not None and (
+        named := _speakers_in(holder.group(1), speakers, persons=True, recency=recency)
+    ):
         return True, named[0]
     principals = _speakers_in(phrase, speakers, persons=False, recency=recency)
     principals += _speakers_in(phrase, speakers, persons=False, recency=recency, possessive=True)
@@ -446,7 +666,7 @@ def _proxy_principal(
 
 
 def _named_as_organisation(phrase: str, speaker: Speaker) -> bool:
-    """"a spokesman for distributor Toho": the role word before the name says what it is, whatever NER said."""
+    """ "a spokesman for distributor Toho": the role word before the name says what it is, whatever NER said."""
     words = "|".join(re.escape(word) for word in speaker.words)
     return any(
         match.group(1).casefold() in ORGANIZATION_ROLES
@@ -475,12 +695,22 @@ def _shown_speaking(
             if not settled:
                 speaker = _role_holder(phrase, body, named, persons=False, before=verb.start())
             sex = "f" if proxy.startswith("spokeswom") else "m" if proxy.startswith("spokesm") else None
-            found.append(Naming(start=verb.start() - 1, speaker=speaker, is_subject=True, speaks=True, sex=sex))
+            found.append(
+                Naming(start=verb.start() - 1, speaker=speaker, is_subject=True, speaks=True, sex=sex)
+            )
         elif words[0] in DETERMINERS and not _speakers_in(phrase, speakers) and _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
-            if (holder := _role_holder(phrase, body, named, persons=persons, before=verb.start())) is not None:
+            if (
+                holder := _role_holder(phrase, body, named, persons=persons, before=verb.start())
+            ) is not None:
                 found.append(
-                    Naming(start=verb.start() - 1, speaker=holder, is_subject=True, speaks=True, is_person=persons)
+                    Naming(
+                        start=verb.start() - 1,
+                        speaker=holder,
+                        is_subject=True,
+                        speaks=True,
+                        is_person=persons,
+                    )
                 )
     return found
 
@@ -550,7 +780,9 @@ class _Reading:
             return people[-1]
         ending = re.search(r"([A-Z][\w'’-]*)\W*$", phrase)
         if phrase.split()[0].casefold() not in DETERMINERS and ending:
-            if (owner := _owner(ending.group(1), self.speakers, recency=recency)) is not None and owner.is_person:
+            if (
+                owner := _owner(ending.group(1), self.speakers, recency=recency)
+            ) is not None and owner.is_person:
                 return owner
         if named and phrase.split()[-1].casefold() not in PERSON_ROLES:
             return named[-1]
@@ -568,7 +800,9 @@ class _Reading:
         owner = next((w for w in WORD.findall(phrase.casefold()) if w in POSSESSIVE_PRONOUNS), None)
         if owner is not None:
             persons = True if owner in ("his", "her") else None
-            return Attribution(self.referent(quote, before=before, persons=persons, sex=POSSESSIVE_PRONOUNS[owner]))
+            return Attribution(
+                self.referent(quote, before=before, persons=persons, sex=POSSESSIVE_PRONOUNS[owner])
+            )
         floor = _paragraphs_back(self.body, before, PARAGRAPHS_BACK)
         for mention in reversed(list(re.finditer(rf"\b{re.escape(voice)}\b", self.body[floor:before], re.I))):
             left, right = _sentence_bounds(self.body, floor + mention.start(), floor + mention.end())
@@ -616,7 +850,11 @@ class _Reading:
             return last_speaker  # named again since their last quote: the story is still theirs
         if subjects := [n for n in recent if n.is_subject]:
             return subjects[-1].speaker
-        if last_speaker is not None and self.last_quote is not None and _adjacent(self.body, self.last_quote, quote):
+        if (
+            last_speaker is not None
+            and self.last_quote is not None
+            and _adjacent(self.body, self.last_quote, quote)
+        ):
             return last_speaker
         shown_speaking = {n.speaker for n in self.heard if n.speaks}
         subjects = [n for n in earlier if n.is_subject and n.speaker in shown_speaking]
@@ -634,6 +872,7 @@ def _paragraphs_back(body: str, at: int, count: int) -> int:
 
 # -- the strategies, in the order they are tried ------------------------------------------------------------
 
+
 def clause_after_quote(reading: _Reading, quote: FoundQuote) -> Attribution | None:
     """“…,” Putin told Xi; “…,” said Mr Smith, the chief; “…” in Russian-Chinese ties, he said. Only when
     the quote does not end its own sentence, and only up to the next quotation mark; a clause ending in a
@@ -650,8 +889,10 @@ def clause_after_quote(reading: _Reading, quote: FoundQuote) -> Attribution | No
         if not re.search(r"\w", LEADING_CONJUNCTION.sub("", subject.strip() + " ")):
             continue  # "…” and noted that …": the sentence's subject, before the quote, speaks
         named_next = re.match(r"[^,]{0,60},\s*((?:[A-Z][\w'’-]*\s*){1,4})\W*$", after[offset + match.end() :])
-        if match.group("subject_after_verb") and named_next and not any(
-            s.is_person for s in _speakers_in(subject, reading.speakers)
+        if (
+            match.group("subject_after_verb")
+            and named_next
+            and not any(s.is_person for s in _speakers_in(subject, reading.speakers))
         ):
             subject = named_next.group(1)  # "…,” said BA director of commercial planning, Robert Boyle.
         return reading.resolve(Clause(subject, quote.end), quote=quote)
@@ -676,9 +917,16 @@ def same_turn(reading: _Reading, quote: FoundQuote) -> Attribution | None:
     ends = PERIOD.findall(reading.body, last.end, quote.start + 1)  # the opening mark shows a sentence ended
     since = reading.last_clause_end()  # not the last quote's own clause ("…,” X, secretary of Y, told AFP.)
     others = [
-        n for n in reading.heard if since <= n.start < quote.start and n.speaks and n.speaker != reading.last_speaker
+        n
+        for n in reading.heard
+        if since <= n.start < quote.start and n.speaks and n.speaker != reading.last_speaker
     ]
-    if _adjacent(reading.body, last, quote) and len(ends) <= 1 and quote.start - last.end < 160 and not others:
+    if (
+        _adjacent(reading.body, last, quote)
+        and len(ends) <= 1
+        and quote.start - last.end < 160
+        and not others
+    ):
         return Attribution(reading.last_speaker)
     return None
 
@@ -686,7 +934,7 @@ def same_turn(reading: _Reading, quote: FoundQuote) -> Attribution | None:
 def _sentence_before(body: str, quote: FoundQuote) -> tuple[int, int]:
     """The sentence before the one the quote stands in."""
     left = _sentence_bounds(body, quote.start, quote.end)[0]
-    if body[left:quote.start].strip():  # the quote stands inside its sentence: "His message was: “…”"
+    if body[left : quote.start].strip():  # the quote stands inside its sentence: "His message was: “…”"
         return _sentence_bounds(body, max(0, left - 2), max(0, left - 2))
     return _sentence_bounds(body, max(0, quote.start - 2), max(0, quote.start - 2))
 
@@ -721,7 +969,9 @@ ATTRIBUTION_ORDER: tuple[Strategy, ...] = (
 )
 
 
-def speakers_attribute(body: str, quotes: Sequence[FoundQuote], speakers: Sequence[Speaker]) -> list[Entity | None]:
+def speakers_attribute(
+    body: str, quotes: Sequence[FoundQuote], speakers: Sequence[Speaker]
+) -> list[Entity | None]:
     """The speaker of each quote, in order (None when the article does not say)."""
     named = namings(body, speakers)
     heard = sorted(named + _shown_speaking(body, quotes, speakers, named), key=lambda naming: naming.start)

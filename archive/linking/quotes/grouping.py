@@ -55,7 +55,9 @@ def most_carried(wordings: Counter[str]) -> str:
 
 def same_statement(first: frozenset[str], second: frozenset[str]) -> bool:
     shared = len(first & second)
-    return shared >= min(3, len(first), len(second)) and shared >= GROUP_OVERLAP * min(len(first), len(second))
+    return shared >= min(3, len(first), len(second)) and shared >= GROUP_OVERLAP * min(
+        len(first), len(second)
+    )
 
 
 def _same_wording_group(text: str, *, among: Q | None) -> int | None:
@@ -66,7 +68,9 @@ def _same_wording_group(text: str, *, among: Q | None) -> int | None:
     if not probe:
         return None
     quotes = Quote.objects.filter(text__icontains=probe)
-    for group_id, other in (quotes.filter(among) if among is not None else quotes).values_list("group_id", "text"):
+    for group_id, other in (quotes.filter(among) if among is not None else quotes).values_list(
+        "group_id", "text"
+    ):
         if quote_wording(other) == wording:
             return group_id
     return None
@@ -146,7 +150,9 @@ def quotes_link(article: Article) -> None:
     attributed = speakers_attribute(article.body, found, speakers_of(article)) if found else []
     said = [_said_by(quote, speaker, chosen) for quote, speaker in zip(found, attributed)]
     before = [(q.text, q.start, q.end, q.speaker_id, q.speaker_curated) for q in existing]
-    after = [(q.text, q.start, q.end, s.speaker.pk if s.speaker else None, s.curated) for q, s in zip(found, said)]
+    after = [
+        (q.text, q.start, q.end, s.speaker.pk if s.speaker else None, s.curated) for q, s in zip(found, said)
+    ]
     if before == after:
         return  # re-processing an unchanged article keeps its quotes and their groups
     if existing:
@@ -155,7 +161,12 @@ def quotes_link(article: Article) -> None:
     for quote, who in zip(found, said):
         group, new = quote_group_for(quote.text, speaker=who.speaker, article=article)
         Quote.objects.create(  # one at a time: a later quote of the article finds this one's wording
-            article=article, group=group, text=quote.text, start=quote.start, end=quote.end, speaker=who.speaker,
+            article=article,
+            group=group,
+            text=quote.text,
+            start=quote.start,
+            end=quote.end,
+            speaker=who.speaker,
             speaker_curated=who.curated,
         )
         if not new:

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, ids: list[int], all: bool, **options) -> None:
         if all == bool(ids):
             raise CommandError("give article ids or --all (not both)")
-        articles = Article.objects.order_by("pk") if all else Article.objects.filter(pk__in=ids).order_by("pk")
+        articles = (
+            Article.objects.order_by("pk") if all else Article.objects.filter(pk__in=ids).order_by("pk")
+        )
         missing = set(ids) - set(articles.values_list("pk", flat=True))
         if missing:
             raise CommandError(f"no article with id {', '.join(map(str, sorted(missing)))}")

@@ -13,9 +13,13 @@ class Command(BaseCommand):
     help = "Write the archive (or the articles matching --query) to stdout as JSON Lines or CSV; includes hidden articles."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--query", default="", help="only the published articles matching this search query")
+        parser.add_argument(
+            "--query", default="", help="only the published articles matching this search query"
+        )
         parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-        parser.add_argument("--base-url", default="", help="prefix for the 'url' field, e.g. https://archive.example.org")
+        parser.add_argument(
+            "--base-url", default="", help="prefix for the 'url' field, e.g. https://archive.example.org"
+        )
 
     def handle(self, *args, query: str, format: str, base_url: str, **options) -> None:
         if query:
