@@ -41,7 +41,10 @@ class AlertsReport:
 
     @property
     def summary(self) -> str:
-        return f"{self.sent} sent ({self.articles} new matches), {self.quiet} with nothing new, {len(self.failed)} failed"
+        return (
+            f"{self.sent} sent ({self.articles} new matches), {self.quiet} with nothing new, "
+            f"{len(self.failed)} failed"
+        )
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,10 @@ class OutletAdmin(ExactSaves, SimpleHistoryAdmin):
             what="outlets",
             merge=outlets_merge,
             outcome="articles moved",
-            explanation="Their articles move to the one you keep, and the other names become its aliases, so later imports land on it too.",
+            explanation=(
+                "Their articles move to the one you keep, and the other names become its aliases, "
+                "so later imports land on it too."
+            ),
         )
 
 
@@ -263,7 +266,8 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
         return format_html(
             '<div style="display:grid;grid-template-columns:1fr 1fr;gap:1rem;max-width:100%">'
             '<div><strong>Clean body</strong><div style="white-space:pre-wrap">{}</div></div>'
-            '<div><strong>Raw text ({})</strong><div style="font-family:monospace;font-size:.8rem">{}</div></div></div>',
+            "<div><strong>Raw text ({})</strong>"
+            '<div style="font-family:monospace;font-size:.8rem">{}</div></div></div>',
             article.body,
             article.get_raw_format_display(),
             raw,
@@ -449,7 +453,10 @@ class EntityAdmin(ExactSaves, SimpleHistoryAdmin):
             what="entities",
             merge=entities_merge,
             outcome="articles changed (they mentioned a merged name)",
-            explanation="Their mentions move to the one you keep, and the other names become its aliases, so later imports use it too.",
+            explanation=(
+                "Their mentions move to the one you keep, and the other names become its aliases, "
+                "so later imports use it too."
+            ),
         )
 
     @admin.action(description="Change the type of selected entities…", permissions=["change"])

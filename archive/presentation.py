@@ -66,7 +66,8 @@ def body_html(article: Article, mentions, quotes: Sequence[Quote] = ()) -> SafeS
             speaker = quote.speaker.name if quote.speaker else "speaker not known"
             url = reverse("quote_search") + "?" + urlencode({"group": quote.group_id})
             out.append(
-                f'<span class="quote" data-testid="quote" title="{escape(speaker)}">{linked(article.body[left:right])}'
+                '<span class="quote" data-testid="quote" '
+                f'title="{escape(speaker)}">{linked(article.body[left:right])}'
                 f'<a class="quote-speaker" href="{escape(url)}">{escape(speaker)}</a></span>'
             )
             cursor = right

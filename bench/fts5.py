@@ -97,12 +97,14 @@ class Fts5Engine:
         total = self.db.execute(f"SELECT count(*) FROM ({hits})", values).fetchone()[0]
         if mode != "plain":
             self.db.execute(
-                f"SELECT outlet.name, count(*) FROM ({hits}) h JOIN doc ON doc.id = h.id JOIN outlet ON outlet.id = doc.outlet GROUP BY doc.outlet",
+                f"SELECT outlet.name, count(*) FROM ({hits}) h JOIN doc ON doc.id = h.id JOIN outlet ON "
+                "outlet.id = doc.outlet GROUP BY doc.outlet",
                 values,
             ).fetchall()
             self.db.execute(
-                f"SELECT entity.name, n FROM (SELECT de.entity AS e, count(*) AS n FROM ({hits}) h JOIN doc_entity de ON de.doc = h.id "
-                "GROUP BY de.entity ORDER BY n DESC LIMIT 20) JOIN entity ON entity.id = e",
+                f"SELECT entity.name, n FROM (SELECT de.entity AS e, count(*) AS n FROM ({hits}) h JOIN "
+                "doc_entity de ON de.doc = h.id GROUP BY de.entity ORDER BY n DESC LIMIT 20) JOIN entity ON "
+                "entity.id = e",
                 values,
             ).fetchall()
             self.db.execute(
@@ -114,8 +116,8 @@ class Fts5Engine:
             started = time.perf_counter()
             marks = ", ".join("?" * len(top))
             self.db.execute(
-                f"SELECT rowid, highlight(fts, 0, '<mark>', '</mark>'), snippet(fts, 1, '<mark>', '</mark>', '…', 40) FROM fts "
-                f"WHERE fts MATCH ? AND rowid IN ({marks})",
+                "SELECT rowid, highlight(fts, 0, '<mark>', '</mark>'), snippet(fts, 1, '<mark>', '</mark>', "
+                f"'…', 40) FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
                 [values[0], *top],
             ).fetchall()
             highlight_ms = (time.perf_counter() - started) * 1000

@@ -112,7 +112,8 @@ def _summary(times: list[float]) -> dict:
 
 
 def engine_measure(engine, queries: list, *, modes=MODES) -> dict:
-    """p50/p95 per mode after a warm-up (a server answers from warm caches), plus highlighting time and totals."""
+    """p50/p95 per mode after a warm-up (a server answers from warm caches), plus highlighting time and
+    totals."""
     for query in queries[:WARM_UP]:
         engine.run(query, mode=modes[-1])
     figures: dict = {"times": {}, "totals": None}
@@ -175,7 +176,8 @@ def phase_import(*, limit: int, linking: bool = True, bare: bool = True) -> dict
         "peak_rss_mb": import_rss,
     }
     say(
-        f"  imported {report.created} articles in {seconds:.0f} s ({'with' if linking else 'without'} copies, stories and quotes)"
+        f"  imported {report.created} articles in {seconds:.0f} s ({'with' if linking else 'without'} "
+        "copies, stories and quotes)"
     )
     if bare:
         say("  now bare nlp.pipe over the same texts")

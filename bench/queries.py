@@ -17,10 +17,10 @@ from .corpus import DAYS, START, bbc_paragraphs, outlet_names
 
 KINDS = ("common", "two_words", "rare", "phrase", "date_range", "outlet")
 STOPWORDS = frozenset(
-    "a about after all also an and any are as at be been but by can could did do for from had has have he her his how i if in "
-    "into is it its just last like may me more most mr mrs ms my new no not now of on one only or other our out over said says "
-    "she so some than that the their them then there these they this those to two up us was we were what when which who will "
-    "with would year years you your".split()
+    "a about after all also an and any are as at be been but by can could did do for from had has have he "
+    "her his how i if in into is it its just last like may me more most mr mrs ms my new no not now of on "
+    "one only or other our out over said says she so some than that the their them then there these they "
+    "this those to two up us was we were what when which who will with would year years you your".split()
 )
 WORD = re.compile(r"[a-z]{3,}")
 

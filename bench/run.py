@@ -170,13 +170,14 @@ def table(results: dict) -> str:
     index, load = results["index"], results["load"]
     lines.append(f"bulk load: {load['articles_per_s']} articles/s, peak {load['peak_rss_mb']} MB")
     lines.append(
-        f"index build: {index['articles_per_s']} articles/s, {index['size_mb']} MB on disk, peak {index['peak_rss_mb']} MB"
-        + (" (cached build)" if index["cached"] else "")
+        f"index build: {index['articles_per_s']} articles/s, {index['size_mb']} MB on disk, peak "
+        f"{index['peak_rss_mb']} MB" + (" (cached build)" if index["cached"] else "")
     )
     imported = results["import"]
     lines.append(
-        f"import with entities ({imported['articles']} BBC articles): {imported['articles_per_s']} articles/s vs bare nlp.pipe "
-        f"{imported['ner_only_articles_per_s']} (ratio {imported['ratio_vs_ner_only']}), peak {imported['peak_rss_mb']} MB"
+        f"import with entities ({imported['articles']} BBC articles): {imported['articles_per_s']} "
+        f"articles/s vs bare nlp.pipe {imported['ner_only_articles_per_s']} (ratio "
+        f"{imported['ratio_vs_ner_only']}), peak {imported['peak_rss_mb']} MB"
     )
     lines.append(
         f"  without near-copies, stories and quotes: {imported['without_linking_articles_per_s']} articles/s "
@@ -184,9 +185,11 @@ def table(results: dict) -> str:
     )
     cold = results["cold"]
     lines.append(
-        f"cold: warm search {cold['in_process']['warm_ms']} ms; new thread {cold['in_process']['new_thread_ms']} ms; "
-        f"after an index change {cold['in_process']['after_change_ms']} ms (max {cold['in_process']['after_change_max_ms']}); "
-        f"warm API answer {cold['in_process']['warm_api_ms']} ms; new connection: runserver {cold['runserver']['new_connection_ms']} ms, gunicorn {cold['gunicorn']['new_connection_ms']} ms"
+        f"cold: warm search {cold['in_process']['warm_ms']} ms; new thread "
+        f"{cold['in_process']['new_thread_ms']} ms; after an index change "
+        f"{cold['in_process']['after_change_ms']} ms (max {cold['in_process']['after_change_max_ms']}); warm "
+        f"API answer {cold['in_process']['warm_api_ms']} ms; new connection: runserver "
+        f"{cold['runserver']['new_connection_ms']} ms, gunicorn {cold['gunicorn']['new_connection_ms']} ms"
     )
     lines.append(
         "  targets met: "

@@ -191,13 +191,14 @@ class Concordance:
 def _matcher(q: str) -> Matcher:
     if not q.strip():
         raise ParameterError(
-            "'q' is empty: a concordance shows the matches of a query's words in context; give a word or a phrase"
+            "'q' is empty: a concordance shows the matches of a query's words in context; give a word or a "
+            "phrase"
         )
     matcher = matcher_build(q)
     if not matcher:
         raise ParameterError(
-            f"'q' ({q[:60]!r}) has no words to show in context: filters, dates and NOT words narrow the articles "
-            "but match no text; add a word or a phrase"
+            f"'q' ({q[:60]!r}) has no words to show in context: filters, dates and NOT words narrow the "
+            "articles but match no text; add a word or a phrase"
         )
     return matcher
 

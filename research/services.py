@@ -130,7 +130,8 @@ def set_freeze(*, request: FreezeRequest, owner: User) -> ResultSet:
             if missing := [pk for pk in chunk if pk not in hashed]:
                 raise SetError(
                     f"{len(missing)} article(s) of the result (first: {missing[0]}) are no longer published; "
-                    "the index is behind the database. Run the search again (an editor can run manage.py check_index)."
+                    "the index is behind the database. Run the search again (an editor can run manage.py "
+                    "check_index)."
                 )
             for pk in chunk:
                 digest.update(fingerprint_line(pk, hashed[pk].content_hash))

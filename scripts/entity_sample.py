@@ -2,7 +2,8 @@
 
     python scripts/entity_sample.py cache --archive DIR --out CACHE [--model NAME]
     python scripts/entity_sample.py apply --archive DIR --cache CACHE --out NEWDIR [--runs 5,2095,300]
-    python scripts/entity_sample.py draw  --archive DIR --seed N --out FILE [--sizes 80,70,60,60,40] [--top 100]
+    python scripts/entity_sample.py draw  --archive DIR --seed N --out FILE
+        [--sizes 80,70,60,60,40] [--top 100]
     python scripts/entity_sample.py score --archive DIR [--sample FILE --labels FILE] ...
 
 `cache` runs the model once over an imported archive's bodies; `apply` copies the archive's database to

@@ -1,7 +1,8 @@
-"""Draw the quote-attribution sample (tests/data/quotes_sample.json) from a realistic archive, before the rules change.
+"""Draw the quote-attribution sample (tests/data/quotes_sample.json) from a realistic archive, before the
+rules change.
 
-The archive: a scratch data directory with the seeds and the 2,095 BBC articles imported with the default spaCy
-model and linking on:
+The archive: a scratch data directory with the seeds and the 2,095 BBC articles imported with the default
+spaCy model and linking on:
 
     export ARCHIVE_DATA_DIR=/tmp/quotes-archive
     python manage.py migrate && python manage.py import_articles fixtures/
@@ -10,8 +11,8 @@ model and linking on:
 
 Each drawn quote keeps its article's source, its offsets and text, and the speaker the rules of the archive's
 import gave it (`speaker_old`); `speaker` is filled in by hand afterwards from reading the article. 100 of the
-240 are held out. `--fresh N --seed S` draws N more quotes, none drawn before, as a new split `fresh` appended to
-the existing file: a measurement of rules that were already tuned, drawn after they were frozen.
+240 are held out. `--fresh N --seed S` draws N more quotes, none drawn before, as a new split `fresh` appended
+to the existing file: a measurement of rules that were already tuned, drawn after they were frozen.
 
     python scripts/quote_sample_draw.py --fresh 100 --seed 1919 --rules <commit>
 """
@@ -72,8 +73,9 @@ def main() -> None:
             item(first + n, q, "fresh") for n, q in enumerate(rng.sample(unseen, options.fresh))
         ]
         data["about"] += (
-            f" Split 'fresh': {options.fresh} more quotes drawn (seed {options.seed}) from those not drawn before, after "
-            f"the rules were tuned and frozen at commit {options.rules}; it measures those rules on unseen quotes."
+            f" Split 'fresh': {options.fresh} more quotes drawn (seed {options.seed}) from those not drawn "
+            f"before, after the rules were tuned and frozen at commit {options.rules}; it measures those "
+            "rules on unseen quotes."
         )
         json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -82,12 +84,13 @@ def main() -> None:
     held_out = set(rng.sample(range(SIZE), HELD_OUT))
     items = [item(n, quote, "held_out" if n in held_out else "dev") for n, quote in enumerate(drawn)]
     about = (
-        f"{SIZE} quotes drawn at random (seed {SEED}) from {len(quotes)} in an archive of the seeds and the BBC articles "
-        "imported with the default model and linking on, before the attribution rules changed. 'source' is the "
-        "article's source (the BBC folder is tests/data/bbc/), 'start'/'end' the quote's offsets in the clean body, "
-        "'speaker_old' what the old rules said. 'speaker' is the hand label from reading the article: the speaker's "
-        "canonical name (a person, or the organisation when only its spokesman or statement speaks), null when the "
-        "article does not name who said it. Develop on split 'dev'; 'held_out' is the measurement."
+        f"{SIZE} quotes drawn at random (seed {SEED}) from {len(quotes)} in an archive of the seeds and the "
+        "BBC articles imported with the default model and linking on, before the attribution rules changed. "
+        "'source' is the article's source (the BBC folder is tests/data/bbc/), 'start'/'end' the quote's "
+        "offsets in the clean body, 'speaker_old' what the old rules said. 'speaker' is the hand label from "
+        "reading the article: the speaker's canonical name (a person, or the organisation when only its "
+        "spokesman or statement speaks), null when the article does not name who said it. Develop on split "
+        "'dev'; 'held_out' is the measurement."
     )
     json.dump({"about": about, "seed": SEED, "items": items}, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -1,9 +1,9 @@
 """Score quote attribution on the hand-labelled sample (tests/data/quotes_sample.json).
 
-Each sampled quote is attributed again by the code of the working tree, from its article's body and entities in
-the archive it was drawn from (see scripts/quote_sample_draw.py), and compared with its label:
+Each sampled quote is attributed again by the code of the working tree, from its article's body and entities
+in the archive it was drawn from (see scripts/quote_sample_draw.py), and compared with its label:
 
-    ARCHIVE_DATA_DIR=/tmp/quotes-archive python scripts/quote_score.py            # both splits, and the old rules
+    ARCHIVE_DATA_DIR=/tmp/quotes-archive python scripts/quote_score.py      # both splits, and the old rules
     ARCHIVE_DATA_DIR=/tmp/quotes-archive python scripts/quote_score.py --misses dev
 
 Precision is over the quotes given a speaker; coverage is the share of the quotes whose article names their
@@ -50,10 +50,12 @@ def main() -> None:
     for split in ("dev", "held_out", "fresh"):
         chosen = [item for item in items if item["split"] == split]
         print(
-            f"{split} ({len(chosen)} quotes), old rules: {attribution_score((i['speaker'], i['speaker_old']) for i in chosen)}"
+            f"{split} ({len(chosen)} quotes), old rules: "
+            f"{attribution_score((i['speaker'], i['speaker_old']) for i in chosen)}"
         )
         print(
-            f"{split} ({len(chosen)} quotes), new rules: {attribution_score((i['speaker'], found[i['id']]) for i in chosen)}"
+            f"{split} ({len(chosen)} quotes), new rules: "
+            f"{attribution_score((i['speaker'], found[i['id']]) for i in chosen)}"
         )
     for item in items:
         name = found[item["id"]]
@@ -62,8 +64,8 @@ def main() -> None:
         )
         if item["split"] == options.misses and not right:
             print(
-                f"  {item['id']:3d} {item['source']}: label {item['speaker']!r}, found {name!r}, old {item['speaker_old']!r}"
-                f" | {item['text'][:60]!r}"
+                f"  {item['id']:3d} {item['source']}: label {item['speaker']!r}, found {name!r}, old "
+                f"{item['speaker_old']!r} | {item['text'][:60]!r}"
             )
 
 

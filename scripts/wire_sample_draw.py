@@ -1,10 +1,10 @@
 """Draw the hand-labelled wire-credit sample (tests/data/wire_sample.json), once, before the rules are tuned.
 
 The sample: the five seeds; all 300 real pages of real-pages-dev (named by stem only: their text stays in
-/work/shared); 60 BBC articles (30 drawn from those that mention an agency at all, 30 from the rest); and every
-page in tests/data/wire_pages (written around real credit formats). Each item gets a split, drawn with a fixed
-seed per kind: 40% held out, the rest to develop the rules on. Labels are written by hand into LABELS below
-(the agency the article itself credits, or None) and copied into the JSON.
+/work/shared); 60 BBC articles (30 drawn from those that mention an agency at all, 30 from the rest); and
+every page in tests/data/wire_pages (written around real credit formats). Each item gets a split, drawn with a
+fixed seed per kind: 40% held out, the rest to develop the rules on. Labels are written by hand into LABELS
+below (the agency the article itself credits, or None) and copied into the JSON.
 
     python scripts/wire_sample_draw.py > tests/data/wire_sample.json
 """
@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = 19
 HELD_OUT_SHARE = 0.4
 AGENCY_WORDS = re.compile(
-    r"\b(AFP|Reuters|Associated Press|AP|Xinhua|TASS|PTI|ANI|dpa|EFE|ANSA|Kyodo|Yonhap|Bernama|IANS|UNI|Agence)\b"
+    r"\b(AFP|Reuters|Associated Press|AP|Xinhua|TASS|PTI|ANI|dpa|EFE|ANSA|Kyodo|Yonhap|Bernama|IANS|UNI|"
+    r"Agence)\b"
 )
 
 # Real pages that credit an agency, read by hand (every other real page credits none; the notes say where).
@@ -151,11 +152,12 @@ def main() -> None:
                 item["split"] = splits[item["id"]]
     about = (
         "Hand-labelled sample for wire-credit detection (archive/ingestion/wires.py), drawn by "
-        "scripts/wire_sample_draw.py before the rules were written. 'wire' is the key of the agency the article "
-        "itself credits (dateline, byline, credit or source line, 'X contributed to this report'; the first named "
-        "when several are), null when it credits none; agencies cited as sources, photo credits and other stories' "
-        "credits in the page furniture do not count. 'path' is a repository path, or for kind 'real' a stem of "
-        "real-pages-dev/txt (read in place). Develop on split 'dev'; 'held_out' is the measurement."
+        "scripts/wire_sample_draw.py before the rules were written. 'wire' is the key of the agency the "
+        "article itself credits (dateline, byline, credit or source line, 'X contributed to this report'; "
+        "the first named when several are), null when it credits none; agencies cited as sources, photo "
+        "credits and other stories' credits in the page furniture do not count. 'path' is a repository path, "
+        "or for kind 'real' a stem of real-pages-dev/txt (read in place). Develop on split 'dev'; 'held_out' "
+        "is the measurement."
     )
     json.dump({"about": about, "seed": SEED, "items": items}, sys.stdout, indent=1)
     sys.stdout.write("\n")

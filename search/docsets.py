@@ -132,7 +132,8 @@ def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
         texts = list(islice(query._btexts(searcher.reader()), MAX_EXPANSION + 1))
         if len(texts) > MAX_EXPANSION:
             raise QueryTooBroad(
-                f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters."
+                f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more "
+                "letters."
             )
         parts = [term_docs(searcher, query.field(), text) for text in texts]
         return np.unique(np.concatenate(parts)) if parts else EMPTY
@@ -150,7 +151,8 @@ def words_expanded(searcher: Searcher, query: wq.Query) -> wq.Query:
             texts.append(text)
             if len(texts) > MAX_EXPANSION:
                 raise QueryTooBroad(
-                    f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more letters."
+                    f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give "
+                    "more letters."
                 )
             if len(texts) % 100 == 0:
                 time_left()

@@ -205,7 +205,8 @@ def index_open() -> whoosh_index.Index:
         if SCHEMA[name].analyzer is not None
     ):
         raise IndexOutdated(
-            f"it was built with an older text analyzer (this archive's is version {ANALYZER_VERSION}: every word searchable)"
+            f"it was built with an older text analyzer (this archive's is version {ANALYZER_VERSION}: every "
+            "word searchable)"
         )
     return ix
 

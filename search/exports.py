@@ -134,6 +134,7 @@ def export_lines(
     except Exception as error:  # the status line has gone out: say so in the body, never end as if complete
         log.exception("Export failed after %d rows", written)
         yield writer.error(
-            f"the export stopped after {written} rows ({type(error).__name__}); run it again or use manage.py export_articles",
+            f"the export stopped after {written} rows ({type(error).__name__}); run it again or use "
+            "manage.py export_articles",
             fields=fields,
         )

@@ -332,8 +332,9 @@ class Buckets:
         size = size or bucket_for_span(first, last)
         if (periods := periods_between(first, last, size)) > MAX_PERIODS:
             raise ParameterError(
-                f"'interval' {size} makes {periods:,} periods from {first} to {last}; at most {MAX_PERIODS:,} "
-                "are counted: choose a longer interval, or narrow the dates with 'from' and 'to'"
+                f"'interval' {size} makes {periods:,} periods from {first} to {last}; at most "
+                f"{MAX_PERIODS:,} are counted: choose a longer interval, or narrow the dates with 'from' and "
+                "'to'"
             )
         starts: list[dt.date] = []
         start = bucket_start(first, size)

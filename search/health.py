@@ -42,14 +42,20 @@ class IndexHealth:
             run = self.runs[0]
             what = "An import" if run.kind == "import" else "A re-processing run"
             unit = "files" if run.kind == "import" else "articles"
-            return f"{what} is in progress ({run.done:,} of {run.total:,} {unit} read); {self.indexed:,} articles are searchable so far."
+            return (
+                f"{what} is in progress ({run.done:,} of {run.total:,} {unit} read); {self.indexed:,} "
+                "articles are searchable so far."
+            )
         if self.ok:
             return f"The search index is in step with the database ({self.indexed} articles)."
         what = {
             "missing": "The search index is missing",
             "corrupt": f"The search index cannot be read ({self.detail})",
             "outdated": f"The search index must be rebuilt: {self.detail}",
-            "stale": f"The search index is out of step with the database ({self.indexed} indexed, {self.expected} published{self.detail})",
+            "stale": (
+                f"The search index is out of step with the database ({self.indexed} indexed, "
+                f"{self.expected} published{self.detail})"
+            ),
         }[self.state]
         return f"{what}. Repair it with: {REPAIR}"
 

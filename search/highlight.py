@@ -55,7 +55,8 @@ def _term_spans(text: str, terms: frozenset[str]) -> list[Span]:
     wanted = sorted((word for word, form in forms.items() if form in terms), key=len, reverse=True)
     if not wanted:
         return []
-    # A whole token only: not preceded by a word character (or one and a dot), not followed by (a dot and) one.
+    # A whole token only: not preceded by a word character (or one and a dot), not followed by (a dot and)
+    # one.
     pattern = re.compile(
         r"(?<!\w)(?<!\w\.)(?:" + "|".join(map(re.escape, wanted)) + r")(?!\.?\w)", re.IGNORECASE
     )

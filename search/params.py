@@ -229,7 +229,8 @@ def _queries(data: Mapping, *, most: int) -> tuple[tuple[str, ...], tuple[str, .
     queries, labels = _list(data, "q"), _list(data, "label")
     if len(labels) > len(queries):
         raise ParameterError(
-            f"'label' was given {len(labels)} times for {len(queries)} 'q'; give one label per query, in the same order"
+            f"'label' was given {len(labels)} times for {len(queries)} 'q'; give one label per query, in the "
+            "same order"
         )
     pairs = [(q, labels[n] if n < len(labels) else "") for n, q in enumerate(queries) if q]
     if len(pairs) > most:

@@ -67,7 +67,8 @@ def time_left() -> float | None:
     left = deadline - time.monotonic()
     if left <= 0:
         raise QueryTimeout(
-            "The query took too long and was stopped; narrow it (fewer wildcards, a phrase, a filter) and try again."
+            "The query took too long and was stopped; narrow it (fewer wildcards, a phrase, a filter) and "
+            "try again."
         )
     return left
 
@@ -170,16 +171,28 @@ def _words_problem(text: str) -> str | None:
     """Fuzzy terms, wildcards and ranges that cannot be searched as written."""
     for offset, part in _outside_quotes(text):
         if (match := FUZZY.search(part)) and match.group(1) and int(match.group(1)) > MAX_EDITS:
-            return f"'~{match.group(1)}' at character {offset + match.start() + 1}: at most {MAX_EDITS} letters can differ (write word~1 or word~2)."
+            return (
+                f"'~{match.group(1)}' at character {offset + match.start() + 1}: at most {MAX_EDITS} "
+                "letters can differ (write word~1 or word~2)."
+            )
         if match := LEADING_WILDCARD.search(part):
-            return f"'{match.group(0)}' at character {offset + match.start() + 1}: a word cannot start with a wildcard; give its first letters (e.g. sanction*)."
+            return (
+                f"'{match.group(0)}' at character {offset + match.start() + 1}: a word cannot start with "
+                "a wildcard; give its first letters (e.g. sanction*)."
+            )
         if match := SHORT_WILDCARD.search(part):
-            return f"'{match.group(1)}' at character {offset + match.start() + 1}: give at least {MIN_PREFIX} letters before a wildcard."
+            return (
+                f"'{match.group(1)}' at character {offset + match.start() + 1}: give at least "
+                f"{MIN_PREFIX} letters before a wildcard."
+            )
         opened = [m.start() for m in re.finditer(r"\[", part)]
         closed = [m.start() for m in re.finditer(r"\]", part)]
         if len(opened) != len(closed):
             where = (opened or closed)[-1]
-            return f"Unclosed '[' at character {offset + where + 1}: a range is written published:[2022-12-01 TO 2022-12-31]."
+            return (
+                f"Unclosed '[' at character {offset + where + 1}: a range is written "
+                "published:[2022-12-01 TO 2022-12-31]."
+            )
         for match in RANGE.finditer(part):
             if problem := _range_problem(match.group(1)):
                 return problem

@@ -415,7 +415,8 @@ def columns_warm() -> None:
 @contextmanager
 def listing_open(params: SearchParams) -> Iterator[tuple[Searcher, SearchParams, wq.Query, Listing]]:
     """A search's listing with the searcher its document numbers belong to (and the parameters and query
-    with merged slugs followed and its wildcards expanded, `words_expanded`), within the search's time budget."""
+    with merged slugs followed and its wildcards expanded, `words_expanded`), within the search's time
+    budget."""
     params, query, _ = slugs_follow(params, query_parse(params.q))
     columns_warm()
     with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:

@@ -1,4 +1,5 @@
-"""The slowest queries we could construct, timed against an archive: the answer each gets and how long it takes.
+"""The slowest queries we could construct, timed against an archive: the answer each gets and how long it
+takes.
 
     ARCHIVE_DATA_DIR=<a data directory holding db.sqlite3 and index/> python -m stress.abuse
 
@@ -76,7 +77,8 @@ def main() -> None:
     rows = [_probe(client, params) for params in QUERIES]
     for row in rows:
         print(
-            f"{row['api_s']:7.3f} s  {row['page_s']:7.3f} s  {row['status']} {row['page_status']}  {row['params']}  {row['answer'][:90]}"
+            f"{row['api_s']:7.3f} s  {row['page_s']:7.3f} s  {row['status']} {row['page_status']}  "
+            f"{row['params']}  {row['answer'][:90]}"
         )
     slowest = max(rows, key=lambda row: max(row["api_s"], row["page_s"]))
     print(json.dumps({"queries": len(rows), "slowest": slowest}))

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
-CHILD = r"""
+CHILD = """
 import json, resource, sys, time
 import django
 django.setup()
@@ -30,7 +30,8 @@ from archive.models import Article
 
 
 class Count:
-    # Counts what an export writes, keeping nothing: each write is one row (or the head), as the writers yield them.
+    # Counts what an export writes, keeping nothing: each write is one row (or the head), as the writers \
+yield them.
     def __init__(self):
         self.writes, self.errors = 0, 0
 
@@ -56,8 +57,10 @@ else:
 seconds = time.perf_counter() - started
 rows = counted.writes - head
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"kind": kind, "format": fmt, "rows": rows, "expected": Article.objects.published().count(), "errors": counted.errors,
-                  "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds), "peak_rss_mb": round(peak)}))
+print(json.dumps({"kind": kind, "format": fmt, "rows": rows, \
+"expected": Article.objects.published().count(), "errors": counted.errors,
+                  "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds), \
+"peak_rss_mb": round(peak)}))
 """
 
 LOAD = r"""
@@ -103,7 +106,8 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     bad = [row for row in results if row["rows"] != row["expected"] or row["errors"]]
     print(
-        f"{len(results)} exports of {options.articles} articles: {len(results) - len(bad)} complete, {len(bad)} not"
+        f"{len(results)} exports of {options.articles} articles: {len(results) - len(bad)} complete, "
+        f"{len(bad)} not"
     )
     sys.exit(1 if bad else 0)
 

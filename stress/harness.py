@@ -50,11 +50,14 @@ def manage(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
 def state(data_dir: Path) -> dict:
     """What the database and the index hold, and whether they agree exactly."""
     script = (
-        "import json; from archive.models import Article; from search.health import index_check; from search.engine import searcher_open;"
+        "import json; from archive.models import Article; from search.health import index_check; "
+        "from search.engine import searcher_open;"
         "h = index_check(full=True);"
         "s = searcher_open().__enter__(); ids = {int(f['id']) for f in s.all_stored_fields()};"
-        "print(json.dumps({'articles': Article.objects.count(), 'sources': Article.objects.values('source').distinct().count(),"
-        "'without_mentions': Article.objects.filter(mentions=None).count(), 'indexed': h.indexed, 'in_step': h.ok, 'health': h.message,"
+        "print(json.dumps({'articles': Article.objects.count(), "
+        "'sources': Article.objects.values('source').distinct().count(),"
+        "'without_mentions': Article.objects.filter(mentions=None).count(), 'indexed': h.indexed, "
+        "'in_step': h.ok, 'health': h.message,"
         "'index_without_row': len(ids - set(Article.objects.values_list('pk', flat=True)))}))"
     )
     return json.loads(manage(data_dir, "shell", "-c", script).stdout.strip().splitlines()[-1])

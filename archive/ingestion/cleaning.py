@@ -49,22 +49,23 @@ TLD = re.compile(r"\.(?:com|net|org|info|news|co\.uk|co|uk|io|tv|pk|in|au|ca|de|
 # Headings that open the page's closing furniture: whatever follows them is not the article.
 END_HEADING = re.compile(
     r"^(?:related\b.{0,40}|also on\b.{0,40}|"
-    r"recent (?:stories|posts|news|articles)|more (?:stories|news|articles|from|on this|in|like this|to read|coverage)\b.*|"
-    r"latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|"
-    r"most (?:read|popular|viewed|shared|commented)|popular (?:stories|now|articles)|trending(?: now| stories)?|"
-    r"recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|"
-    r"see also|further reading|don'?t miss|editor'?s picks|read (?:more|next)|also read|comments?(?: \(\d+\))?|"
-    r"leave a (?:reply|comment)|post a comment|about the author|follow us\b.*|sign up|subscribe|newsletters?|"
-    r"explore more|what to read next)\s*:?$",
+    r"recent (?:stories|posts|news|articles)|more (?:stories|news|articles|from|on this|in|like this|to read|"
+    r"coverage)\b.*|latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|"
+    r"most (?:read|popular|viewed|shared|commented)|popular (?:stories|now|articles)|trending(?: now|"
+    r" stories)?|recommended(?: for you| stories| reading)?|you (?:may|might) (?:also )?(?:like|"
+    r"be interested in|have missed)|see also|further reading|don'?t miss|editor'?s picks|read (?:more|next)|"
+    r"also read|comments?(?: \(\d+\))?|leave a (?:reply|comment)|post a comment|about the author|"
+    r"follow us\b.*|sign up|subscribe|newsletters?|explore more|what to read next)\s*:?$",
     re.I,
 )
 # Lines that end the article wherever they stand: pleas, credits, copyright, site footers, bios.
 END_LINE = re.compile(
     r"^(?:thanks for (?:being here|reading)|we need your help|support (?:our|independent|quality) journalism|"
-    r"become a (?:member|supporter|subscriber|patron)|exit mobile version|back to top|about us\b|contact us\b|"
-    r"privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|our standards:|"
-    r"(?:additional )?(?:reporting|writing|editing) by\b|"
-    r"©\s*(?:\d{4}|.{0,60}all rights)|\(c\)\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|all rights (?:of .{0,40})?reserved|(?:tags|topics|filed under|categories)\s*:)",
+    r"become a (?:member|supporter|subscriber|patron)|exit mobile version|back to top|about us\b|"
+    r"contact us\b|privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie (?:policy|settings)|"
+    r"our standards:|(?:additional )?(?:reporting|writing|editing) by\b|"
+    r"©\s*(?:\d{4}|.{0,60}all rights)|\(c\)\s*\d{4}|copyright\s*(?:©\s*)?\d{4}|"
+    r"all rights (?:of .{0,40})?reserved|(?:tags|topics|filed under|categories)\s*:)",
     re.I,
 )
 SOURCE_CREDIT = re.compile(r"^source\s*:\s*(?P<name>[^\n]{2,60}?)\.?$", re.I)
@@ -74,16 +75,18 @@ AUTHOR_BIO = re.compile(
 )
 # Single lines of furniture inside or around the body; they are dropped and the body goes on.
 INLINE_FURNITURE = re.compile(
-    r"^(?:advertisement|advertising|ad|sponsored(?: content)?|story continues below.*|article continues (?:below|after).*|"
-    r"scroll to continue.*|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\s+ago|"
-    r"(?:read more|also read|read also|related|see also|watch|listen|more|recommended|must read)\s*[:|–—-].*|"
-    r"(?:image|photo|picture|video|graphic)(?: copyright| credit| source| caption)?\s*:.*|.*\bgetty images\b.*|"
-    r"(?:©|\(c\)|copyright)\s*[^\d\s].{0,60}|(?:click|tap) here\b.*|(?:sign up|subscribe|register|log ?in|download|get|join)\b.{0,60}"
-    r"\b(?:newsletters?|app|updates|alerts|account|free|today|now|here|podcasts?|e-?mails?|notifications)\b.{0,30}|"
-    r"(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram)"
-    r"(?:\W+(?:share|tweet|email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|on|this|article|story))*\W*|"
-    r"skip to (?:main )?content|menu|search|home|close|accept(?: all)?(?: cookies)?|we use cookies\b.*|"
-    r".*\b(?:enable|turn on) javascript\b.*|listen to (?:this )?article.*|\d+\s+min(?:ute)? read)$",
+    r"^(?:advertisement|advertising|ad|sponsored(?: content)?|story continues below.*|"
+    r"article continues (?:below|after).*|scroll to continue.*|\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|"
+    r"days?|weeks?|months?)\s+ago|(?:read more|also read|read also|related|see also|watch|listen|more|"
+    r"recommended|must read)\s*[:|–—-].*|(?:image|photo|picture|video|graphic)(?: copyright| credit| source|"
+    r" caption)?\s*:.*|.*\bgetty images\b.*|(?:©|\(c\)|copyright)\s*[^\d\s].{0,60}|(?:click|tap) here\b.*|"
+    r"(?:sign up|subscribe|register|log ?in|download|get|join)\b.{0,60}\b(?:newsletters?|app|updates|alerts|"
+    r"account|free|today|now|here|podcasts?|e-?mails?|notifications)\b.{0,30}|(?:share|tweet|email|e-mail|"
+    r"print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram)(?:\W+(?:share|tweet|"
+    r"email|e-mail|print|copy link|facebook|twitter|whatsapp|linkedin|pinterest|reddit|telegram|on|this|"
+    r"article|story))*\W*|skip to (?:main )?content|menu|search|home|close|accept(?: all)?(?: cookies)?|"
+    r"we use cookies\b.*|.*\b(?:enable|turn on) javascript\b.*|listen to (?:this )?article.*|"
+    r"\d+\s+min(?:ute)? read)$",
     re.I,
 )
 PUBLISHED_LINE = re.compile(
@@ -94,11 +97,13 @@ BYLINE_POSTED = re.compile(
     r"^(?:posted|published|written)\b.*?\bby\s+(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I
 )
 BYLINE_ROLE = re.compile(
-    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}),\s*(?:[\w-]+ ){0,3}(?:reporter|correspondent|editor|writer|journalist|contributor|columnist)\b",
+    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3}),\s*(?:[\w-]+ ){0,3}(?:reporter|correspondent|editor|"
+    r"writer|journalist|contributor|columnist)\b",
     re.I,
 )
 BYLINE_HANDLE = re.compile(
-    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*(?:\(@\w+\)|@\w+|,|\||\s(?=published|updated|posted))",
+    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})\s*(?:\(@\w+\)|@\w+|,|\||\s(?=published|updated|"
+    r"posted))",
     re.I,
 )
 DATELINES = [
@@ -106,7 +111,8 @@ DATELINES = [
     re.compile(r"^(?P<place>[A-Z][\w .'’-]{1,40}?),?\s*\((?P<credit>[^()]{1,80})\)\s*[:\-–—]+\s*"),
     # "Moscow, Dec 30 (AFP) -"
     re.compile(
-        r"^(?P<place>[A-Z][\w .'’-]{1,40}?),\s*(?P<credit>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?\s*\([^()]{1,40}\))\s*[:\-–—]+\s*"
+        r"^(?P<place>[A-Z][\w .'’-]{1,40}?),\s*(?P<credit>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, "
+        r"\d{4})?\s*\([^()]{1,40}\))\s*[:\-–—]+\s*"
     ),
     # "WASHINGTON —"
     re.compile(r"^(?P<place>[A-Z]{3,}(?:[ ,.][A-Z]{2,})*)\s*[-–—:]\s+(?=[A-Z])"),
@@ -157,9 +163,9 @@ def is_navigation(line: str) -> bool:
 # The words INLINE_FURNITURE's lines start with, so that most lines need not be matched against it.
 INLINE_FIRST_WORDS = frozenset(
     "advertisement advertising ad sponsored story article scroll read also related see watch listen more "
-    "recommended must image photo picture video graphic copyright click tap sign subscribe register log login "
-    "download get join share tweet email e-mail print copy facebook twitter whatsapp linkedin pinterest reddit "
-    "telegram skip menu search home close accept we".split()
+    "recommended must image photo picture video graphic copyright click tap sign subscribe register log "
+    "login download get join share tweet email e-mail print copy facebook twitter whatsapp linkedin "
+    "pinterest reddit telegram skip menu search home close accept we".split()
 )
 
 
@@ -500,7 +506,8 @@ def _outlet_from_footer(lines: list[str]) -> str:
             return outlet_name_normalise(match.group("name"))
     for line in lines:
         match = re.search(
-            r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<name>[A-Z][\w.&' -]{1,50}?)(?:[.,]|$)",
+            r"(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?,?\s*)?(?P<name>[A-Z][\w.&' "
+            r"-]{1,50}?)(?:[.,]|$)",
             line,
             re.I,
         )
@@ -557,9 +564,10 @@ def body_lines_clean(
 SOFT_HEADING = re.compile(
     r"^(?:related\b.*|also on\b.*|read (?:more|next|also)\b.*|also read\b.*|see also|don'?t miss|"
     r"more (?:stories|news|articles|from|on|in|like this|to read|coverage)\b.*|recommended\b.*|"
-    r"you (?:may|might) (?:also )?(?:like|be interested in|have missed)|editor'?s picks|further reading|explore more|"
-    r"what to read next|latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|headlines)|trending\b.*|"
-    r"most (?:read|popular|viewed|shared|commented)\b.*|popular (?:stories|now|articles)|watch|listen|video|photos?)\s*:?$",
+    r"you (?:may|might) (?:also )?(?:like|be interested in|have missed)|editor'?s picks|further reading|"
+    r"explore more|what to read next|latest (?:news|stories|headlines|articles|videos)|top (?:stories|news|"
+    r"headlines)|trending\b.*|most (?:read|popular|viewed|shared|commented)\b.*|popular (?:stories|now|"
+    r"articles)|watch|listen|video|photos?)\s*:?$",
     re.I,
 )
 
@@ -576,7 +584,8 @@ COMMENTS_MARKER = re.compile(
 
 
 def is_comments_marker(line: str) -> bool:
-    """A heading or a count over the readers' comments ("12 Comments", "Post a comment", "Comments Filter:")."""
+    """A heading or a count over the readers' comments
+    ("12 Comments", "Post a comment", "Comments Filter:")."""
     return len(words(line)) <= 8 and bool(COMMENTS_MARKER.search(line))
 
 

@@ -1,4 +1,5 @@
-"""Dates as news pages write them: ISO, "December 30, 2022", "30th Dec, 2022", "Updated 14 March 2005", 30/12/2022."""
+"""Dates as news pages write them: ISO, "December 30, 2022", "30th Dec, 2022", "Updated 14 March 2005",
+30/12/2022."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
@@ -93,7 +97,8 @@ TIME = re.compile(
 
 
 def date_strip(text: str) -> str:
-    """`text` without the dates and clock times written in it ("Coast Herald — March 3, 2023" -> "Coast Herald —")."""
+    """`text` without the dates and clock times written in it
+    ("Coast Herald — March 3, 2023" -> "Coast Herald —")."""
     for pattern in _PATTERNS:
         text = pattern.sub(" ", text)
     return TIME.sub(" ", text)

@@ -56,7 +56,10 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.skipped} skipped, {self.rejected} rejected"
+        return (
+            f"{self.created} created, {self.updated} updated, {self.skipped} skipped, {self.rejected} "
+            "rejected"
+        )
 
 
 def outlet_for(name: str) -> Outlet | None:

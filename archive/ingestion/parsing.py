@@ -186,8 +186,8 @@ def raw_parse(
         raise RejectedInput("no article text found; the file holds only page furniture or headings")
     if len(parsed.body) > settings.ARCHIVE_MAX_BODY_CHARS:
         raise RejectedInput(
-            f"the article text is {len(parsed.body):,} characters, over the limit of {settings.ARCHIVE_MAX_BODY_CHARS:,} "
-            "(ARCHIVE_MAX_BODY_CHARS); is this one article?"
+            f"the article text is {len(parsed.body):,} characters, over the limit of "
+            f"{settings.ARCHIVE_MAX_BODY_CHARS:,} (ARCHIVE_MAX_BODY_CHARS); is this one article?"
         )
     if parsed.source_url:
         try:

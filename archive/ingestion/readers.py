@@ -93,8 +93,9 @@ def _file_text(path: Path, *, location: str) -> str:
         size = path.stat().st_size
         if size > settings.ARCHIVE_MAX_FILE_BYTES:
             raise RejectedInput(
-                f"{location}: the file is {size / 2**20:.1f} MB, over the limit of {settings.ARCHIVE_MAX_FILE_BYTES / 2**20:.1f} MB "
-                "(ARCHIVE_MAX_FILE_BYTES); split it or raise the limit"
+                f"{location}: the file is {size / 2**20:.1f} MB, over the limit of "
+                f"{settings.ARCHIVE_MAX_FILE_BYTES / 2**20:.1f} MB (ARCHIVE_MAX_FILE_BYTES); split it or "
+                "raise the limit"
             )
         data = path.read_bytes()
     except OSError as error:
@@ -172,7 +173,8 @@ def _csv_rows(
         if required not in header:
             yield Rejection(
                 source,
-                f"the CSV header has no '{required}' column (found: {', '.join(header) or 'nothing'}); name the columns {', '.join(keys)}",
+                f"the CSV header has no '{required}' column (found: {', '.join(header) or 'nothing'}); name "
+                f"the columns {', '.join(keys)}",
             )
             return
         for row in reader:

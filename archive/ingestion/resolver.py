@@ -149,7 +149,8 @@ class EntityResolver:
         return other if articles >= 2 and articles > 2 * self._articles[(name, entity_type)] else entity_type
 
     def _is_nationality(self, key: str) -> bool:
-        """Whether `key` is how people of a known place are called ("Bangladeshi", "Sri Lankan", "Chinese")."""
+        """Whether `key` is how people of a known place are called ("Bangladeshi", "Sri Lankan",
+        "Chinese")."""
         bases = [key[: -len(ending)] for ending in DEMONYM_ENDINGS if key.endswith(ending)] + [key]
         return any({base, base + "a", base + "y"} & self._places for base in bases if len(base) > 2)
 

@@ -71,8 +71,8 @@ WORD = re.compile(r"\w+")
 # The shapes credits take.
 LEAD = re.compile(r"[\s•*·|=>(\[–—-]*(?:(?:by|from|written by|source|sources)\s*:?\s+)?", re.I)
 CREDIT_LEAD = re.compile(
-    r"[\s•*·|=>(\[–—-]*(?:with inputs from|inputs from|with|additional reporting by|reporting by|source|sources|via)"
-    r"\s*:?\s+",
+    r"[\s•*·|=>(\[–—-]*(?:with inputs from|inputs from|with|additional reporting by|reporting by|source|"
+    r"sources|via)\s*:?\s+",
     re.I,
 )
 COPYRIGHT_LEAD = re.compile(r"\W*(?:all rights reserved\W*)?(?:copyright|©|\(c\))(?:\W|\d{4})*", re.I)
@@ -89,7 +89,8 @@ HEADER_TAIL = (
     rf"|\s+(?:updated|published|posted|\d|{WEEKDAY_OR_MONTH}).{{0,80}})?"
 )
 BYLINE_WRITERS = re.compile(r"\W*(?:[Bb]y|BY)\s+(?:(?:[A-Z][\w.'’-]*|and|of|de|la|van|von|der)[\s,|•]*){1,8}")
-# After a name closing the article: desk codes ("dpa/AFP", "UNI XR SB 1021") and punctuation ("— Reuters", "(ANI)")
+# After a name closing the article: desk codes ("dpa/AFP", "UNI XR SB 1021") and punctuation ("— Reuters",
+# "(ANI)")
 CLOSING_TAIL = r"(?:\s*/\s*[\w-]+|\s+[A-Z]{2,3}\b|\s+\d+)*\W*"
 CREDIT_LINE_WORDS = 12
 DATELINE_CREDIT = re.compile(r"\((?P<inside>[^()]{1,40})\)|/(?P<slashed>[A-Za-z-]{2,12})/")
@@ -303,9 +304,9 @@ def _line_holding(keys: list[str], words: list[str], *, start: int = 0) -> int |
 
 
 def _dateline_credit(line: str, names: _Names, *, alone: bool = False) -> Agency | None:
-    """ "THE HAGUE (Reuters) –", "(CBS/AP) LONDON -", "New Delhi, Jan 5 (PTI)", "MOSCOW, December 30. /TASS/.":
-    a credit in brackets or slashes after nothing but a place and a date; `alone`, a dateline line with
-    nothing but a date after it ("Paris (AFP) Dec 30, 2022")."""
+    """ "THE HAGUE (Reuters) –", "(CBS/AP) LONDON -", "New Delhi, Jan 5 (PTI)",
+    "MOSCOW, December 30. /TASS/.": a credit in brackets or slashes after nothing but a place and a date;
+    `alone`, a dateline line with nothing but a date after it ("Paris (AFP) Dec 30, 2022")."""
     for match in DATELINE_CREDIT.finditer(line, 0, 120):
         before = [word for word in re.split(r"[\s,]+", line[: match.start()]) if word]
         if len(before) > 10 or not all(DATELINE_WORD.fullmatch(word) for word in before):

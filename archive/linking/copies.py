@@ -22,7 +22,9 @@ from ..models import Article, CopyGroup
 SHINGLE_WORDS = 4
 NUM_PERM = 128
 LSH_THRESHOLD = 0.2  # Jaccard; a copy keeping a third of a long article still comes up as a candidate
-CONTAINMENT_THRESHOLD = 0.75  # seeds: unrelated pairs under 0.25, the shortened AFP reprint 0.89; BBC follow-ups reusing background paragraphs reach 0.7
+# seeds: unrelated pairs under 0.25, the shortened AFP reprint 0.89; BBC follow-ups reusing background
+# paragraphs reach 0.7
+CONTAINMENT_THRESHOLD = 0.75
 MAX_CANDIDATES = 50
 SHINGLE_TOKEN = re.compile(r"\w+")
 

@@ -1,4 +1,5 @@
-"""How attributed quotes are scored against hand labels; shared by the quote tests and scripts/quote_score.py."""
+"""How attributed quotes are scored against hand labels; shared by the quote tests and
+scripts/quote_score.py."""
 
 from __future__ import annotations
 

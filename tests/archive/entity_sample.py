@@ -283,7 +283,8 @@ def _matches(span: TracedSpan | None, gold: dict | None) -> bool:
 
 
 def _label_correct(label: dict, name: str, entity_type: str) -> bool:
-    """Whether the labelled entity is right as named and typed: an entity, its name and type, no wrong merge."""
+    """Whether the labelled entity is right as named and typed: an entity, its name and type, no wrong
+    merge."""
     names = {alias_key(n) for n in label["names"]}
     return (
         label["entity"] and not label["merge"] and entity_type in label["types"] and alias_key(name) in names
@@ -453,9 +454,11 @@ def report_text(report: dict) -> str:
         lines += [
             f"sample: {sample['items']} entities, {sample['in_facet']} still in the facet",
             f"  precision {sample['precision']} (by stratum {sample['precision_by_stratum']}, "
-            f"weighted by stratum size {sample['precision_weighted_by_population']}); mentions right {sample['mentions_right']}",
+            f"weighted by stratum size {sample['precision_weighted_by_population']}); mentions right "
+            f"{sample['mentions_right']}",
             f"  kept {sample['kept']} of the {sample['drawn_right']} entities that were right as drawn",
-            f"  learned aliases: {sample['learned_mentions']} mentions, wrong: {sample['learned_wrong'] or 'none'}",
+            f"  learned aliases: {sample['learned_mentions']} mentions, wrong: "
+            f"{sample['learned_wrong'] or 'none'}",
         ]
         lines += [
             f"  wrong  {row['id']} {row['drawn']} -> {', '.join(row['now'])}" for row in sample["wrong"]
@@ -467,7 +470,8 @@ def report_text(report: dict) -> str:
     top = report.get("top")
     if top:
         lines.append(
-            f"top {top['judged']} judged: precision {top['precision']}; unlabelled: {top['unlabelled'] or 'none'}"
+            f"top {top['judged']} judged: precision {top['precision']}; unlabelled: "
+            f"{top['unlabelled'] or 'none'}"
         )
         lines += [
             f"  wrong  #{row['rank']} {row['entity']} ({row['articles']} articles, {row['strays']} strays)"

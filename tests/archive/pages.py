@@ -121,7 +121,8 @@ def _furniture_end(
     related += [
         teasers[3],
         f"Bristol (AFP) {MONTHS[decoy.month - 1][:3]} {decoy.day}, {decoy.year}",
-        "The county council said on Thursday that the ferry timetable would change from next month, angering commuters.",
+        "The county council said on Thursday that the ferry timetable would change from next month, "
+        "angering commuters.",
     ]
     blocks.append(related)
     phrases = [teasers[0], teasers[3], "ferry timetable would change"]
@@ -129,7 +130,8 @@ def _furniture_end(
         (
             [
                 "Thanks for reading",
-                "We need your help. Independent journalism takes time, money and hard work to produce. Please consider a donation.",
+                "We need your help. Independent journalism takes time, money and hard work to produce. "
+                "Please consider a donation.",
             ],
             "Independent journalism takes time",
         ),
@@ -190,7 +192,8 @@ def page_build(title: str, paragraphs: list[str], rng: random.Random) -> tuple[s
         truth["byline"] = author
     if date_style == "published":
         head.append(
-            f"{byline} Published {MONTHS[day.month - 1]} {day.day}, {day.year} | 0{rng.randint(1, 9)}:20 PM".strip()
+            f"{byline} Published {MONTHS[day.month - 1]} {day.day}, {day.year} | "
+            f"0{rng.randint(1, 9)}:20 PM".strip()
         )
     else:
         if byline:

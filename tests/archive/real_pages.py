@@ -1,4 +1,5 @@
-"""Score the importer on the real-pages development set (../shared/corpora/real-pages-dev, not in the repository).
+"""Score the importer on the real-pages development set (../shared/corpora/real-pages-dev, not in the
+repository).
 
 The set holds 300 real news pages of 56 host names, each as the page's HTML (`html/NNNN.html.gz`) and as the
 whole-page text a naive scraper gives (`txt/NNNN.txt`), with a person's copy of the article in `truth.json`.
@@ -187,7 +188,8 @@ def page_score(stem: str, kind: str, extracted, truth: dict, *, page_text: str) 
 
 
 def html_unpacked(corpus: Path, into: Path) -> Path:
-    """The importer reads `.html`, the set stores `.html.gz`: the pages unzipped into a folder of their own."""
+    """The importer reads `.html`, the set stores `.html.gz`: the pages unzipped into a folder of their
+    own."""
     folder = into / "html"
     folder.mkdir(parents=True, exist_ok=True)
     for packed in sorted((corpus / "html").glob("*.html.gz")):
@@ -222,7 +224,8 @@ def corpus_import_and_score(corpus: Path) -> list[PageScore]:
 
 
 def halves_summarise(scores: list[PageScore], halves: dict[str, list[str]]) -> dict[str, dict[str, dict]]:
-    """Per input kind and half (and all pages): mean F1/P/R, pages under 0.30, headlines right, date errors."""
+    """Per input kind and half (and all pages): mean F1/P/R, pages under 0.30, headlines right, date
+    errors."""
     summary: dict[str, dict[str, dict]] = {}
     for kind in sorted({score.kind for score in scores}):
         by_stem = {score.stem: score for score in scores if score.kind == kind}
@@ -250,8 +253,9 @@ def report_print(
         print(f"\n{kind}")
         for name, m in groups.items():
             print(
-                f"  {name:9} pages {m['pages']:3}  F1 {m['f1']:.4f}  P {m['precision']:.4f}  R {m['recall']:.4f}  "
-                f"<0.30 {m['under_030']:2}  headlines {m['headlines_right']:.1%}  date errors {m['date_errors']}"
+                f"  {name:9} pages {m['pages']:3}  F1 {m['f1']:.4f}  P {m['precision']:.4f}  R "
+                f"{m['recall']:.4f}  <0.30 {m['under_030']:2}  headlines {m['headlines_right']:.1%}  date "
+                f"errors {m['date_errors']}"
             )
     half_of = {stem: name for name, stems in halves.items() for stem in stems}
     for kind in summary:
@@ -274,7 +278,8 @@ def report_print(
 
 
 def main(argv: list[str]) -> int:
-    """Score the set at argv[0] (default corpus_dir()) in a scratch database; --write-split rewrites the split."""
+    """Score the set at argv[0] (default corpus_dir()) in a scratch database; --write-split rewrites the
+    split."""
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")

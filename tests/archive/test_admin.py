@@ -94,7 +94,8 @@ def test_merge_outlets_with_confirmation_and_later_imports_follow(seeds, editor,
     outlets = {v["value"]: v["count"] for v in search(client)["facets"]["outlet"]}
     assert outlets["urdupoint"] == 2 and "snn" not in outlets
     (tmp_path / "new.txt").write_text(
-        "SNN\n\nA new headline here\n\nThe council approved the harbour plan on Tuesday after a long debate in the town hall."
+        "SNN\n\nA new headline here\n\nThe council approved the harbour plan on Tuesday after a long debate "
+        "in the town hall."
     )
     call_command("import_articles", str(tmp_path))
     assert Article.objects.get(source="new.txt").outlet == urdu

@@ -80,9 +80,10 @@ def test_title_derived_from_first_sentence_is_cut_at_a_word():
 
 def test_page_with_byline_and_written_date():
     page = (
-        "Home | World | Business | Sport\n\nHarbour plan approved after long night\n\nBy Jane Doe | The Coast Herald\n"
-        "Updated 14 March 2005\n\nThe harbour plan was approved by the council after a debate that ran past midnight, "
-        "members said on Tuesday.\n\nAdvertisement\n\nThe mayor said the vote was close.\n\nShare this article\n"
+        "Home | World | Business | Sport\n\nHarbour plan approved after long night\n\n"
+        "By Jane Doe | The Coast Herald\nUpdated 14 March 2005\n\n"
+        "The harbour plan was approved by the council after a debate that ran past midnight, members said on "
+        "Tuesday.\n\nAdvertisement\n\nThe mayor said the vote was close.\n\nShare this article\n"
         "© 2005 The Coast Herald. All rights reserved."
     )
     article = page_parse(page)
@@ -91,8 +92,8 @@ def test_page_with_byline_and_written_date():
     assert article.published == dt.date(2005, 3, 14)
     assert article.outlet == "The Coast Herald"
     assert article.body == (
-        "The harbour plan was approved by the council after a debate that ran past midnight, members said on Tuesday."
-        "\n\nThe mayor said the vote was close."
+        "The harbour plan was approved by the council after a debate that ran past midnight, members said on "
+        "Tuesday.\n\nThe mayor said the vote was close."
     )
 
 
@@ -104,32 +105,41 @@ B2 = "The mayor said the vote was close and that construction would begin in the
     ("page", "expected"),
     [
         (
-            f"Harbour plan approved\n\nBy JANE DOE, Associated Press\n\nWASHINGTON (AP) — {B1}\n\n{B2}\n\nCopyright 2023 The Associated Press. All rights reserved.",
+            f"Harbour plan approved\n\nBy JANE DOE, Associated Press\n\nWASHINGTON (AP) — {B1}\n\n{B2}\n\n"
+            "Copyright 2023 The Associated Press. All rights reserved.",
             {"byline": "Jane Doe", "published": None, "outlet": "The Associated Press"},
         ),
         (
-            f"Harbour plan approved\nPosted on March 3, 2023 by Jane Doe\n{B1}\n{B2}\nFollow us on Twitter\nClick to share on Facebook (Opens in new window)",
+            f"Harbour plan approved\nPosted on March 3, 2023 by Jane Doe\n{B1}\n{B2}\nFollow us on Twitter\n"
+            "Click to share on Facebook (Opens in new window)",
             {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)},
         ),
         (
-            f"Home > News > Local\nHarbour plan approved\nJane Doe, Staff Reporter\nLast updated: 14:05, 3 March 2023\n{B1}\nPhoto: Jane Doe/Coast Herald\n{B2}\nRelated Articles\nStorm warning issued for the coast",
+            "Home > News > Local\nHarbour plan approved\nJane Doe, Staff Reporter\n"
+            f"Last updated: 14:05, 3 March 2023\n{B1}\nPhoto: Jane Doe/Coast Herald\n{B2}\n"
+            "Related Articles\nStorm warning issued for the coast",
             {"byline": "Jane Doe", "published": dt.date(2023, 3, 3)},
         ),
         (
-            f"Published: 2023-03-03T10:00:00Z\nHarbour plan approved\n{B1}\n{B2}\nComments (12)\nJoe: great news for the town!",
+            f"Published: 2023-03-03T10:00:00Z\nHarbour plan approved\n{B1}\n{B2}\nComments (12)\n"
+            "Joe: great news for the town!",
             {"published": dt.date(2023, 3, 3)},
         ),
         (
-            f"Coast Herald — March 3, 2023\nHarbour plan approved\n{B1}\n{B2}\nAdvertisement\nYou might also like\nStorm warning issued",
+            f"Coast Herald — March 3, 2023\nHarbour plan approved\n{B1}\n{B2}\nAdvertisement\n"
+            "You might also like\nStorm warning issued",
             {"published": dt.date(2023, 3, 3), "outlet": "Coast Herald"},
         ),
         (
-            f"Harbour plan approved\nMarch 3, 2023 8:15 AM UTC\nLONDON, March 3 (Reuters) - {B1}\n{B2}\nReporting by Jane Doe; Editing by Tom Baker\nOur Standards: The Thomson Reuters Trust Principles.",
+            f"Harbour plan approved\nMarch 3, 2023 8:15 AM UTC\nLONDON, March 3 (Reuters) - {B1}\n{B2}\n"
+            "Reporting by Jane Doe; Editing by Tom Baker\n"
+            "Our Standards: The Thomson Reuters Trust Principles.",
             {"published": dt.date(2023, 3, 3)},
         ),
         (f"Harbour plan approved\n03/14/2023\n{B1}\n{B2}", {"published": dt.date(2023, 3, 14)}),
         (
-            f"Harbour plan approved\n{B1}\nGetty Images\n{B2}\nImage source, Getty Images\nMore on this story",
+            f"Harbour plan approved\n{B1}\nGetty Images\n{B2}\nImage source, Getty Images\n"
+            "More on this story",
             {},
         ),
     ],

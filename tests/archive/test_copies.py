@@ -105,7 +105,8 @@ def test_bbc_with_injected_reprints_precision_and_recall():
     hits = len(found & truth)
     precision, recall = hits / len(found), hits / len(truth)
     print(
-        f"near-duplicates on BBC + 200 reprints: precision {precision:.3f}, recall {recall:.3f} ({len(found)} found, {len(truth)} true)"
+        f"near-duplicates on BBC + 200 reprints: precision {precision:.3f}, recall {recall:.3f} "
+        f"({len(found)} found, {len(truth)} true)"
     )
     assert precision >= 0.95
     assert recall >= 0.95

@@ -1,6 +1,6 @@
-"""The BBC failures of issue 17, each through the real pipeline (model and importer): what one article must not
-teach the archive, and the types and names the facet showed wrongly. Real BBC articles where the failure was
-seen, small texts where a second article has to show what was (not) learned."""
+"""The BBC failures of issue 17, each through the real pipeline (model and importer): what one article must
+not teach the archive, and the types and names the facet showed wrongly. Real BBC articles where the failure
+was seen, small texts where a second article has to show what was (not) learned."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def test_tudor_england_does_not_absorb_england(tmp_path, write, import_paths):
     import_paths(
         write(
             "rugby.txt",
-            "England will face Wales in Cardiff on Saturday. England coach Andy Robinson named an unchanged side.",
+            "England will face Wales in Cardiff on Saturday. England coach Andy Robinson named an unchanged "
+            "side.",
         )
     )
     assert ("England", "place") in entities_of("rugby.txt")
@@ -59,7 +60,8 @@ def test_jason_scotland_does_not_absorb_scotland(tmp_path, write, import_paths):
     import_paths(
         write(
             "six-nations.txt",
-            "Scotland lost to Ireland at Murrayfield. Scotland coach Matt Williams said his side had been unlucky.",
+            "Scotland lost to Ireland at Murrayfield. Scotland coach Matt Williams said his side had been "
+            "unlucky.",
         )
     )
     assert ("Scotland", "place") in entities_of("six-nations.txt")
@@ -67,7 +69,10 @@ def test_jason_scotland_does_not_absorb_scotland(tmp_path, write, import_paths):
     assert not EntityAlias.objects.filter(key="scotland").exists()
 
 
-BLAIR = "Prime Minister Tony Blair spoke in London on Monday. Later Tony said the election had not been called and Mr Blair left."
+BLAIR = (
+    "Prime Minister Tony Blair spoke in London on Monday. Later Tony said the election had not been "
+    "called and Mr Blair left."
+)
 
 
 def test_a_given_name_is_never_learned(write, import_paths):
@@ -83,7 +88,10 @@ def test_a_given_name_is_never_learned(write, import_paths):
     assert not EntityAlias.objects.filter(key="tony").exists()
 
 
-KENNEDY = "Liberal Democrat leader Charles Kennedy spoke in {}. Mr Kennedy said his party would scrap tuition fees if elected."
+KENNEDY = (
+    "Liberal Democrat leader Charles Kennedy spoke in {}. Mr Kennedy said his party would scrap "
+    "tuition fees if elected."
+)
 
 
 def test_a_surname_is_not_carried_to_other_people(write, import_paths):
@@ -108,11 +116,13 @@ def test_yukos_is_an_organisation(tmp_path, write, import_paths):
     import_paths(
         write(
             "a.txt",
-            "Russian oil firm Yukos has asked a US court to halt the sale of its main unit, the company said.",
+            "Russian oil firm Yukos has asked a US court to halt the sale of its main unit, the company "
+            "said.",
         ),
         write(
             "b.txt",
-            "Shares in oil company Yukos fell sharply in Moscow on Monday after the tax ruling, traders said.",
+            "Shares in oil company Yukos fell sharply in Moscow on Monday after the tax ruling, traders "
+            "said.",
         ),
     )
     import_paths(write("c.txt", "Yukos said on Monday it would appeal against the ruling in Moscow."))
@@ -129,7 +139,8 @@ def test_budget_and_bank_are_not_organisations(tmp_path, write, import_paths):
     import_paths(
         write(
             "a.txt",
-            "Gordon Brown will deliver the Budget on 16 March. The Bank kept interest rates on hold at 4.75%.",
+            "Gordon Brown will deliver the Budget on 16 March. The Bank kept interest rates on hold at "
+            "4.75%.",
         )
     )
     assert Article.objects.count() == 3

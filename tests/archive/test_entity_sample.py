@@ -1,4 +1,5 @@
-"""The entity sample's scorer on a hand-made trace, and the committed draws and labels that measure the rules."""
+"""The entity sample's scorer on a hand-made trace, and the committed draws and labels that measure the
+rules."""
 
 from __future__ import annotations
 
@@ -92,7 +93,8 @@ def test_score_follows_each_labelled_mention_to_what_it_became():
         "z": [span(0, 13, "Tudor England", 2, "Tudor England", "person")],
     }
     report = sample_score(sample, labels, trace)
-    # a is right; b lands once right and once on a non-entity; c is dropped; d and e are two people on one entity.
+    # a is right; b lands once right and once on a non-entity; c is dropped; d and e are two people on one
+    # entity.
     assert report["in_facet"] == 4
     assert report["precision"] == 0.25
     assert report["precision_by_stratum"] == {"1": 0.5, "2-3": 0.0}

@@ -12,10 +12,13 @@ LEDE = (
     "The council approved the harbour plan on Tuesday after a long debate in the town hall, officials said."
 )
 HTML = """<html><head><title>Harbour plan approved</title>
-<meta property="og:site_name" content="The Coast Herald"><meta property="article:published_time" content="2005-03-14">
+<meta property="og:site_name" content="The Coast Herald"><meta property="article:published_time" \
+content="2005-03-14">
 <meta name="author" content="Jane Doe"></head><body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>
-<article><h1>Harbour plan approved</h1><p>{lede}</p><p>The mayor said the vote was close, and that work would start in spring.</p>
-<p>Advertisement</p></article><aside><h3>Related stories</h3><ul><li><a href="/x">Storm warning issued for the coast</a></li></ul></aside>
+<article><h1>Harbour plan approved</h1><p>{lede}</p><p>The mayor said the vote was close, and that work \
+would start in spring.</p>
+<p>Advertisement</p></article><aside><h3>Related stories</h3><ul><li><a href="/x">Storm warning issued for \
+the coast</a></li></ul></aside>
 <footer>© 2005 The Coast Herald. All rights reserved.</footer></body></html>"""
 
 
@@ -24,7 +27,8 @@ def test_folder_manifest_wins_over_extraction(tmp_path, import_paths):
     folder.mkdir()
     (folder / "a.txt").write_text(f"Wrong Outlet\n\nHarbour plan approved\n\n{LEDE}")
     (folder / "manifest.csv").write_text(
-        "file,url,outlet,published,title\na.txt,https://coastherald.example/harbour,The Coast Herald,2005-03-14,Harbour vote passes\n"
+        "file,url,outlet,published,title\n"
+        "a.txt,https://coastherald.example/harbour,The Coast Herald,2005-03-14,Harbour vote passes\n"
     )
     report = import_paths(folder)
     assert (report.created, report.rejected) == (1, 0)
@@ -118,8 +122,8 @@ def test_lines_repeated_across_an_outlets_pages_are_furniture(tmp_path, import_p
     ]
     for number, lede in enumerate(ledes):
         (folder / f"{number}.txt").write_text(
-            f"The Coast Herald\n\n{lede}\n\nThe Herald's reporters are on the ground across the region every single day.\n\n"
-            f"Officials said more details would follow in story {number}."
+            f"The Coast Herald\n\n{lede}\n\nThe Herald's reporters are on the ground across the region every "
+            f"single day.\n\nOfficials said more details would follow in story {number}."
         )
     import_paths(folder)
     for article in Article.objects.all():

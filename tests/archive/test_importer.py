@@ -104,7 +104,8 @@ def test_jsonl_records_import_each_on_its_own(tmp_path, import_paths):
 def test_csv_with_header_imports_and_uses_record_source(tmp_path, import_paths):
     path = tmp_path / "feed.csv"
     path.write_text(
-        'source,title,body,outlet,published\nrec-1,Vote held,"The vote was held, and it passed.",Herald,2023-02-01\n'
+        "source,title,body,outlet,published\n"
+        'rec-1,Vote held,"The vote was held, and it passed.",Herald,2023-02-01\n'
     )
     report = import_paths(path)
     assert report.created == 1

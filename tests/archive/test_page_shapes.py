@@ -1,4 +1,5 @@
-"""Pages of shapes the cleaner was not written for, built around real BBC articles (tests/archive/pages.py)."""
+"""Pages of shapes the cleaner was not written for, built around real BBC articles
+(tests/archive/pages.py)."""
 
 from __future__ import annotations
 

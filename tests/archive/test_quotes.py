@@ -28,7 +28,10 @@ def texts(body: str) -> list[str]:
 
 
 def test_curly_and_straight_quotes_and_sentence_breaks():
-    body = '“We aim to strengthen cooperation,” Putin said. He added: "We share the same views. We are ready to act."'
+    body = (
+        '“We aim to strengthen cooperation,” Putin said. He added: "We share the same views. We are ready '
+        'to act."'
+    )
     assert texts(body) == ["We aim to strengthen cooperation", "We share the same views. We are ready to act"]
 
 
@@ -38,7 +41,10 @@ def test_a_quote_reopened_at_each_paragraph_is_one_quote():
 
 
 def test_paragraphs_run_together_keep_one_quote():
-    body = 'Curbishley said: "There was talk about Norwich in the summer. "He is part of our squad for good." Then he left.'
+    body = (
+        'Curbishley said: "There was talk about Norwich in the summer. "He is part of our squad for '
+        'good." Then he left.'
+    )
     assert texts(body) == ["There was talk about Norwich in the summer. He is part of our squad for good"]
 
 
@@ -57,10 +63,10 @@ def test_named_pronoun_role_and_continuation_speakers():
         "Russian President Vladimir Putin met Chinese leader Xi Jinping by video link.\n\n"
         "“We aim to strengthen cooperation between our armed forces,” Putin told Xi.\n\n"
         "“We share the same views on the causes of the crisis,” he added.\n\n"
-        "Xi, who also called Putin a friend, said: “We are ready to ramp up strategic cooperation with Russia.”\n\n"
-        "“The Chinese leader is always welcome in Moscow,” the Russian president said.\n\n"
-        "CCTV, China's state broadcaster, reported the talks. “China is ready to work with Russia on this,” the broadcaster said. "
-        "“Sanctions and interference are doomed to fail,” it added."
+        "Xi, who also called Putin a friend, said: “We are ready to ramp up strategic cooperation with "
+        "Russia.”\n\n“The Chinese leader is always welcome in Moscow,” the Russian president said.\n\n"
+        "CCTV, China's state broadcaster, reported the talks. “China is ready to work with Russia on this,” "
+        "the broadcaster said. “Sanctions and interference are doomed to fail,” it added."
     )
     found = quotes_find(body)
     assert [speaker.name if speaker else None for speaker in speakers_attribute(body, found, people)] == [
@@ -88,8 +94,8 @@ def test_a_spokesman_speaks_for_an_organisation_but_is_not_the_person_he_serves(
     bbc = organisation("BBC")
     body = (
         "Tony Blair met the families on Friday.\n\n"
-        "Prime Minister Tony Blair's official spokesman said: “We will need to study this detailed judgment.”\n\n"
-        "“The programme was made with great care for the families,” a BBC spokesman said.\n\n"
+        "Prime Minister Tony Blair's official spokesman said: “We will need to study this detailed "
+        "judgment.”\n\n“The programme was made with great care for the families,” a BBC spokesman said.\n\n"
         "Kremlin spokesman Dmitry Peskov said: “The leaders will meet privately after the opening remarks.”"
     )
     assert attribute(body, blair, peskov, bbc) == [None, "BBC", "Dmitry Peskov"]
@@ -112,8 +118,8 @@ def test_a_turn_ends_where_the_next_speaker_is_introduced():
     connors, crowther = EntityFactory(name="Jimmy Connors"), EntityFactory(name="John Crowther")
     body = (
         "Jimmy Connors spent three days at the camp.\n\n"
-        "“Britain has the right attitude,” said Connors. “The more involved I can be with the LTA, the better. "
-        "The kids will ask: 'What am I doing there?'” LTA chief executive, John Crowther, added: "
+        "“Britain has the right attitude,” said Connors. “The more involved I can be with the LTA, the "
+        "better. The kids will ask: 'What am I doing there?'” LTA chief executive, John Crowther, added: "
         "“The relationship that Jimmy has started to develop is a good one.”"
     )
     assert attribute(body, connors, crowther) == ["Jimmy Connors", "Jimmy Connors", "John Crowther"]
@@ -124,8 +130,8 @@ def test_questions_belong_to_who_asked_them():
     weingarten, myers = EntityFactory(name="Reid Weingarten"), EntityFactory(name="David Myers")
     body = (
         "On Monday, defence lawyer Reid Weingarten tried to distance his client from the allegations. "
-        "During cross examination, he asked Mr Myers if he ever knew Mr Ebbers “to make an accounting decision?”. "
-        "“Not that I am aware of,” Mr Myers replied. "
+        "During cross examination, he asked Mr Myers if he ever knew Mr Ebbers “to make an accounting "
+        "decision?”. “Not that I am aware of,” Mr Myers replied. "
         "“Did you ever know Mr Ebbers to make an accounting entry?” Mr Weingarten pressed."
     )
     assert attribute(body, weingarten, myers) == ["Reid Weingarten", "David Myers", "Reid Weingarten"]
@@ -136,8 +142,8 @@ def test_only_people_and_organisations_mentioned_as_such_speak():
     scott, book = organisation("Ridley Scott"), EntityFactory(name="Wolf Brother")
     body = (
         "A British author has sold the film rights to her book, with Ridley Scott set to direct.\n\n"
-        "Wolf Brother is the first in a series of six books. The director said he was “thrilled” with the project. "
-        "“Wolf Brother is an enchanting book,” he said."
+        "Wolf Brother is the first in a series of six books. The director said he was “thrilled” with the "
+        "project. “Wolf Brother is an enchanting book,” he said."
     )
     assert attribute(body, scott, book) == ["Ridley Scott"]
     jason = EntityFactory(name="Jason Scotland")
@@ -252,7 +258,8 @@ def test_variant_wordings_join_only_the_same_speaker_or_the_same_story():
         putin,
     )
     other = linked(
-        "Talks. “We aim to strengthen cooperation between the armed forces of Russia and China now,” Xi said.",
+        "Talks. “We aim to strengthen cooperation between the armed forces of Russia and China now,” Xi "
+        "said.",
         xi,
     )
     groups = {a: Quote.objects.get(article=a).group_id for a in (variant, other)}
@@ -306,7 +313,8 @@ def test_bbc_hand_checked_quotes_are_attributed_to_the_right_person(import_paths
     share = right / len(CHECKED["quotes"])
     rounds = Counter(r for r, *_ in wrong)
     print(
-        f"attribution on {len(CHECKED['quotes'])} hand-checked BBC quotes: {share:.3f}; wrong by round {dict(rounds)}"
+        f"attribution on {len(CHECKED['quotes'])} hand-checked BBC quotes: {share:.3f}; wrong by round "
+        f"{dict(rounds)}"
     )
     assert len(CHECKED["quotes"]) >= 60
     assert share >= 0.9, wrong

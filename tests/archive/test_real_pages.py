@@ -1,4 +1,5 @@
-"""The importer on real news pages: ../shared/corpora/real-pages-dev, read in place (its licences are not ours).
+"""The importer on real news pages: ../shared/corpora/real-pages-dev, read in place (its licences are not
+ours).
 
 Both folders of the set (whole-page text dumps and the same pages' HTML) go through `articles_import` once
 per module, in a transaction that is rolled back. The thresholds sit a little under the figures measured
@@ -28,7 +29,10 @@ from tests.archive.real_pages import (
 CORPUS = corpus_dir()
 pytestmark = pytest.mark.skipif(
     not (CORPUS / "truth.json").is_file(),
-    reason=f"the real-pages development set is not at {CORPUS} (it lives beside the repository, in shared/corpora)",
+    reason=(
+        f"the real-pages development set is not at {CORPUS} (it lives beside the repository, in "
+        "shared/corpora)"
+    ),
 )
 
 

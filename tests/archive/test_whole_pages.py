@@ -17,16 +17,23 @@ from archive.ingestion.parsing import html_parse
 PARAGRAPHS = [
     "The council approved the harbour plan on Tuesday after a debate that ran past midnight, members said.",
     "The mayor said about 3,000 homes would be built on the old quays, a third of them for lower rents.",
-    "Critics said the cost of repairing the quay walls was still unknown and asked for an independent report.",
+    "Critics said the cost of repairing the quay walls was still unknown and asked for an independent "
+    "report.",
     "The firms still working in the port will move to the new industrial harbour north of the city.",
     "Talks about the move have gone on for two years, and the first building work could start next spring.",
 ]
 ARTICLE = "\n\n".join(PARAGRAPHS)
-NAV = "• Home\n• News\n• Sport\n• Business\n\nSign In\n\nSkip to Article\n\nSubscribe\n\nNewsletters\n\nFollow us"
+NAV = (
+    "• Home\n• News\n• Sport\n• Business\n\nSign In\n\nSkip to Article\n\nSubscribe\n\nNewsletters\n\n"
+    "Follow us"
+)
 
 
 def test_closing_headings_in_the_menu_do_not_end_the_article():
-    page = f"{NAV}\n\nHarbour plan approved after a long night\n\n{ARTICLE}\n\nRelated stories\n\n• Storm warning issued"
+    page = (
+        f"{NAV}\n\nHarbour plan approved after a long night\n\n{ARTICLE}\n\nRelated stories\n\n"
+        "• Storm warning issued"
+    )
     article = page_parse(page)
     assert article.body == ARTICLE
     assert article.title == "Harbour plan approved after a long night"
@@ -37,12 +44,18 @@ def test_a_cookie_banner_and_a_weather_prompt_are_not_the_article():
         "By choosing I Accept, you consent to our use of cookies and other tracking technologies to improve "
         "your experience on our website and to show you personalised content."
     )
-    page = f"{banner}\n\nYour weather is set to London. Change it here.\n\n{NAV}\n\nHarbour plan approved\n\n{ARTICLE}"
+    page = (
+        f"{banner}\n\nYour weather is set to London. Change it here.\n\n{NAV}\n\nHarbour plan approved\n\n"
+        f"{ARTICLE}"
+    )
     assert page_parse(page).body == ARTICLE
 
 
 def test_a_read_more_block_inside_the_article_is_cut_and_the_article_goes_on():
-    block = "Read more\n\nStorm warning issued for the coast\n\nLocal bakery wins national award\n\nRail strike talks collapse"
+    block = (
+        "Read more\n\nStorm warning issued for the coast\n\nLocal bakery wins national award\n\n"
+        "Rail strike talks collapse"
+    )
     page = (
         f"{NAV}\n\nHarbour plan approved\n\n"
         + "\n\n".join(PARAGRAPHS[:2])
@@ -56,9 +69,9 @@ def test_a_read_more_block_inside_the_article_is_cut_and_the_article_goes_on():
 
 def test_readers_comments_after_the_article_are_left_out():
     comment = (
-        "by reader{n} writes:\n\nI have lived by this harbour for thirty years and I think the plan is a mistake, "
-        "because nobody asked the people who live here what they want for the quays and the old warehouses.\n\n"
-        "Reply to This\n\nFlag as Inappropriate"
+        "by reader{n} writes:\n\nI have lived by this harbour for thirty years and I think the plan is a "
+        "mistake, because nobody asked the people who live here what they want for the quays and the old "
+        "warehouses.\n\nReply to This\n\nFlag as Inappropriate"
     )
     thread = "\n\n".join(comment.format(n=n) for n in range(12))
     page = f"{NAV}\n\nHarbour plan approved\n\n{ARTICLE}\n\n48 Comments\n\n{thread}"
@@ -71,7 +84,10 @@ def test_empty_bullets_of_the_dump_are_not_paragraphs():
 
 
 def test_a_date_in_the_menu_is_not_the_publication_date():
-    page = f"Tuesday, November 6, 2012\n\n{NAV}\n\nHarbour plan approved\n\n{ARTICLE}\n\nMore news\n\nMarch 3, 2012: Storm warning issued"
+    page = (
+        f"Tuesday, November 6, 2012\n\n{NAV}\n\nHarbour plan approved\n\n{ARTICLE}\n\nMore news\n\n"
+        "March 3, 2012: Storm warning issued"
+    )
     assert page_parse(page).published is None
     assert page_parse(" date 2012-11-05 " + page).published == dt.date(2012, 11, 5)
     dated = f"{NAV}\n\nHarbour plan approved\n\nPublished November 5, 2012\n\n{ARTICLE}"
@@ -89,11 +105,16 @@ def test_the_headline_is_the_title_above_the_article_not_its_standfirst():
 
 
 GERMAN = [
-    "Der Stadtrat hat am Dienstag beschlossen, den alten Hafen bis zum Jahr 2030 in ein Wohnviertel umzubauen.",
-    "Nach Angaben der Bürgermeisterin sollen dort rund 3000 Wohnungen entstehen, ein Drittel davon mit günstigen Mieten.",
-    "Kritiker bemängeln, dass die Kosten für die Sanierung der Kaimauern noch nicht feststehen, und fordern ein Gutachten.",
-    "Die Betriebe, die noch auf dem Gelände arbeiten, sollen in den neuen Industriehafen im Norden der Stadt umziehen.",
-    "Die Verhandlungen darüber laufen seit zwei Jahren, die ersten Bauarbeiten könnten im kommenden Frühjahr beginnen.",
+    "Der Stadtrat hat am Dienstag beschlossen, den alten Hafen bis zum Jahr 2030 in ein Wohnviertel "
+    "umzubauen.",
+    "Nach Angaben der Bürgermeisterin sollen dort rund 3000 Wohnungen entstehen, ein Drittel davon mit "
+    "günstigen Mieten.",
+    "Kritiker bemängeln, dass die Kosten für die Sanierung der Kaimauern noch nicht feststehen, und fordern "
+    "ein Gutachten.",
+    "Die Betriebe, die noch auf dem Gelände arbeiten, sollen in den neuen Industriehafen im Norden der "
+    "Stadt umziehen.",
+    "Die Verhandlungen darüber laufen seit zwei Jahren, die ersten Bauarbeiten könnten im kommenden "
+    "Frühjahr beginnen.",
 ]
 CHINESE = [
     "市议会星期二经过长时间辩论，以微弱多数通过了将旧港口改造成住宅区的计划，改造工程将在二零三零年前完成。",
@@ -107,11 +128,13 @@ CHINESE = [
     ("page", "title", "paragraphs"),
     [
         (
-            "Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten. Mit der Nutzung unserer Website "
-            "stimmen Sie der Verwendung von Cookies zu.\n\n• Startseite\n• Politik\n• Wirtschaft\n• Sport\n• Kultur"
-            "\n\nAnmelden\n\nStadtrat beschließt Umbau des alten Hafens\n\nVon Anna Schmidt\n\n"
+            "Wir verwenden Cookies, um Ihnen ein besseres Nutzererlebnis zu bieten. Mit der Nutzung unserer "
+            "Website stimmen Sie der Verwendung von Cookies zu.\n\n• Startseite\n• Politik\n• Wirtschaft\n"
+            "• Sport\n• Kultur\n\nAnmelden\n\nStadtrat beschließt Umbau des alten Hafens\n\n"
+            "Von Anna Schmidt\n\n"
             + "\n\n".join(GERMAN)
-            + "\n\nMehr zum Thema\n\nSturmwarnung für die Küste\n\nBäckerei gewinnt Preis\n\nImpressum | Datenschutz | Kontakt | AGB | Karriere",
+            + "\n\nMehr zum Thema\n\nSturmwarnung für die Küste\n\nBäckerei gewinnt Preis\n\n"
+            "Impressum | Datenschutz | Kontakt | AGB | Karriere",
             "Stadtrat beschließt Umbau des alten Hafens",
             GERMAN,
         ),
@@ -139,8 +162,8 @@ def test_a_page_laid_out_in_a_table_reads_in_the_article_columns_order():
     ]
     lines = wrapped_lines_join(table_cells_unfold(rows))
     assert lines[-1] == (
-        "The council approved the harbour plan on Tuesday after a debate that ran past midnight, members said. "
-        "The mayor said about 3,000 homes would be built on the old quays."
+        "The council approved the harbour plan on Tuesday after a debate that ran past midnight, members "
+        "said. The mayor said about 3,000 homes would be built on the old quays."
     )
     assert lines[:-1] == [
         "Home",
@@ -173,9 +196,10 @@ def test_html_whose_article_is_a_table_keeps_the_table():
     )
     menu = "<ul>" + "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(15)) + "</ul>"
     html = (
-        f"<html><head><title>School closings</title></head><body>{menu}<div class='article'><h1>School closings</h1>"
-        "<p>These schools are closed or opening late on Wednesday because of the storm, officials said.</p>"
-        f"<table>{rows}</table></div><p>Copyright 2012 Example Media. All rights reserved.</p></body></html>"
+        f"<html><head><title>School closings</title></head><body>{menu}<div class='article'><h1>School "
+        "closings</h1><p>These schools are closed or opening late on Wednesday because of the storm, "
+        f"officials said.</p><table>{rows}</table></div><p>Copyright 2012 Example Media. All rights "
+        "reserved.</p></body></html>"
     )
     body = html_parse(html).body
     assert "School number 0 | Closed Wednesday, opening late Thursday" in body

@@ -25,7 +25,10 @@ def detect_page(text: str, **options) -> str | None:
 
 
 def body(*paragraphs: str) -> str:
-    filler = "The talks in the capital were the first of their kind in more than a decade, officials said on Friday."
+    filler = (
+        "The talks in the capital were the first of their kind in more than a decade, officials said on "
+        "Friday."
+    )
     return "\n\n".join([*paragraphs, filler, filler.replace("Friday", "Saturday")])
 
 
@@ -131,8 +134,8 @@ def test_a_record_without_raw_lines_is_read_from_its_body_and_byline():
 
 def test_an_html_page_is_read_around_its_extracted_body():
     html = (
-        "<html><body><h1>Shares fall</h1><p>By Jane Doe</p><figure><figcaption>Traders. (AP Photo/Richard Drew)"
-        "</figcaption></figure><p>Shares fell sharply on Friday as investors worried about rates.</p>"
+        "<html><body><h1>Shares fall</h1><p>By Jane Doe</p><figure><figcaption>Traders. (AP Photo/Richard "
+        "Drew)</figcaption></figure><p>Shares fell sharply on Friday as investors worried about rates.</p>"
         "<p>The index lost two percent by the close of trading in New York.</p><p>— Reuters</p>"
         "<ul><li>Other story (AFP)</li></ul></body></html>"
     )

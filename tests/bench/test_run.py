@@ -65,7 +65,8 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
         "linking_cost_ratio",
     }
     assert results["import"]["articles"] == 6
-    # The engines answer the same questions: the archive's totals match FTS5's closely (stemmers differ a little).
+    # The engines answer the same questions: the archive's totals match FTS5's closely (stemmers differ a
+    # little).
     assert 0.8 <= results["totals_median_ratio_vs_sqlite_fts5"] <= 1.25
     assert "ratios (ours / baseline" in done.stdout
 

@@ -1,6 +1,7 @@
 """The comparison in a real browser, at desktop and mobile widths: the chart draws a series per query with
 its legend and the table of the same numbers, nothing overflows sideways, and a keyboard reaches the chart's
-bars (each opens its query's search narrowed to its period). Screenshots of each width go to test-artifacts/."""
+bars (each opens its query's search narrowed to its period). Screenshots of each width go to
+test-artifacts/."""
 
 from __future__ import annotations
 

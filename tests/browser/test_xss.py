@@ -37,7 +37,10 @@ def poisoned(committed_db):
         )
         article = Article.objects.create(
             title=f"{payload} harbour title {number}",
-            body=f"The harbour council {payload} met again today, number {number}. “We will fight {payload} at the harbour,” Person {number} said.",
+            body=(
+                f"The harbour council {payload} met again today, number {number}. “We will fight {payload} "
+                f"at the harbour,” Person {number} said."
+            ),
             byline=payload,
             raw_text=payload,
             source=f"evil/{number}",
@@ -68,7 +71,8 @@ def test_no_payload_executes(page, live_server, poisoned):
         page.goto(live_server.url + url)
         # Fire the events a planted attribute would wait for on every element.
         page.evaluate(
-            "document.querySelectorAll('*').forEach(e => ['mouseover', 'focus', 'toggle'].forEach(t => e.dispatchEvent(new Event(t))))"
+            "document.querySelectorAll('*').forEach(e => ['mouseover', 'focus', 'toggle'].forEach(t => "
+            "e.dispatchEvent(new Event(t))))"
         )
         assert page.evaluate("window.__xss") is None, url
     assert dialogs == []

@@ -103,7 +103,8 @@ def test_generated_searches_agree_with_the_database(client, data):
     assert set(listed) <= matched
     if collapse:  # one per copy group, never two copies of one text
         assert _groups(set(listed)) == len(listed)
-    # A group counts once in the histogram (at its earliest matching copy) but in every outlet it has a copy in.
+    # A group counts once in the histogram (at its earliest matching copy) but in every outlet it has a copy
+    # in.
     assert sum(value["count"] for value in answer["facets"]["date"]) == answer["total"], params
     by_outlet = sum(value["count"] for value in answer["facets"]["outlet"])
     assert by_outlet >= answer["total"] if counts_groups else by_outlet == answer["total"], params

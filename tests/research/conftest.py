@@ -13,7 +13,8 @@ from search.engine import index_rebuild
 TEXTS = [
     (
         "Prime minister visits the harbour",
-        "The prime minister opened the harbour on Monday. Critics said the prime example of waste was the ferry.",
+        "The prime minister opened the harbour on Monday. Critics said the prime example of waste was the "
+        "ferry.",
     ),
     (
         "Harbour fees",

@@ -29,7 +29,10 @@ def test_marks_exactly_the_tokens_the_index_analyzer_matches():
     from search.analysis import ANALYZER
     from search.highlight import Marks, spans_find
 
-    text = "U.S. officials stabilized the Colour of the colors; COUNCILS, councillors and Council's vote. 2022 e.g. x.y.z"
+    text = (
+        "U.S. officials stabilized the Colour of the colors; COUNCILS, councillors and Council's vote. "
+        "2022 e.g. x.y.z"
+    )
     for path in sorted((Path(__file__).parents[1] / "data" / "bbc").glob("*/*.txt"))[:40]:
         text += "\n" + path.read_text(encoding="utf-8")
     tokens = [

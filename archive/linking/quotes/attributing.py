@@ -40,9 +40,10 @@ VERBS = (
     r"described|describes|described it as|called on|called for|calls on|calls for|promised|pledged|vowed|"
     r"predicted|revealed|conceded|observed|"
     r"observes|recounted|answered|points out|believes|believed|thinks|cautioned|reckons|reckoned|maintained|"
-    r"maintains|saying|spoke|criticised|criticized|criticises|accused|accusing|accuses|written|writing|hit out|"
-    r"defended|dismissed|complained|agreed|agrees|responded|responds|countered|counters|confessed|quipped|"
-    r"testified|adding|telling|denied|denies|insisting|pressed|queried|demanded|wondered|inquired|enquired|read|reads"
+    r"maintains|saying|spoke|criticised|criticized|criticises|accused|accusing|accuses|written|writing|"
+    r"hit out|defended|dismissed|complained|agreed|agrees|responded|responds|countered|counters|confessed|"
+    r"quipped|testified|adding|telling|denied|denies|insisting|pressed|queried|demanded|wondered|inquired|"
+    r"enquired|read|reads"
 )
 AUXILIARIES = (
     r"(?:(?:had|has|have|also|later|then|once|further|again|will|would|can|could|may|might|must|should|"
@@ -303,7 +304,9 @@ FUNCTION_WORDS = {
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lord|Lady|Dame)\.?\s+$")
 FEMININE = {"Mrs", "Ms", "Miss", "Lady", "Dame"}
 MODIFIES_A_NAME = re.compile(
-    rf"[\w'’-]*\s+(?:[a-z][\w-]*\s+)?(?:{'|'.join(sorted(PERSON_ROLES | PROXIES | {'physio', 'doctor', 'legend'}))})"
+    r"[\w'’-]*\s+(?:[a-z][\w-]*\s+)?(?:"
+    f"{'|'.join(sorted(PERSON_ROLES | PROXIES | {'physio', 'doctor', 'legend'}))}"
+    r")"
     r"\s+(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]+"
 )
 OFFICE_MODIFIER = re.compile(r"\b(shadow|former|ex|deputy|vice|assistant|acting|interim)\b[\s-]+[a-z]", re.I)
@@ -340,7 +343,8 @@ class Naming:
 
 @dataclass(frozen=True)
 class Clause:
-    """An attribution clause's subject as written ("Mr Smith", "he", "the broadcaster") and where it stands."""
+    """An attribution clause's subject as written ("Mr Smith", "he", "the broadcaster") and where it
+    stands."""
 
     subject: str
     at: int
@@ -357,7 +361,8 @@ class Attribution:
 def speakers_from(entities: Iterable[Entity], *, places: Iterable[str] = ()) -> list[Speaker]:
     """The speakers the article's people and organisations make. A word that is also a place the article
     mentions names no speaker ("Scotland" in "Jason Scotland"), and an entity whose name is part of another's
-    is that other one ("Mr Cable" of "Vince Cable", "Panke" of "Helmut Panke"): NER splits a speaker in two."""
+    is that other one ("Mr Cable" of "Vince Cable", "Panke" of "Helmut Panke"): NER splits a speaker in
+    two."""
     place_words = {place for place in places if len(place.split()) == 1}
     named = []
     for entity in entities:
@@ -428,13 +433,15 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         else:
             owner = _owner(word, speakers, recency=lambda speaker: _last_start(found, speaker))
         if owner is None or MODIFIES_A_NAME.match(body, match.end()):
-            continue  # "Olympic champion Kelly Holmes", "Wales physio Mark Davies": the head is the later name
+            # "Olympic champion Kelly Holmes", "Wales physio Mark Davies": the head is the later name
+            continue
         sentence_start = max(
             (m.end() for m in SENTENCE_END.finditer(body, max(0, match.start() - 300), match.start() + 1)),
             default=0,
         )
         if owner.is_person and AFTER_THE.search(body[max(0, match.start() - 30) : match.start()]):
-            continue  # "the Olympic champion", "the former Rangers boss": a person's name does not follow "the"
+            # "the Olympic champion", "the former Rangers boss": a person's name does not follow "the"
+            continue
         lead_text = body[sentence_start : match.start()]
         if "," in lead_text:  # "On Monday, defence lawyer Reid Weingarten tried …": after an adverbial
             adverbial, rest = lead_text.rsplit(",", 1)
@@ -526,7 +533,8 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
         describes = (
             first[:1].islower() and first not in PERSON_PRONOUNS | THING_PRONOUNS
         ) or POSSESSIVE.search(first)
-        # "Paul Randle, Microsoft Windows Client product manager, said": a person's title, not a second subject
+        # "Paul Randle, Microsoft Windows Client product manager, said": a person's title, not a second
+        # subject
         own = _speakers_in(parts[index], speakers)
         titles_a_person = any(s.is_person for s in earlier) and not any(s.is_person for s in own)
         if not ((describes and earlier) or titles_a_person):
@@ -666,7 +674,8 @@ def _proxy_principal(
 
 
 def _named_as_organisation(phrase: str, speaker: Speaker) -> bool:
-    """ "a spokesman for distributor Toho": the role word before the name says what it is, whatever NER said."""
+    """ "a spokesman for distributor Toho": the role word before the name says what it is, whatever NER
+    said."""
     words = "|".join(re.escape(word) for word in speaker.words)
     return any(
         match.group(1).casefold() in ORGANIZATION_ROLES

@@ -8,7 +8,10 @@ from archive.progress import ProgressReport
 
 
 class Command(BaseCommand):
-    help = "Re-run cleaning, metadata and entity extraction from the stored raw text, keeping editors' corrections."
+    help = (
+        "Re-run cleaning, metadata and entity extraction from the stored raw text, keeping editors' "
+        "corrections."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("ids", nargs="*", type=int, help="article ids")

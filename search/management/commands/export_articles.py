@@ -10,7 +10,10 @@ from search.searching import SearchParams, export_ids
 
 
 class Command(BaseCommand):
-    help = "Write the archive (or the articles matching --query) to stdout as JSON Lines or CSV; includes hidden articles."
+    help = (
+        "Write the archive (or the articles matching --query) to stdout as JSON Lines or CSV; includes "
+        "hidden articles."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
