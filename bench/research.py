@@ -167,15 +167,10 @@ def main(argv: list[str] | None = None) -> dict:
     if options.data_dir:
         data_dir, written = options.data_dir.resolve(), options.data_dir.resolve() / "research.json"
     else:
-        from bench.run import cached, phase
+        from bench.run import corpus_cached
 
         data_dir = options.out.resolve() / f"corpus-{options.n}-{options.seed}"
-        data_dir.mkdir(parents=True, exist_ok=True)
-        cached(
-            "corpus",
-            data_dir / "corpus.json",
-            lambda: phase("corpus", data_dir, n=options.n, seed=options.seed),
-        )
+        corpus_cached(data_dir, n=options.n, seed=options.seed)
         written = options.out.resolve() / "research.json"
     figures = measure_child(data_dir, arguments)
     written.write_text(json.dumps(figures, indent=2))

@@ -83,6 +83,18 @@ def cached(name: str, marker: Path, build) -> dict:
     return {**figures, "cached": False}
 
 
+def corpus_cached(base: Path, *, n: int, seed: int) -> dict:
+    """The synthetic corpus in `base`, built unless the same code built it there before."""
+
+    def corpus_build() -> dict:
+        for child in base.iterdir():  # a half-built corpus, or one older code built
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        return phase("corpus", base, n=n, seed=seed)
+
+    base.mkdir(parents=True, exist_ok=True)
+    return cached("corpus", base / "corpus.json", corpus_build)
+
+
 def import_measure(out: Path, *, limit: int) -> dict:
     """The import with everything on, and again without near-copies, stories and quotes (each from an
     empty database): what linking costs."""
@@ -228,12 +240,7 @@ def main(argv: list[str] | None = None) -> dict:
         shutil.rmtree(base, ignore_errors=True)
     base.mkdir(parents=True, exist_ok=True)
 
-    def corpus_build() -> dict:
-        for child in base.iterdir():  # a half-built corpus from an interrupted run
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
-        return phase("corpus", base, n=options.n, seed=options.seed)
-
-    corpus = cached("corpus", base / "corpus.json", corpus_build)
+    corpus = corpus_cached(base, n=options.n, seed=options.seed)
     fts5 = cached("fts5", base / "fts5.json", lambda: phase("fts5", base, path=str(base / "fts5.sqlite3")))
     haystack = cached("haystack", base / "haystack.json", lambda: phase("haystack", base))
     search = phase(
