@@ -137,3 +137,20 @@ def test_search_facets_and_paging_work_without_javascript(page_without_js, live_
     page.get_by_role("link", name="Next").click()
     page.wait_for_url("**page=2*")
     assert page.get_by_test_id("result").count() == 2
+
+
+def test_undated_articles_are_counted_and_a_date_filter_says_what_it_leaves_out(page, live_server, seeds):
+    """Two of the seeds carry no date: the chart says so, a date filter names how many matching undated
+    articles it leaves out, and its link brings them back beside the dated ones."""
+    page.goto(live_server.url + "/?q=putin")
+    assert total(page) == 5
+    note = page.get_by_test_id("undated-note").text_content()
+    assert note.startswith("2 undated articles are not in the chart")
+    page.get_by_test_id("timeline").get_by_test_id("timeline-bar").first.click()
+    page.wait_for_url("**from=2022-12-30&to=2022-12-30*")
+    assert total(page) == 3
+    assert "leave out 2 matching undated articles" in page.get_by_test_id("undated-excluded").text_content()
+    page.get_by_test_id("include-undated").click()
+    page.wait_for_url("**undated=include*")
+    assert total(page) == 5
+    assert page.get_by_test_id("undated-excluded").count() == 0
