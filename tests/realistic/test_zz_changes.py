@@ -91,6 +91,10 @@ def test_hidden_articles_show_through_no_public_surface(client, hidden):
         assert article.pk not in {r["id"] for r in answer["results"]}
         same = Article.objects.published().filter(title__icontains=article.title[:40]).count()
         assert answer["total"] <= same  # no total that counts the hidden one (an oracle for hidden text)
+        lines = b"".join(client.get("/concordance.jsonl", {"q": f'title:"{title}"'}).streaming_content)
+        assert article.pk not in {json.loads(line).get("id") for line in lines.decode().splitlines()}
+        compared = client.get("/api/compare", {"q": [f'title:"{title}"', "the"]}).json()["queries"][0]
+        assert compared["articles"] == answer["total"]
     rows = [
         json.loads(line)
         for line in b"".join(client.get("/export.jsonl").streaming_content).decode().splitlines()[1:]
