@@ -177,11 +177,19 @@ class Pagination:
 # -- parsing ------------------------------------------------------------------------------------------------
 
 
+def _clean(name: str, value: str | None) -> str:
+    """A value without surrounding space. No word, name or slug holds a NUL character, and PostgreSQL refuses
+    one in any text it is asked to compare."""
+    if value and "\x00" in value:
+        raise ParameterError(f"'{name}' contains a NUL character (\\x00); remove it")
+    return (value or "").strip()
+
+
 def _text(data: Mapping, name: str) -> str:
     values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
     if len(values) > 1:
         raise ParameterError(f"'{name}' was given {len(values)} times; give it once")
-    return (values[0] or "").strip() if values else ""
+    return _clean(name, values[0]) if values else ""
 
 
 def _date(data: Mapping, name: str) -> dt.date | None:
@@ -256,7 +264,7 @@ def _list(data: Mapping, name: str) -> list[str]:
         raw = list(value) if isinstance(value, list | tuple) else [value] if value is not None else []
     if len(raw) > MAX_VALUES:
         raise ParameterError(f"'{name}' was given {len(raw)} times; at most {MAX_VALUES} values are taken")
-    return [(value or "").strip() for value in raw]
+    return [_clean(name, value) for value in raw]
 
 
 def params_parse(data: Mapping, *, spec: PageSpec) -> SearchParams:

@@ -166,6 +166,8 @@ def test_furniture_phrases_do_not_find_their_article(seeds, client):
         ({"outlet": ["snn"] * 60}, "'outlet' was given 60 times"),
         ({"page": ["1", "2"]}, "'page' was given 2 times"),
         ({"q": "x" * 1200}, "at most 1,000 are taken"),
+        ({"outlet": "snn\x00"}, "'outlet' contains a NUL character"),
+        ({"q": "putin\x00"}, "'q' contains a NUL character"),
     ],
 )
 def test_queries_that_could_hurt_the_server_answer_a_clear_400(seeds, client, params, message):
