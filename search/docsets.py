@@ -11,7 +11,6 @@ fall back to Whoosh's own matcher for that part of the tree only.
 from __future__ import annotations
 
 import weakref
-from itertools import islice
 
 import numpy as np
 from whoosh import query as wq
@@ -129,14 +128,7 @@ def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
     if isinstance(query, wq.NumericRange):  # dates too: a few terms at different precisions
         return query_docs(searcher, query._compile_query(searcher.reader()))
     if isinstance(query, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: the index terms they stand for
-        texts = list(islice(query._btexts(searcher.reader()), MAX_EXPANSION + 1))
-        if len(texts) > MAX_EXPANSION:
-            raise QueryTooBroad(
-                f"'{query}' stands for more than {MAX_EXPANSION:,} different words in the index; give more "
-                "letters."
-            )
-        parts = [term_docs(searcher, query.field(), text) for text in texts]
-        return np.unique(np.concatenate(parts)) if parts else EMPTY
+        return query_docs(searcher, words_expanded(searcher, query))
     return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
 
 
