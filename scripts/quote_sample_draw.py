@@ -11,10 +11,12 @@ spaCy model and linking on:
 
 Each drawn quote keeps its article's source, its offsets and text, and the speaker the rules of the archive's
 import gave it (`speaker_old`); `speaker` is filled in by hand afterwards from reading the article. 100 of the
-240 are held out. `--fresh N --seed S` draws N more quotes, none drawn before, as a new split `fresh` appended
-to the existing file: a measurement of rules that were already tuned, drawn after they were frozen.
+240 are held out. `--fresh N --seed S` draws N more quotes, none drawn before, as a new split (`--split`,
+default `fresh`) appended to the existing file: a measurement of rules that were already tuned, drawn after
+they were frozen (or, drawn before the rules change again, of the rules that follow).
 
     python scripts/quote_sample_draw.py --fresh 100 --seed 1919 --rules <commit>
+    python scripts/quote_sample_draw.py --fresh 200 --seed 2412 --split fresh2 --rules <commit>
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ HELD_OUT = 100
 SEED = 19
 
 
-def item(n: int, quote, split: str) -> dict:
+def item(n: int, quote, split: str, unlabelled: str | None) -> dict:
     return {
         "id": n,
         "source": quote.article.source,
@@ -44,7 +46,7 @@ def item(n: int, quote, split: str) -> dict:
         "text": quote.text,
         "speaker_old": quote.speaker.name if quote.speaker else None,
         "split": split,
-        "speaker": None,
+        "speaker": unlabelled,
         "note": "",
     }
 
@@ -55,6 +57,7 @@ def main() -> None:
         "--fresh", type=int, default=0, help="append this many newly drawn quotes as split 'fresh'"
     )
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--split", default="fresh", help="the name of the appended split")
     parser.add_argument("--rules", default="", help="the commit whose rules the fresh split measures")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -70,19 +73,19 @@ def main() -> None:
         unseen = [q for q in quotes if (q.article.source, q.start) not in drawn]
         first = max(i["id"] for i in data["items"]) + 1
         data["items"] += [
-            item(first + n, q, "fresh") for n, q in enumerate(rng.sample(unseen, options.fresh))
+            item(first + n, q, options.split, "?") for n, q in enumerate(rng.sample(unseen, options.fresh))
         ]
         data["about"] += (
-            f" Split 'fresh': {options.fresh} more quotes drawn (seed {options.seed}) from those not drawn "
-            f"before, after the rules were tuned and frozen at commit {options.rules}; it measures those "
-            "rules on unseen quotes."
+            f" Split '{options.split}': {options.fresh} more quotes drawn (seed {options.seed}) from those "
+            f"not drawn before, at commit {options.rules} and before any later rule change, so no rule was "
+            "tuned on it: it measures the rules on unseen quotes. A speaker of '?' is not labelled yet."
         )
         json.dump(data, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
         return
     drawn = rng.sample(quotes, SIZE)
     held_out = set(rng.sample(range(SIZE), HELD_OUT))
-    items = [item(n, quote, "held_out" if n in held_out else "dev") for n, quote in enumerate(drawn)]
+    items = [item(n, quote, "held_out" if n in held_out else "dev", None) for n, quote in enumerate(drawn)]
     about = (
         f"{SIZE} quotes drawn at random (seed {SEED}) from {len(quotes)} in an archive of the seeds and the "
         "BBC articles imported with the default model and linking on, before the attribution rules changed. "

@@ -25,9 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--misses", choices=["dev", "held_out", "fresh"], help="list the disagreements of one split"
-    )
+    parser.add_argument("--misses", metavar="SPLIT", help="list the disagreements of one split")
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -47,8 +45,11 @@ def main() -> None:
             if item["source"] == source:
                 speaker = by_start.get(item["start"])
                 found[item["id"]] = speaker.name if speaker else None
-    for split in ("dev", "held_out", "fresh"):
+    for split in dict.fromkeys(item["split"] for item in items):
         chosen = [item for item in items if item["split"] == split]
+        if any(item["speaker"] == "?" for item in chosen):
+            print(f"{split} ({len(chosen)} quotes): not labelled yet")
+            continue
         print(
             f"{split} ({len(chosen)} quotes), old rules: "
             f"{attribution_score((i['speaker'], i['speaker_old']) for i in chosen)}"
