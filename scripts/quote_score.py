@@ -41,9 +41,10 @@ def main() -> None:
         quotes = quotes_find(article.body)
         speakers = speakers_attribute(article.body, quotes, speakers_of(article))
         by_start = {quote.start: speaker for quote, speaker in zip(quotes, speakers)}
+        by_text = {quote.text: speaker for quote, speaker in zip(quotes, speakers)}
         for item in items:
-            if item["source"] == source:
-                speaker = by_start.get(item["start"])
+            if item["source"] == source:  # by its text where the body was cleaned otherwise when drawn
+                speaker = by_start.get(item["start"]) or by_text.get(item["text"])
                 found[item["id"]] = speaker.name if speaker else None
     for split in dict.fromkeys(item["split"] for item in items):
         chosen = [item for item in items if item["split"] == split]

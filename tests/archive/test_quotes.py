@@ -329,3 +329,69 @@ def test_an_editors_speaker_survives_reprocessing(seeds):
     again = Quote.objects.get(article=quote.article, text=quote.text)
     assert again.speaker == kremlin and again.speaker_curated
     assert again.group.speaker == kremlin
+
+
+@pytest.mark.django_db
+def test_a_name_the_entities_missed_speaks_for_nobody_else():
+    howard = EntityFactory(name="Michael Howard")
+    body = (
+        "Michael Howard unveiled the plans on Monday. Lord Hanley, who chairs the police board, said the "
+        "plans were rushed. “That is overturning the way we have organised policing,” he said."
+    )
+    assert attribute(body, howard) == [None]
+    greens, ukip = organisation("Green Party"), organisation("UK Independence Party")
+    body = (
+        "UK Independence Party leader Roger Knapp attacked the plans. The Green Party said the Budget was a "
+        "“wasted opportunity for the whole planet”, adding: “Brown has an eye on the coming election.”"
+    )
+    assert attribute(body, greens, ukip) == ["Green Party", "Green Party"]
+
+
+@pytest.mark.django_db
+def test_a_turn_ends_where_someone_else_is_named():
+    jones, kane = EntityFactory(name="Stephen Jones"), EntityFactory(name="Dan Kane")
+    body = (
+        "“We worked hard as a squad,” said Stephen Jones. “We are a happy camp now.” Winger Martin Wills "
+        "was keen not to talk about the title. “We have got more self-belief these days.”\n\n"
+        "“It is a whole new dimension for disaster relief.” It is early days. In an e-mail, Dan Kane calls "
+        "it “an early proof of the concept we had”."
+    )
+    assert attribute(body, jones, kane) == ["Stephen Jones", "Stephen Jones", None, None, None]
+
+
+@pytest.mark.django_db
+def test_relative_clauses_nouns_and_titles_in_attribution_clauses():
+    weitz, pullman = EntityFactory(name="Chris Weitz"), EntityFactory(name="Philip Pullman")
+    body = (
+        "Weitz said he had visited Pullman, who had told him that the Authority could “represent any "
+        "arbitrary establishment at all”."
+    )
+    assert attribute(body, weitz, pullman) == ["Philip Pullman"]
+    johnson, agency = EntityFactory(name="Alan Johnson"), organisation("Child Support Agency")
+    body = (
+        "The Child Support Agency faces a review. And responding to calls for the agency to be scrapped, "
+        "Mr Johnson told the Today programme: “I would not rule out moving to a new system.”"
+    )
+    assert attribute(body, johnson, agency) == ["Alan Johnson"]
+    woodley, brown = EntityFactory(name="Tony Woodley"), EntityFactory(name="Gordon Brown")
+    body = (
+        "The deal has been pushed by Chancellor Gordon Brown.\n\nTransport & General Workers' Union general "
+        "secretary Tony Woodley repeated his view on Friday. He wants new models. “This is a very delicate "
+        "time for our members,” he said."
+    )
+    assert attribute(body, woodley, brown) == ["Tony Woodley"]
+
+
+@pytest.mark.django_db
+def test_a_generic_role_is_who_the_text_calls_so_or_the_sentence_before_is_about():
+    united, city = organisation("Manchester United"), organisation("Manchester City")
+    body = (
+        "Manchester City fans will be at the ground on Sunday.\n\nManchester United's response came as "
+        "little surprise. “Any board must consider a bona fide offer,” the club said in its statement."
+    )
+    assert attribute(body, united, city) == ["Manchester United"]
+    body = (
+        "The club Manchester United answered at once. “Any board must consider a bona fide offer,” the club "
+        "said in its statement."
+    )
+    assert attribute(body, united, city) == ["Manchester United"]

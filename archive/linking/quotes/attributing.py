@@ -55,10 +55,11 @@ AFTER = re.compile(
     rf"|(?P<subject>[^.;:!?“”\"]{{1,160}}?)\s+{AUXILIARIES}(?:{VERBS})\b)"
 )
 BEFORE_VERB = re.compile(rf"\b(?:{VERBS})\b", re.IGNORECASE)
-# "Putin said", "Burke, spoke", "Conlon - who … - said", "Peter Nielson, who is UKIP Scotland chairman, said"
+# "Putin said", "Burke, spoke", "Conlon - who … - said", "Peter Nielson, who is UKIP Scotland chairman, said",
+# "Paul Trotter, news and features editor of PC Pro, said"
 NEAR_VERB = re.compile(
     rf"(?:[\w ]{{0,24}}?|,\s*|,\s*(?:who|whose)\b[^,.]{{1,120}},\s*|(?:,\s*[^,.]{{1,30}})?,\s*who\s+"
-    rf"|\s+[-–—][^-–—]{{1,120}}[-–—]\s*)\b(?:{VERBS})\b"
+    rf"|\s+[-–—][^-–—]{{1,120}}[-–—]\s*|,\s*[^,.;:“”\"]{{1,60}},\s*)\b(?:{VERBS})\b"
 )
 INVERTED = (
     r"said|says|added|adds|asked|asks|explained|continued|replied|observed|observes|insisted|insists|recalled|"
@@ -237,8 +238,8 @@ RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*(?:,|$)")
 SENTENCE_END = re.compile(r"[.!?][”\"’']?(?=\s+[A-Z“\"])|\n\n")
 PERIOD = re.compile(r"[.!?][”\"]?(?=\s+[A-Z“\"])")
 LEADING_CONJUNCTION = re.compile(r"^(?:but|and|meanwhile|however|later|then|now|also|yet)\s+", re.I)
-CLAUSE_BREAK = re.compile(
-    r",\s|;\s|\s(?:and|but|after|when|while|because|although|though|before|since|whereas|that|where)\s"
+CLAUSE_BREAK = re.compile(  # not "and" between names: "the MP for Sleaford and North Hykeham"
+    r",\s|;\s|\s(?:and(?!\s+[A-Z])|but|after|when|while|because|although|though|before|since|whereas|that|where)\s"
 )
 PREPOSITION = re.compile(r"\s(?:of|for|at|from|with|in|on|to|by|about|against|over|under|into)\s")
 DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "one"}
@@ -303,9 +304,34 @@ FUNCTION_WORDS = {
 }
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lord|Lady|Dame)\.?\s+$")
 FEMININE = {"Mrs", "Ms", "Miss", "Lady", "Dame"}
+# nouns that, between two names, make the first describe the second ("Franz Ferdinand frontman Alex Kapranos")
+DESCRIBES_A_PERSON = {
+    "physio",
+    "doctor",
+    "legend",
+    "frontman",
+    "frontwoman",
+    "guitarist",
+    "drummer",
+    "bassist",
+    "rapper",
+    "presenter",
+    "host",
+    "comedian",
+    "producer",
+    "writer",
+    "novelist",
+    "goalkeeper",
+    "keeper",
+    "winger",
+    "forward",
+    "scientist",
+    "researcher",
+    "expert",
+}
 MODIFIES_A_NAME = re.compile(
-    r"[\w'’-]*\s+(?:[a-z][\w-]*\s+)?(?:"
-    f"{'|'.join(sorted(PERSON_ROLES | PROXIES | {'physio', 'doctor', 'legend'}))}"
+    r"[\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+(?:[a-z][\w-]*\s+)?(?:"
+    f"{'|'.join(sorted(PERSON_ROLES | PROXIES | DESCRIBES_A_PERSON))}"
     r")"
     r"\s+(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]+"
 )
@@ -427,7 +453,7 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         word = POSSESSIVE.sub("", match.group())
         following = re.match(r"\s([A-Z][\w'’-]+)", body[match.end() : match.end() + 40])
         if following is not None and (
-            full := _owner(following.group(1), [s for s in speakers if word in s.words])
+            full := _owner(POSSESSIVE.sub("", following.group(1)), [s for s in speakers if word in s.words])
         ):
             owner = full  # "Charles Kennedy" after "Charles Clarke": the name goes on
         else:
@@ -450,13 +476,18 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         lead = lead_text.split()
         named_before = any(n.is_person and n.start >= sentence_start and n.speaker != owner for n in found)
         # "Former Labour MP Lord Janner", "Liverpool legend Phil Thompson": the sentence is about them
+        # "Transport & General Worker's Union general secretary Tony Woodley": a title of any length
+        title = len(lead) <= 10 and all(
+            w[:1].isupper() or w.casefold() in PERSON_ROLES | ORGANIZATION_ROLES | {"&", "of"} for w in lead
+        )
         opening = (
             not named_before
-            and len(lead) <= 5
+            and (len(lead) <= 5 or title)
             and "," not in " ".join(lead)
-            and not {w.casefold() for w in lead} & (FUNCTION_WORDS | VERB_WORDS)
+            and (title or not {w.casefold() for w in lead} & (FUNCTION_WORDS | VERB_WORDS))
             and BEFORE_VERB.search(" ".join(lead)) is None
-            and not POSSESSIVE.search(match.group())
+            # "Manchester United's response came …": what the next "it" or "the club" means
+            and (not POSSESSIVE.search(match.group()) or not owner.is_person)
         )
         before_verb = NEAR_VERB.match(body, match.end()) is not None
         after_verb = (
@@ -511,10 +542,21 @@ def _speakers_in(
             continue
         if not possessive and AFTER_THE.search(text[max(0, match.start() - 30) : match.start()]):
             continue
-        owner = _owner(POSSESSIVE.sub("", match.group()), speakers, persons=persons, recency=recency)
+        word = POSSESSIVE.sub("", match.group())
+        owner = _owner(word, _named_in_full(text, match, speakers), persons=persons, recency=recency)
         if owner is not None and owner not in found:
             found.append(owner)
     return found
+
+
+def _named_in_full(text: str, match: re.Match[str], speakers: Sequence[Speaker]) -> Sequence[Speaker]:
+    """The speakers a name word can mean: those the whole capitalised run around it names, when one does
+    ("Party" of "The Green Party" is the Green Party, not the party named last)."""
+    before = re.search(r"(?:[A-Z][\w'’-]*\s+)*$", text[: match.start()]).group().split()
+    after = re.match(r"(?:\s+[A-Z][\w'’-]*)*", text[match.end() :]).group().split()
+    run = {POSSESSIVE.sub("", w) for w in before + after} - {"The", "A", "An"} - HONORIFICS
+    full = [speaker for speaker in speakers if run and run <= speaker.words]
+    return full or speakers
 
 
 def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
@@ -552,6 +594,24 @@ def _is_role(phrase: str) -> bool:
     return len(words) <= 8 and bool(common or folded & roles) and bool(folded & (DETERMINERS | roles))
 
 
+def _names_unknown(phrase: str, speakers: Sequence[Speaker]) -> bool:
+    """Whether a subject ends in a proper name of nobody the article's entities know ("Lord Harris", "Mr
+    Slattery", "… strategy” Lord Rennard" when NER missed them): such a subject speaks, but for no
+    speaker of ours, so neither its words nor a later "he said" may go to whoever else is near. Role
+    words, even capitalised ("the Prime Minister"), are no name, nor is a lone capitalised word ("Police",
+    "Officials")."""
+    run = re.search(r"(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*\W*$", phrase)
+    if run is None or _speakers_in(run.group(), speakers):
+        return False
+    words = [POSSESSIVE.sub("", w).rstrip(".") for w in run.group().split()]
+    words = [w for w in words if w.casefold() not in DETERMINERS]
+    if any(word in speaker.words for speaker in speakers for word in words):
+        return False  # a name of ours, if ambiguous here ("Mr Blair" beside Tony and Cherie Blair)
+    known = PERSON_ROLES | ORGANIZATION_ROLES | PROXIES | VOICES
+    unknown = [w for w in words if w.casefold() not in known and w not in HONORIFICS]
+    return bool(unknown) and len(words) > 1
+
+
 @lru_cache(maxsize=4096)
 def _stem(word: str) -> str:
     """ "director" and "direct", "broadcaster" and "broadcasts" alike: roles are named by their verbs too."""
@@ -563,12 +623,15 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
     chief" -> "Kremlin chief Vladimir Putin", "the broadcaster" -> "CCTV, China's state broadcaster", "the
     director" -> "with Ridley Scott set to direct"); None when none matches. A person's role falls back on a
     name NER typed as an organisation unless the text calls it one ("Ridley Scott" is no company)."""
-    words = {_stem(w.casefold()) for w in WORD.findall(role)} - {_stem(w) for w in STOP_WORDS | {"the"}}
+    stop = {_stem(w) for w in STOP_WORDS | {"the"}}
+    words = {_stem(w.casefold()) for w in WORD.findall(role)} - stop
     generic = {_stem(w) for w in PERSON_ROLES | ORGANIZATION_ROLES | PROXIES}
-    distinctive = words - generic  # "Sale" of "the Sale player", "Kremlin" of "the Kremlin chief"
+    head = PREPOSITION.split(f" {role} ", maxsplit=1)[0]  # "the judge" of "the judge in the case"
+    # "Sale" of "the Sale player", "Kremlin" of "the Kremlin chief"
+    distinctive = {_stem(w.casefold()) for w in WORD.findall(head)} - stop - generic
 
     def best(candidates: list[Naming]) -> Speaker | None:
-        scores: dict[Speaker, int] = {}
+        scores: dict[Speaker, tuple[int, int]] = {}
         for naming in candidates:
             if {_stem(w.casefold()) for w in naming.speaker.words} <= words:
                 continue  # an entity named like the role itself ("Cardinal"): NER took the title for a name
@@ -583,12 +646,15 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
                 continue
             lead = WORD.findall(body[max(left, naming.start - 40) : naming.start])[-3:]
             titled = {_stem(w.casefold()) for w in lead}
+            close = titled | {_stem(w.casefold()) for w in WORD.findall(body[naming.start : right])[:6]}
+            if not distinctive and not words & close:
+                continue  # "the club" is who the text calls a club ("club Arsenal"), not any club near one
             score = len(words & near) + len(
                 words & titled
             )  # "Arsenal boss Arsene Wenger" over "his Arsenal rival"
-            scores[naming.speaker] = max(scores.get(naming.speaker, 0), score)
-        top = max(scores.items(), key=lambda item: item[1], default=(None, 0))
-        return top[0] if top[1] else None
+            scores[naming.speaker] = max(scores.get(naming.speaker, (0, 0)), (score, naming.start))
+        top = max(scores.items(), key=lambda item: item[1], default=(None, (0, 0)))
+        return top[0] if top[1][0] else None  # equal evidence: the one named last
 
     earlier = [naming for naming in named if naming.start < before and naming.speaker is not None]
     found = best([naming for naming in earlier if naming.is_person == persons])
@@ -625,7 +691,7 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
     text = body[left:right]
     if (match := ACCORDING.search(text)) is not None:
         return Clause(match.group("subject"), left + match.start())
-    verbs = list(BEFORE_VERB.finditer(text))
+    verbs = [verb for verb in BEFORE_VERB.finditer(text) if not _is_noun(text, verb)]
     if not verbs:
         return None
     last = verbs[-1]
@@ -638,6 +704,8 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
             own and own[0] in PERSON_PRONOUNS | THING_PRONOUNS and len(own) <= 3
         ):
             return Clause(between, left + verbs[-2].end())
+    if (who := WHO_BEFORE.search(text[: last.start()])) is not None:
+        return Clause(who.group(1), left + who.start())  # "… rejected by Mr Blair, who said: “…”"
     first = verbs[0]
     if not re.search(r"\w", text[: first.start()]) and text[: first.start()].strip():
         return None  # "…”, adding: “…”": the last quote's speaker goes on
@@ -646,6 +714,19 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
         return Clause(" ".join(text[first.end() :].split()[:6]), left + first.end())
     clause = " ".join(before[-40:])
     return Clause(clause, left + first.start() - len(clause) - 1)
+
+
+NOUN_BEFORE = DETERMINERS | {"to", "of", "for", "in", "on", "with", "by", "from", "about", "amid", "despite"}
+
+
+def _is_noun(text: str, verb: re.Match[str]) -> bool:
+    """ "responding to calls for …", "the claims", "his notes": a speech verb's plural-noun twin."""
+    before = WORD.findall(text[: verb.start()])[-1:]
+    return verb.group().split()[0].endswith("s") and bool(before) and before[0].casefold() in NOUN_BEFORE
+
+
+# "Pullman, who had told him that …": the name a relative clause's speech verb belongs to
+WHO_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*),\s*who\s+(?:(?:had|has|have|also)\s+)*$")
 
 
 def _adjacent(body: str, first: FoundQuote, second: FoundQuote) -> bool:
@@ -707,6 +788,10 @@ def _shown_speaking(
             found.append(
                 Naming(start=verb.start() - 1, speaker=speaker, is_subject=True, speaks=True, sex=sex)
             )
+        elif _names_unknown(phrase, speakers) or _names_unknown(
+            body[left : verb.start()].split(",")[0] if "," in body[left : verb.start()] else "", speakers
+        ):  # "Lord Harris said", "Theresa May, shadow secretary for the family, told": none of our speakers
+            found.append(Naming(start=verb.start() - 1, speaker=None, is_subject=True, speaks=True))
         elif words[0] in DETERMINERS and not _speakers_in(phrase, speakers) and _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
             if (
@@ -767,6 +852,8 @@ class _Reading:
             if referent is not None and sex is not None:
                 self.genders.setdefault(referent, sex)  # "she told reporters": a later "he" is someone else
             return Attribution(referent)
+        if _names_unknown(phrase, self.speakers):
+            return Attribution(None)
         if _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
             holder = _role_holder(phrase, self.body, self.named, persons=persons, before=before)
@@ -852,7 +939,7 @@ class _Reading:
         own = _sentence_bounds(self.body, before, before)[0]
         previous = _sentence_bounds(self.body, max(0, own - 2), max(0, own - 2))[0] if own else own
         if closest := [n for n in recent if n.is_subject and previous <= n.start < own]:
-            return closest[-1].speaker  # "… Pearce is keen to wait. He added: “…”"
+            return closest[0].speaker  # "… Pearce is keen to wait. He added: “…”": the main subject
         if speaking := [n for n in recent if n.speaks]:
             return speaking[-1].speaker  # "Robin Cook said …. “…,” he said"
         if last_speaker is not None and any(n.speaker == last_speaker for n in recent):
@@ -867,7 +954,10 @@ class _Reading:
             return last_speaker
         shown_speaking = {n.speaker for n in self.heard if n.speaks}
         subjects = [n for n in earlier if n.is_subject and n.speaker in shown_speaking]
-        return subjects[-1].speaker if subjects else None
+        if subjects:
+            return subjects[-1].speaker
+        people = {n.speaker for n in earlier if n.is_subject and n.speaker is not None}
+        return people.pop() if len(people) == 1 and not shown_speaking else None
 
 
 def _paragraphs_back(body: str, at: int, count: int) -> int:
@@ -935,9 +1025,27 @@ def same_turn(reading: _Reading, quote: FoundQuote) -> Attribution | None:
         and len(ends) <= 1
         and quote.start - last.end < 160
         and not others
+        and not _someone_else_named(reading.body[since : quote.start], reading.last_speaker)
     ):
         return Attribution(reading.last_speaker)
     return None
+
+
+NAME_RUN = re.compile(
+    rf"\b(?:(?:{'|'.join(HONORIFICS)})\.?\s+[A-Z][\w'’-]+|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)"
+)
+
+
+def _someone_else_named(gap: str, speaker: Speaker | None) -> bool:
+    """Whether the text between two quotes names a person other than the last speaker ("Double try scorer
+    Martyn Williams was keen …", "In an e-mail, Dan Lane calls it “…”"), known to NER or not: the turn
+    has passed, whoever the next quote is."""
+    own = speaker.words if speaker is not None else frozenset()
+    for run in NAME_RUN.finditer(gap):
+        words = {POSSESSIVE.sub("", w) for w in run.group().split()} - HONORIFICS
+        if words - own and not {w.casefold() for w in words} <= PERSON_ROLES | ORGANIZATION_ROLES:
+            return True
+    return False
 
 
 def _sentence_before(body: str, quote: FoundQuote) -> tuple[int, int]:
@@ -946,6 +1054,19 @@ def _sentence_before(body: str, quote: FoundQuote) -> tuple[int, int]:
     if body[left : quote.start].strip():  # the quote stands inside its sentence: "His message was: “…”"
         return _sentence_bounds(body, max(0, left - 2), max(0, left - 2))
     return _sentence_bounds(body, max(0, quote.start - 2), max(0, quote.start - 2))
+
+
+def someone_else_in_own_sentence(reading: _Reading, quote: FoundQuote) -> Attribution | None:
+    """Mr Slattery called himself a customer who “…”: a quote inside a sentence about someone named, with
+    no speech verb, is not the sentence before's speaker's; the article does not say it is its subject's
+    either (a title, a scare quote), so nobody."""
+    body = reading.body
+    left = _sentence_bounds(body, quote.start, quote.end)[0]
+    lead = body[left : quote.start]
+    named = [n for n in reading.named if left <= n.start < quote.start and n.is_subject]
+    if named or _someone_else_named(lead, None):
+        return Attribution(None)
+    return None
 
 
 def clause_of_previous_sentence(reading: _Reading, quote: FoundQuote) -> Attribution | None:
@@ -973,6 +1094,7 @@ ATTRIBUTION_ORDER: tuple[Strategy, ...] = (
     clause_after_quote,
     clause_before_quote,
     same_turn,
+    someone_else_in_own_sentence,
     clause_of_previous_sentence,
     subject_of_previous_sentence,
 )
