@@ -50,7 +50,7 @@ AUXILIARIES = (
     r"(?:is|was|were|are)\s+quoted\s+as)\s+)*"
 )
 AFTER = re.compile(
-    rf"^[\s,]*(?:(?:{VERBS})\s+(?P<subject_after_verb>[^,.;:!?“”\"]{{1,80}}?)"
+    rf"^[\s,]*(?:(?:{VERBS}|according to)\s+(?P<subject_after_verb>[^,.;:!?“”\"]{{1,80}}?)"
     rf"(?=[,.;:!?]|$|\s+(?:in|on|at|to|of|who|when|as|after|before)\b)"
     rf"|(?P<subject>[^.;:!?“”\"]{{1,160}}?)\s+{AUXILIARIES}(?:{VERBS})\b)"
 )
@@ -473,7 +473,7 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
             adverbial, rest = lead_text.rsplit(",", 1)
             if len(adverbial.split()) <= 3 or adverbial.split()[0] in CLAUSE_OPENERS:
                 lead_text = rest
-        lead = lead_text.split()
+        lead = LEADING_CONJUNCTION.sub("", lead_text.strip()).split()  # "But Edu was …"
         named_before = any(n.is_person and n.start >= sentence_start and n.speaker != owner for n in found)
         # "Former Labour MP Lord Janner", "Liverpool legend Phil Thompson": the sentence is about them
         # "Transport & General Worker's Union general secretary Tony Woodley": a title of any length
