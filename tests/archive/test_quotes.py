@@ -395,3 +395,33 @@ def test_a_generic_role_is_who_the_text_calls_so_or_the_sentence_before_is_about
         "said in its statement."
     )
     assert attribute(body, united, city) == ["Manchester United"]
+
+
+@pytest.mark.django_db
+def test_what_the_text_says_of_a_name_outweighs_its_entity_type():
+    dias, pande = EntityFactory(name="Joseph Dias"), organisation("Vinod Pande")
+    body = (
+        "“The film hurts our community,” Joseph Dias, of the forum, said in a statement.\n\nBut Mr Pande "
+        "said the critics were wrong. He has no plans to cancel the film.\n\n“It is about forbidden love and "
+        "nothing else,” he said."
+    )
+    assert attribute(body, dias, pande) == ["Joseph Dias", "Vinod Pande"]
+    google, worm = organisation("Google"), organisation("Santy")
+    body = (
+        "The Santy worm spread fast until Google blocked its searches. “We will be reviewing our procedures "
+        "to improve our response,” the Google team said."
+    )
+    assert attribute(body, google, worm) == ["Google"]
+
+
+@pytest.mark.django_db
+def test_participles_and_people_the_entities_missed_name_no_speaker():
+    clapton = EntityFactory(name="Eric Clapton")
+    body = "Eric Clapton will perform on the show described as “A Concert of Hope for all”."
+    assert attribute(body, clapton) == [None]
+    parton = EntityFactory(name="Jim Parton")
+    body = (
+        "Jim Parton said the plans lacked teeth. Theresa May, shadow secretary for the family, told the "
+        "programme the plans were “papering over the cracks of the system”."
+    )
+    assert attribute(body, parton) == [None]

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db.models import Count
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ...models import Article, Entity
@@ -58,7 +59,7 @@ BEFORE_VERB = re.compile(rf"\b(?:{VERBS})\b", re.IGNORECASE)
 # "Putin said", "Burke, spoke", "Conlon - who … - said", "Peter Nielson, who is UKIP Scotland chairman, said",
 # "Paul Trotter, news and features editor of PC Pro, said"
 NEAR_VERB = re.compile(
-    rf"(?:[\w ]{{0,24}}?|,\s*|,\s*(?:who|whose)\b[^,.]{{1,120}},\s*|(?:,\s*[^,.]{{1,30}})?,\s*who\s+"
+    rf"(?:(?:\s+(?!(?:but|and|or|while|when|as|after|before|then)\b)\w+){{0,3}}?\s+|,\s*|,\s*(?:who|whose)\b[^,.]{{1,120}},\s*|(?:,\s*[^,.]{{1,30}})?,\s*who\s+"
     rf"|\s+[-–—][^-–—]{{1,120}}[-–—]\s*|,\s*[^,.;:“”\"]{{1,60}},\s*)\b(?:{VERBS})\b"
 )
 INVERTED = (
@@ -328,6 +329,23 @@ DESCRIBES_A_PERSON = {
     "scientist",
     "researcher",
     "expert",
+    "full-back",
+    "fly-half",
+    "scrum-half",
+    "centre",
+    "wing",
+    "flanker",
+    "hooker",
+    "batsman",
+    "bowler",
+    "sprinter",
+    "runner",
+    "boxer",
+    "golfer",
+    "driver",
+    "jockey",
+    "trainer",
+    "skipper",
 }
 MODIFIES_A_NAME = re.compile(
     r"[\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+(?:[a-z][\w-]*\s+)?(?:"
@@ -416,10 +434,17 @@ def speakers_from(entities: Iterable[Entity], *, places: Iterable[str] = ()) -> 
 
 
 def speakers_of(article: Article) -> list[Speaker]:
-    """The article's people and organisations, the speakers a quote can have."""
-    mentioned = Entity.objects.filter(mentions__article=article).distinct()
+    """The article's people and organisations, the speakers a quote can have. A place the archive knows
+    from one article only is more likely a surname NER misread ("Rochus made the semi-finals") than the
+    place that would make a person's name name nobody ("Scotland" of "Jason Scotland")."""
+    mentioned = list(Entity.objects.filter(mentions__article=article).distinct())
     speakers = [e for e in mentioned if e.type in (Entity.Type.PERSON, Entity.Type.ORGANIZATION)]
-    places = [e.name for e in mentioned if e.type == Entity.Type.PLACE]
+    places = (
+        Entity.objects.filter(pk__in=[e.pk for e in mentioned if e.type == Entity.Type.PLACE])
+        .annotate(articles=Count("mentions"))
+        .filter(articles__gt=1)
+        .values_list("name", flat=True)
+    )
     return speakers_from(speakers, places=places)
 
 
@@ -474,7 +499,8 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
             if len(adverbial.split()) <= 3 or adverbial.split()[0] in CLAUSE_OPENERS:
                 lead_text = rest
         lead = LEADING_CONJUNCTION.sub("", lead_text.strip()).split()  # "But Edu was …"
-        named_before = any(n.is_person and n.start >= sentence_start and n.speaker != owner for n in found)
+        lead_start = match.start() - len(lead_text)  # "In a statement through her attorney Rich Nichols,"
+        named_before = any(n.is_person and n.start >= lead_start and n.speaker != owner for n in found)
         # "Former Labour MP Lord Janner", "Liverpool legend Phil Thompson": the sentence is about them
         # "Transport & General Worker's Union general secretary Tony Woodley": a title of any length
         title = len(lead) <= 10 and all(
@@ -503,7 +529,9 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
             before_name[-1].casefold() if before_name else ""
         )  # "director Ridley Scott", "company Scott Free"
         as_organisation = role in ORGANIZATION_ROLES
-        is_person = role in PERSON_ROLES or (owner.is_person and not as_organisation)
+        honorific = HONORIFIC.search(body[max(0, match.start() - 6) : match.start()]) is not None
+        # "Mr Pande" is a person, whatever type NER gave "Vinod Pande"
+        is_person = role in PERSON_ROLES or honorific or (owner.is_person and not as_organisation)
         found.append(
             Naming(
                 start=match.start(),
@@ -540,13 +568,20 @@ def _speakers_in(
     for match in NAME_WORD.finditer(text):
         if bool(POSSESSIVE.search(match.group())) != possessive:
             continue
-        if not possessive and AFTER_THE.search(text[max(0, match.start() - 30) : match.start()]):
-            continue
         word = POSSESSIVE.sub("", match.group())
         owner = _owner(word, _named_in_full(text, match, speakers), persons=persons, recency=recency)
+        if owner is not None and owner.is_person and not possessive and _after_the(text, match.start()):
+            continue  # "the 55-year-old Frenchman"; but "the Google team" is Google's
         if owner is not None and owner not in found:
             found.append(owner)
     return found
+
+
+def _after_the(text: str, start: int) -> bool:
+    """Whether the capitalised run a name word stands in follows "the" ("the Birchfield Harrier")."""
+    run = re.search(r"(?:[A-Z][\w'’-]*\s+)*$", text[max(0, start - 60) : start])
+    at = start - len(run.group()) if run else start
+    return AFTER_THE.search(text[max(0, at - 30) : at]) is not None
 
 
 def _named_in_full(text: str, match: re.Match[str], speakers: Sequence[Speaker]) -> Sequence[Speaker]:
@@ -594,6 +629,13 @@ def _is_role(phrase: str) -> bool:
     return len(words) <= 8 and bool(common or folded & roles) and bool(folded & (DETERMINERS | roles))
 
 
+def _unknown_subject(subject: str, phrase: str, speakers: Sequence[Speaker]) -> bool:
+    """Whether a clause's subject, as its noun phrase or as the words before its first comma ("Theresa
+    May" of "Theresa May, shadow secretary for the family,"), is a name of nobody we know."""
+    first = LEADING_CONJUNCTION.sub("", subject.strip()).split(",")[0] if "," in subject else ""
+    return _names_unknown(phrase, speakers) or _names_unknown(first, speakers)
+
+
 def _names_unknown(phrase: str, speakers: Sequence[Speaker]) -> bool:
     """Whether a subject ends in a proper name of nobody the article's entities know ("Lord Harris", "Mr
     Slattery", "… strategy” Lord Rennard" when NER missed them): such a subject speaks, but for no
@@ -607,6 +649,8 @@ def _names_unknown(phrase: str, speakers: Sequence[Speaker]) -> bool:
     words = [w for w in words if w.casefold() not in DETERMINERS]
     if any(word in speaker.words for speaker in speakers for word in words):
         return False  # a name of ours, if ambiguous here ("Mr Blair" beside Tony and Cherie Blair)
+    if words and words[0].casefold() in STOP_WORDS:
+        return False  # "On Monday", "In March": an adverbial, not a name
     known = PERSON_ROLES | ORGANIZATION_ROLES | PROXIES | VOICES
     unknown = [w for w in words if w.casefold() not in known and w not in HONORIFICS]
     return bool(unknown) and len(words) > 1
@@ -658,8 +702,16 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
 
     earlier = [naming for naming in named if naming.start < before and naming.speaker is not None]
     found = best([naming for naming in earlier if naming.is_person == persons])
-    if found is None and persons:
-        found = best([naming for naming in earlier if not naming.is_person and not naming.as_organisation])
+    if found is None and persons:  # not the organisation the role names: "the Labour peer" is no party
+        found = best(
+            [
+                naming
+                for naming in earlier
+                if not naming.is_person
+                and not naming.as_organisation
+                and not {_stem(w.casefold()) for w in naming.speaker.words} & distinctive
+            ]
+        )
     return found
 
 
@@ -716,13 +768,19 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
     return Clause(clause, left + first.start() - len(clause) - 1)
 
 
+AUXILIARY_WORDS = {"has", "had", "have", "was", "were", "is", "are", "also", "once", "later", "then"}
 NOUN_BEFORE = DETERMINERS | {"to", "of", "for", "in", "on", "with", "by", "from", "about", "amid", "despite"}
 
 
 def _is_noun(text: str, verb: re.Match[str]) -> bool:
-    """ "responding to calls for …", "the claims", "his notes": a speech verb's plural-noun twin."""
+    """ "responding to calls for …", "the claims", "his notes": a speech verb's plural-noun twin; "the show
+    described as": a participle, nobody's speech."""
     before = WORD.findall(text[: verb.start()])[-1:]
-    return verb.group().split()[0].endswith("s") and bool(before) and before[0].casefold() in NOUN_BEFORE
+    if not before:
+        return False
+    if verb.group().startswith("described") and re.match(r"\s+as\b", text[verb.end() :]):
+        return before[0][:1].islower() and before[0].casefold() not in PERSON_PRONOUNS | AUXILIARY_WORDS
+    return verb.group().split()[0].endswith("s") and before[0].casefold() in NOUN_BEFORE
 
 
 # "Pullman, who had told him that …": the name a relative clause's speech verb belongs to
@@ -788,9 +846,8 @@ def _shown_speaking(
             found.append(
                 Naming(start=verb.start() - 1, speaker=speaker, is_subject=True, speaks=True, sex=sex)
             )
-        elif _names_unknown(phrase, speakers) or _names_unknown(
-            body[left : verb.start()].split(",")[0] if "," in body[left : verb.start()] else "", speakers
-        ):  # "Lord Harris said", "Theresa May, shadow secretary for the family, told": none of our speakers
+        elif _unknown_subject(body[left : verb.start()], phrase, speakers):
+            # "Lord Harris said", "Theresa May, shadow secretary for the family, told": none of our speakers
             found.append(Naming(start=verb.start() - 1, speaker=None, is_subject=True, speaks=True))
         elif words[0] in DETERMINERS and not _speakers_in(phrase, speakers) and _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
@@ -852,8 +909,8 @@ class _Reading:
             if referent is not None and sex is not None:
                 self.genders.setdefault(referent, sex)  # "she told reporters": a later "he" is someone else
             return Attribution(referent)
-        if _names_unknown(phrase, self.speakers):
-            return Attribution(None)
+        if _unknown_subject(clause.subject, phrase, self.speakers):
+            return Attribution(None)  # "Theresa May, shadow secretary for the family," when NER missed her
         if _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
             holder = _role_holder(phrase, self.body, self.named, persons=persons, before=before)
@@ -880,8 +937,8 @@ class _Reading:
                 owner := _owner(ending.group(1), self.speakers, recency=recency)
             ) is not None and owner.is_person:
                 return owner
-        if named and phrase.split()[-1].casefold() not in PERSON_ROLES:
-            return named[-1]
+        if named and phrase.split()[-1].casefold() not in PERSON_ROLES | DESCRIBES_A_PERSON:
+            return named[-1]  # "the Sale full-back" is a person of Sale's
         return None
 
     def voice_author(self, phrase: str, voice: str, *, quote: FoundQuote, before: int) -> Attribution:
