@@ -425,3 +425,35 @@ def test_participles_and_people_the_entities_missed_name_no_speaker():
         "programme the plans were “papering over the cracks of the system”."
     )
     assert attribute(body, parton) == [None]
+
+
+@pytest.mark.django_db
+def test_many_people_name_no_speaker_and_names_run_over_of():
+    fed, thayer = organisation("US Federal Reserve"), EntityFactory(name="Gary Thayer")
+    body = (
+        "Growth makes it less likely that the US Federal Reserve will raise rates next month, economists "
+        "said. “The economy regained some traction in the third quarter,” AG Edwards' Thayer."
+    )
+    assert attribute(body, fed, thayer) == [None]
+    bank, fukui = organisation("Bank of Japan"), EntityFactory(name="Toshihiko Fukui")
+    body = (
+        "“I see a low risk of the economy falling into recession,” said Bank of Japan chief Toshihiko Fukui."
+    )
+    assert attribute(body, bank, fukui) == ["Toshihiko Fukui"]
+
+
+@pytest.mark.django_db
+def test_a_name_before_a_quote_outweighs_a_pronoun_after_it():
+    balls, laws = EntityFactory(name="Ed Balls"), organisation("Lib Dems David Laws")
+    body = (
+        "Ed Balls said the plans were sound. He added: “I do not accept there is any need for changes.”\n\n"
+        "For the Lib Dems David Laws said: “The chancellor will tell us how well the economy is doing,” he "
+        "said."
+    )
+    assert attribute(body, balls, laws) == ["Ed Balls", "Lib Dems David Laws"]
+    ibm, ip = organisation("IBM"), organisation("Intellectual Property")
+    body = (
+        "IBM has more patents than any other firm. In a statement, Dr John E. Kelly, IBM senior vice "
+        "president, Technology and Intellectual Property, said: “True innovation is more than numbers.”"
+    )
+    assert attribute(body, ibm, ip) == [None]

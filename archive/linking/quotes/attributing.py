@@ -52,7 +52,7 @@ AUXILIARIES = (
 )
 AFTER = re.compile(
     rf"^[\s,]*(?:(?:{VERBS}|according to)\s+(?P<subject_after_verb>[^,.;:!?“”\"]{{1,80}}?)"
-    rf"(?=[,.;:!?]|$|\s+(?:in|on|at|to|of|who|when|as|after|before)\b)"
+    rf"(?=[,.;:!?]|$|\s+(?:in|on|at|to|who|when|as|after|before)\b|\s+of\b(?!\s+[A-Z]))"
     rf"|(?P<subject>[^.;:!?“”\"]{{1,160}}?)\s+{AUXILIARIES}(?:{VERBS})\b)"
 )
 BEFORE_VERB = re.compile(rf"\b(?:{VERBS})\b", re.IGNORECASE)
@@ -236,8 +236,8 @@ WORD = re.compile(r"[\w'’-]+")
 NAME_WORD = re.compile(r"\b[A-Z][\w'’-]+")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*(?:,|$)")
-SENTENCE_END = re.compile(r"[.!?][”\"’']?(?=\s+[A-Z“\"])|\n\n")
-PERIOD = re.compile(r"[.!?][”\"]?(?=\s+[A-Z“\"])")
+SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?][”\"’']?(?=\s+[A-Z“\"])|\n\n")  # not an initial: "John E. Kelly"
+PERIOD = re.compile(r"(?<!\b[A-Z])[.!?][”\"]?(?=\s+[A-Z“\"])")
 LEADING_CONJUNCTION = re.compile(r"^(?:but|and|meanwhile|however|later|then|now|also|yet)\s+", re.I)
 CLAUSE_BREAK = re.compile(  # not "and" between names: "the MP for Sleaford and North Hykeham"
     r",\s|;\s|\s(?:and(?!\s+[A-Z])|but|after|when|while|because|although|though|before|since|whereas|that|where)\s"
@@ -605,6 +605,8 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
         -1:
     ]  # "As she left she told"
     for index in range(len(parts) - 1, 0, -1):
+        if _plural_people(parts[index]):
+            return parts[index]  # "…, economists said": a subject of its own, not a description
         first = parts[index].split()[0]
         earlier = _speakers_in(parts[index - 1], speakers)
         describes = (
@@ -619,6 +621,18 @@ def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
     return parts[0] if parts else ""
 
 
+def _plural_people(phrase: str) -> bool:
+    """ "economists", "the players", "Labour activists": many people, none of whom the quote names."""
+    words = phrase.split()
+    head = words[-1] if words else ""
+    if not head.islower() or not head.endswith("s") or head in PERSON_PRONOUNS | THING_PRONOUNS:
+        return False
+    return head[:-1] in PERSON_ROLES | DESCRIBES_A_PERSON or head.endswith(PLURAL_PEOPLE)
+
+
+PLURAL_PEOPLE = ("ists", "ians", "ants", "ents", "ers", "ors")
+
+
 def _is_role(phrase: str) -> bool:
     """ "the Kremlin chief", "the company", "the 34-year-old": a description with a common noun ("the US" is
     a name)."""
@@ -629,11 +643,19 @@ def _is_role(phrase: str) -> bool:
     return len(words) <= 8 and bool(common or folded & roles) and bool(folded & (DETERMINERS | roles))
 
 
+NAME_ONLY = re.compile(r"(?:[A-Z][\w'’.-]*\s+)+[A-Z][\w'’.-]*")
+
+
 def _unknown_subject(subject: str, phrase: str, speakers: Sequence[Speaker]) -> bool:
-    """Whether a clause's subject, as its noun phrase or as the words before its first comma ("Theresa
-    May" of "Theresa May, shadow secretary for the family,"), is a name of nobody we know."""
-    first = LEADING_CONJUNCTION.sub("", subject.strip()).split(",")[0] if "," in subject else ""
-    return _names_unknown(phrase, speakers) or _names_unknown(first, speakers)
+    """Whether a clause's subject, as its noun phrase or as a part between its commas that is all name
+    ("Theresa May" of "Theresa May, shadow secretary for the family,", "Dr John E. Kelly" of "In a
+    statement, Dr John E. Kelly, IBM senior vice president, Technology and Intellectual Property,"), is a
+    name of nobody we know."""
+    parts = [LEADING_CONJUNCTION.sub("", part.strip()) for part in subject.split(",")[:-1]]
+    names = [part for part in parts if NAME_ONLY.fullmatch(part)]
+    return (
+        bool(phrase) and _names_unknown(phrase, speakers) or any(_names_unknown(n, speakers) for n in names)
+    )
 
 
 def _names_unknown(phrase: str, speakers: Sequence[Speaker]) -> bool:
@@ -674,7 +696,7 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
     # "Sale" of "the Sale player", "Kremlin" of "the Kremlin chief"
     distinctive = {_stem(w.casefold()) for w in WORD.findall(head)} - stop - generic
 
-    def best(candidates: list[Naming]) -> Speaker | None:
+    def best(candidates: list[Naming], *, attached: bool = False) -> Speaker | None:
         scores: dict[Speaker, tuple[int, int]] = {}
         for naming in candidates:
             if {_stem(w.casefold()) for w in naming.speaker.words} <= words:
@@ -691,7 +713,7 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
             lead = WORD.findall(body[max(left, naming.start - 40) : naming.start])[-3:]
             titled = {_stem(w.casefold()) for w in lead}
             close = titled | {_stem(w.casefold()) for w in WORD.findall(body[naming.start : right])[:6]}
-            if not distinctive and not words & close:
+            if (attached or not distinctive) and not words & close:
                 continue  # "the club" is who the text calls a club ("club Arsenal"), not any club near one
             score = len(words & near) + len(
                 words & titled
@@ -710,7 +732,8 @@ def _role_holder(role: str, body: str, named: list[Naming], *, persons: bool, be
                 if not naming.is_person
                 and not naming.as_organisation
                 and not {_stem(w.casefold()) for w in naming.speaker.words} & distinctive
-            ]
+            ],
+            attached=True,  # "director Ridley Scott", "Ridley Scott set to direct": the role is on the name
         )
     return found
 
@@ -893,6 +916,8 @@ class _Reading:
         before = min(clause.at, quote.start)
         recency = self.recency_before(before)
         words = [w.casefold() for w in WORD.findall(phrase)]
+        if _unknown_subject(clause.subject, "", self.speakers):
+            return Attribution(None)  # "Dr John E. Kelly, IBM senior vice president, …," when NER missed him
         if proxy := next((w for w in words if w in PROXIES), None):
             settled, speaker = _proxy_principal(phrase, proxy, self.speakers, recency)
             return Attribution(speaker if settled else self.referent(quote, before=before, persons=False))
@@ -909,13 +934,27 @@ class _Reading:
             if referent is not None and sex is not None:
                 self.genders.setdefault(referent, sex)  # "she told reporters": a later "he" is someone else
             return Attribution(referent)
+        if _plural_people(phrase):
+            return Attribution(None)  # "economists said", "the players said": no one speaker
         if _unknown_subject(clause.subject, phrase, self.speakers):
             return Attribution(None)  # "Theresa May, shadow secretary for the family," when NER missed her
         if _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
+            if set(words) <= DETERMINERS | ORGANIZATION_ROLES and (
+                about := self.subject_before(before, persons)
+            ):
+                return Attribution(about)  # "Manchester United's response came … “…,” the club said"
             holder = _role_holder(phrase, self.body, self.named, persons=persons, before=before)
             return Attribution(holder or self.referent(quote, before=before, persons=persons))
         return Attribution(None)
+
+    def subject_before(self, at: int, persons: bool) -> Speaker | None:
+        """The speaker of that kind the sentence before `at` is about, if one."""
+        own = _sentence_bounds(self.body, at, at)[0]
+        previous = _sentence_bounds(self.body, max(0, own - 2), max(0, own - 2))[0] if own else own
+        about = {n.speaker for n in self.named if previous <= n.start < own and n.is_subject}
+        about = {speaker for speaker in about if speaker is not None and speaker.is_person == persons}
+        return about.pop() if len(about) == 1 else None
 
     def recency_before(self, at: int) -> Recency:
         earlier = self.named[: bisect_left([naming.start for naming in self.named], at)]
@@ -1051,6 +1090,9 @@ def clause_after_quote(reading: _Reading, quote: FoundQuote) -> Attribution | No
             and not any(s.is_person for s in _speakers_in(subject, reading.speakers))
         ):
             subject = named_next.group(1)  # "…,” said BA director of commercial planning, Robert Boyle.
+        if subject.strip().casefold() in PERSON_PRONOUNS and (named := clause_before_quote(reading, quote)):
+            if named.speaker is not None:  # "David Laws said: “…,” he said.": the name, not a guess
+                return named
         return reading.resolve(Clause(subject, quote.end), quote=quote)
     return None
 
