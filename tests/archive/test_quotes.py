@@ -457,3 +457,40 @@ def test_a_name_before_a_quote_outweighs_a_pronoun_after_it():
         "president, Technology and Intellectual Property, said: “True innovation is more than numbers.”"
     )
     assert attribute(body, ibm, ip) == [None]
+
+
+@pytest.mark.django_db
+def test_someone_new_the_article_does_not_name_is_nobody_it_does():
+    csu, capra = organisation("Colorado State University"), EntityFactory(name="Frank Capra")
+    body = (
+        "Colorado State University studied the markets. “It is not that the broking community is "
+        "indifferent to disasters,” one Bombay trader said this week.\n\nFrank Capra was the butt of a gaffe "
+        "in 1934. The host opened the envelope and declared “come on up and get it, Frank” to the hall."
+    )
+    assert attribute(body, csu, capra) == [None, None]
+    dwp, employment = (
+        organisation("Department for Work and Pensions"),
+        organisation("Department of Employment"),
+    )
+    body = (
+        "He has also worked in the Department of Employment. A Department spokeswoman said of his honour: "
+        "“The award reflects all that he has achieved.”"
+    )
+    assert attribute(body, dwp, employment) == [None]
+
+
+@pytest.mark.django_db
+def test_the_question_put_and_the_sentence_after_a_question_are_not_speakers():
+    howard, bnp = EntityFactory(name="Michael Howard"), organisation("BNP")
+    body = (
+        "Michael Howard rejected the idea. Asked if he would welcome BNP voters he told the BBC: “I don't "
+        "want anybody to vote for these extremist parties.”"
+    )
+    assert attribute(body, howard, bnp) == ["Michael Howard"]
+    kennedy, blair = EntityFactory(name="Charles Kennedy"), EntityFactory(name="Tony Blair")
+    body = (
+        "Mr Kennedy said: “Britain is the fourth-largest economy in the world.” “So why are two million "
+        "of our pensioners living below the poverty line?” All the parties are campaigning for an election, "
+        "although Prime Minister Tony Blair has not confirmed the date."
+    )
+    assert attribute(body, kennedy, blair) == ["Charles Kennedy", "Charles Kennedy"]

@@ -68,6 +68,7 @@ INVERTED = (
 )
 VERB_BEFORE = re.compile(rf"\b(?:{INVERTED})\s+(?:(?:Mr|Mrs|Ms|Dr|the)\.?\s+)?$")  # "…,” said Mr Hadi."
 ACCORDING = re.compile(r"\baccording to\s+(?P<subject>[^,.;:“”\"]{1,80})", re.IGNORECASE)
+INDEFINITE = {"a", "an", "one", "another"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "they", "them", "i", "we"}
 THING_PRONOUNS = {"it", "they", "them", "we"}
 POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": None, "their": None}
@@ -503,8 +504,14 @@ def namings(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
         named_before = any(n.is_person and n.start >= lead_start and n.speaker != owner for n in found)
         # "Former Labour MP Lord Janner", "Liverpool legend Phil Thompson": the sentence is about them
         # "Transport & General Worker's Union general secretary Tony Woodley": a title of any length
-        title = len(lead) <= 10 and all(
-            w[:1].isupper() or w.casefold() in PERSON_ROLES | ORGANIZATION_ROLES | {"&", "of"} for w in lead
+        title = (
+            len(lead) <= 10
+            and all(  # "Real Madrid director of sport Emilio Butragueno"
+                w[:1].isupper()
+                or w.casefold() in PERSON_ROLES | ORGANIZATION_ROLES | {"&", "of"}
+                or before == "of"
+                for before, w in zip(["", *lead], lead)
+            )
         )
         opening = (
             not named_before
@@ -590,8 +597,15 @@ def _named_in_full(text: str, match: re.Match[str], speakers: Sequence[Speaker])
     before = re.search(r"(?:[A-Z][\w'’-]*\s+)*$", text[: match.start()]).group().split()
     after = re.match(r"(?:\s+[A-Z][\w'’-]*)*", text[match.end() :]).group().split()
     run = {POSSESSIVE.sub("", w) for w in before + after} - {"The", "A", "An"} - HONORIFICS
+    word = POSSESSIVE.sub("", match.group())
+    if not run and word.casefold() in GENERIC_NAME_WORDS:
+        # "A Department for Work and Pensions spokeswoman" is not the Department of Employment
+        return [speaker for speaker in speakers if speaker.words == {word}]
     full = [speaker for speaker in speakers if run and run <= speaker.words]
     return full or speakers
+
+
+GENERIC_NAME_WORDS = ORGANIZATION_ROLES | {"university", "house", "institute", "centre", "college", "school"}
 
 
 def _subject_phrase(subject: str, speakers: Sequence[Speaker]) -> str:
@@ -766,7 +780,12 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
     text = body[left:right]
     if (match := ACCORDING.search(text)) is not None:
         return Clause(match.group("subject"), left + match.start())
-    verbs = [verb for verb in BEFORE_VERB.finditer(text) if not _is_noun(text, verb)]
+    verbs = [
+        verb
+        for verb in BEFORE_VERB.finditer(text)
+        if not _is_noun(text, verb)
+        and not (ASKED_IF.match(text[verb.start() :]) and not text[: verb.start()].strip())
+    ]  # "Asked if he would welcome BNP voters he told the BBC:": "he" speaks, not the asking
     if not verbs:
         return None
     last = verbs[-1]
@@ -791,6 +810,7 @@ def _introducer(body: str, left: int, right: int, speakers: Sequence[Speaker]) -
     return Clause(clause, left + first.start() - len(clause) - 1)
 
 
+ASKED_IF = re.compile(r"(?:asked|asks|told)\s+(?:if|whether|about|what|how|why|when|to)\b", re.I)
 AUXILIARY_WORDS = {"has", "had", "have", "was", "were", "is", "are", "also", "once", "later", "then"}
 NOUN_BEFORE = DETERMINERS | {"to", "of", "for", "in", "on", "with", "by", "from", "about", "amid", "despite"}
 
@@ -923,17 +943,19 @@ class _Reading:
             return Attribution(speaker if settled else self.referent(quote, before=before, persons=False))
         if voice := next((w for w in words if w in VOICES), None):
             return self.voice_author(phrase, voice, quote=quote, before=before)
+        if words[0] in INDEFINITE and not _speakers_in(phrase, self.speakers):
+            return Attribution(None)  # "one Bombay trader said": someone new the article does not name
+        named_people = [speaker for speaker in _speakers_in(phrase, self.speakers) if speaker.is_person]
+        if words[-1] in PERSON_PRONOUNS and len(words) > 1 and not named_people:
+            # "Asked if he would welcome BNP voters he told": the pronoun next to the verb
+            return self.pronoun_referent(words[-1], quote=quote, before=before)
         if (named := self.head_named(phrase, recency)) is not None:
             return Attribution(named)
         pronouns = set(words) & (PERSON_PRONOUNS | THING_PRONOUNS)
         if pronouns and (len(words) <= 3 or words[-1] in pronouns):  # "Laying into the Tory record he said:"
-            pronouns = {words[-1]} if words[-1] in pronouns else pronouns
-            sex = "m" if pronouns & {"he", "him"} else "f" if pronouns & {"she", "her"} else None
-            persons = not pronouns & (THING_PRONOUNS - PERSON_PRONOUNS)
-            referent = self.referent(quote, before=before, persons=persons, sex=sex)
-            if referent is not None and sex is not None:
-                self.genders.setdefault(referent, sex)  # "she told reporters": a later "he" is someone else
-            return Attribution(referent)
+            return self.pronoun_referent(
+                words[-1] if words[-1] in pronouns else pronouns, quote=quote, before=before
+            )
         if _plural_people(phrase):
             return Attribution(None)  # "economists said", "the players said": no one speaker
         if _unknown_subject(clause.subject, phrase, self.speakers):
@@ -944,8 +966,12 @@ class _Reading:
                 about := self.subject_before(before, persons)
             ):
                 return Attribution(about)  # "Manchester United's response came … “…,” the club said"
-            holder = _role_holder(phrase, self.body, self.named, persons=persons, before=before)
-            return Attribution(holder or self.referent(quote, before=before, persons=persons))
+            if holder := _role_holder(phrase, self.body, self.named, persons=persons, before=before):
+                return Attribution(holder)
+            # a role the text gives nobody is the last speaker going on ("… he said. The 55-year-old
+            # Frenchman told the website: “…”"), else someone new ("the judge", "the host")
+            referent = self.referent(quote, before=before, persons=persons)
+            return Attribution(referent if referent is not None and referent == self.last_speaker else None)
         return Attribution(None)
 
     def subject_before(self, at: int, persons: bool) -> Speaker | None:
@@ -955,6 +981,15 @@ class _Reading:
         about = {n.speaker for n in self.named if previous <= n.start < own and n.is_subject}
         about = {speaker for speaker in about if speaker is not None and speaker.is_person == persons}
         return about.pop() if len(about) == 1 else None
+
+    def pronoun_referent(self, pronouns: str | set[str], *, quote: FoundQuote, before: int) -> Attribution:
+        pronouns = {pronouns} if isinstance(pronouns, str) else pronouns
+        sex = "m" if pronouns & {"he", "him"} else "f" if pronouns & {"she", "her"} else None
+        persons = not pronouns & (THING_PRONOUNS - PERSON_PRONOUNS)
+        referent = self.referent(quote, before=before, persons=persons, sex=sex)
+        if referent is not None and sex is not None:
+            self.genders.setdefault(referent, sex)  # "she told reporters": a later "he" is someone else
+        return Attribution(referent)
 
     def recency_before(self, at: int) -> Recency:
         earlier = self.named[: bisect_left([naming.start for naming in self.named], at)]
@@ -1083,6 +1118,8 @@ def clause_after_quote(reading: _Reading, quote: FoundQuote) -> Attribution | No
         subject = (match.group("subject") or match.group("subject_after_verb")) if match is not None else ""
         if not re.search(r"\w", LEADING_CONJUNCTION.sub("", subject.strip() + " ")):
             continue  # "…” and noted that …": the sentence's subject, before the quote, speaks
+        if inside_end in "?!" and len(subject.split()) > 6:
+            return None  # "“…?” All the parties are campaigning …, although Tony Blair has not confirmed"
         named_next = re.match(r"[^,]{0,60},\s*((?:[A-Z][\w'’-]*\s*){1,4})\W*$", after[offset + match.end() :])
         if (
             match.group("subject_after_verb")
