@@ -494,3 +494,20 @@ def test_the_question_put_and_the_sentence_after_a_question_are_not_speakers():
         "although Prime Minister Tony Blair has not confirmed the date."
     )
     assert attribute(body, kennedy, blair) == ["Charles Kennedy", "Charles Kennedy"]
+
+
+@pytest.mark.django_db
+def test_a_sentence_about_someone_the_entities_missed_keeps_a_later_he_from_others():
+    brown = EntityFactory(name="Gordon Brown")
+    body = (
+        "Gordon Brown has said the cuts will pay for more teachers. Piers Freelove is senior benefit officer "
+        "on the picket line. He said: “The majority of people have decided not to come in.”\n\n"
+        "Lord Nicholls of Birkenhead, in his ruling, said: “Indefinite imprisonment is anathema.”"
+    )
+    assert attribute(body, brown) == [None, None]
+    commission = organisation("Electoral Commission")
+    body = (
+        "The proposed question is: “Should the United Kingdom approve the Treaty?” The Electoral Commission "
+        "said it was satisfied with the wording."
+    )
+    assert attribute(body, commission) == [None]

@@ -657,7 +657,7 @@ def _is_role(phrase: str) -> bool:
     return len(words) <= 8 and bool(common or folded & roles) and bool(folded & (DETERMINERS | roles))
 
 
-NAME_ONLY = re.compile(r"(?:[A-Z][\w'’.-]*\s+)+[A-Z][\w'’.-]*")
+NAME_ONLY = re.compile(r"(?:[A-Z][\w'’.-]*\s+(?:of\s+)?)+[A-Z][\w'’.-]*")  # "Lord Nicholls of Birkenhead"
 
 
 def _unknown_subject(subject: str, phrase: str, speakers: Sequence[Speaker]) -> bool:
@@ -678,10 +678,10 @@ def _names_unknown(phrase: str, speakers: Sequence[Speaker]) -> bool:
     speaker of ours, so neither its words nor a later "he said" may go to whoever else is near. Role
     words, even capitalised ("the Prime Minister"), are no name, nor is a lone capitalised word ("Police",
     "Officials")."""
-    run = re.search(r"(?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*\W*$", phrase)
+    run = re.search(r"(?:[A-Z][\w'’.-]*\s+(?:of\s+)?)*[A-Z][\w'’.-]*\W*$", phrase)
     if run is None or _speakers_in(run.group(), speakers):
         return False
-    words = [POSSESSIVE.sub("", w).rstrip(".") for w in run.group().split()]
+    words = [POSSESSIVE.sub("", w).rstrip(".") for w in run.group().split() if w != "of"]
     words = [w for w in words if w.casefold() not in DETERMINERS]
     if any(word in speaker.words for speaker in speakers for word in words):
         return False  # a name of ours, if ambiguous here ("Mr Blair" beside Tony and Cherie Blair)
@@ -863,6 +863,24 @@ def _named_as_organisation(phrase: str, speaker: Speaker) -> bool:
         match.group(1).casefold() in ORGANIZATION_ROLES
         for match in re.finditer(rf"\b([\w-]+)\s+(?:{words})\b", phrase)
     )
+
+
+OPENER = re.compile(
+    rf"(?:(?:{'|'.join(HONORIFICS)})\.?\s+)?[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)+(?=,|\s+[a-z])"
+)
+
+
+def _unknown_openers(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
+    """Sentences about someone NER missed ("Piers Freelove is senior benefit officer …", "Lord Janner, a
+    member of …,"): who the next "he said" means, and none of our speakers."""
+    starts = [0] + [m.end() for m in SENTENCE_END.finditer(body)]
+    found = []
+    for start in starts:
+        at = len(body[start:]) - len(body[start:].lstrip())
+        opener = OPENER.match(body, start + at)
+        if opener is not None and _names_unknown(opener.group(), speakers):
+            found.append(Naming(start=opener.start(), speaker=None, is_subject=True))
+    return found
 
 
 def _shown_speaking(
@@ -1118,8 +1136,11 @@ def clause_after_quote(reading: _Reading, quote: FoundQuote) -> Attribution | No
         subject = (match.group("subject") or match.group("subject_after_verb")) if match is not None else ""
         if not re.search(r"\w", LEADING_CONJUNCTION.sub("", subject.strip() + " ")):
             continue  # "…” and noted that …": the sentence's subject, before the quote, speaks
-        if inside_end in "?!" and len(subject.split()) > 6:
-            return None  # "“…?” All the parties are campaigning …, although Tony Blair has not confirmed"
+        goes_on = re.match(r"\s*[\w(]", after[offset + match.end() :]) is not None
+        if inside_end in "?!" and (len(subject.split()) > 6 or (match.group("subject") and goes_on)):
+            # "“…?” All the parties are campaigning …, although Tony Blair has not confirmed", "“…?” The
+            # Electoral Commission said it was satisfied": a new sentence; "“…?” Mr Weingarten pressed." ends
+            return None
         named_next = re.match(r"[^,]{0,60},\s*((?:[A-Z][\w'’-]*\s*){1,4})\W*$", after[offset + match.end() :])
         if (
             match.group("subject_after_verb")
@@ -1241,7 +1262,10 @@ def speakers_attribute(
 ) -> list[Entity | None]:
     """The speaker of each quote, in order (None when the article does not say)."""
     named = namings(body, speakers)
-    heard = sorted(named + _shown_speaking(body, quotes, speakers, named), key=lambda naming: naming.start)
+    heard = sorted(
+        named + _shown_speaking(body, quotes, speakers, named) + _unknown_openers(body, speakers),
+        key=lambda naming: naming.start,
+    )
     reading = _Reading(body=body, speakers=speakers, named=named, heard=heard, genders=_genders(body, named))
     found: list[Entity | None] = []
     for quote in quotes:
