@@ -660,16 +660,12 @@ def _is_role(phrase: str) -> bool:
 NAME_ONLY = re.compile(r"(?:[A-Z][\w'’.-]*\s+(?:of\s+)?)+[A-Z][\w'’.-]*")  # "Lord Nicholls of Birkenhead"
 
 
-def _unknown_subject(subject: str, phrase: str, speakers: Sequence[Speaker]) -> bool:
-    """Whether a clause's subject, as its noun phrase or as a part between its commas that is all name
+def _unknown_subject(subject: str, speakers: Sequence[Speaker]) -> bool:
+    """Whether a part of a clause's subject between its commas that is all name is a name of nobody we know
     ("Theresa May" of "Theresa May, shadow secretary for the family,", "Dr John E. Kelly" of "In a
-    statement, Dr John E. Kelly, IBM senior vice president, Technology and Intellectual Property,"), is a
-    name of nobody we know."""
+    statement, Dr John E. Kelly, IBM senior vice president, Technology and Intellectual Property,")."""
     parts = [LEADING_CONJUNCTION.sub("", part.strip()) for part in subject.split(",")[:-1]]
-    names = [part for part in parts if NAME_ONLY.fullmatch(part)]
-    return (
-        bool(phrase) and _names_unknown(phrase, speakers) or any(_names_unknown(n, speakers) for n in names)
-    )
+    return any(_names_unknown(part, speakers) for part in parts if NAME_ONLY.fullmatch(part))
 
 
 def _names_unknown(phrase: str, speakers: Sequence[Speaker]) -> bool:
@@ -866,7 +862,7 @@ def _named_as_organisation(phrase: str, speaker: Speaker) -> bool:
 
 
 OPENER = re.compile(
-    rf"(?:(?:{'|'.join(HONORIFICS)})\.?\s+)?[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)+(?=,|\s+[a-z])"
+    rf"\s*((?:(?:{'|'.join(HONORIFICS)})\.?\s+)?[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)+(?=,|\s+[a-z]))"
 )
 
 
@@ -876,10 +872,9 @@ def _unknown_openers(body: str, speakers: Sequence[Speaker]) -> list[Naming]:
     starts = [0] + [m.end() for m in SENTENCE_END.finditer(body)]
     found = []
     for start in starts:
-        at = len(body[start:]) - len(body[start:].lstrip())
-        opener = OPENER.match(body, start + at)
-        if opener is not None and _names_unknown(opener.group(), speakers):
-            found.append(Naming(start=opener.start(), speaker=None, is_subject=True))
+        opener = OPENER.match(body, start)
+        if opener is not None and _names_unknown(opener.group(1), speakers):
+            found.append(Naming(start=opener.start(1), speaker=None, is_subject=True))
     return found
 
 
@@ -907,7 +902,7 @@ def _shown_speaking(
             found.append(
                 Naming(start=verb.start() - 1, speaker=speaker, is_subject=True, speaks=True, sex=sex)
             )
-        elif _unknown_subject(body[left : verb.start()], phrase, speakers):
+        elif _names_unknown(phrase, speakers) or _unknown_subject(body[left : verb.start()], speakers):
             # "Lord Harris said", "Theresa May, shadow secretary for the family, told": none of our speakers
             found.append(Naming(start=verb.start() - 1, speaker=None, is_subject=True, speaks=True))
         elif words[0] in DETERMINERS and not _speakers_in(phrase, speakers) and _is_role(phrase):
@@ -954,30 +949,29 @@ class _Reading:
         before = min(clause.at, quote.start)
         recency = self.recency_before(before)
         words = [w.casefold() for w in WORD.findall(phrase)]
-        if _unknown_subject(clause.subject, "", self.speakers):
+        if _unknown_subject(clause.subject, self.speakers):
             return Attribution(None)  # "Dr John E. Kelly, IBM senior vice president, …," when NER missed him
         if proxy := next((w for w in words if w in PROXIES), None):
             settled, speaker = _proxy_principal(phrase, proxy, self.speakers, recency)
             return Attribution(speaker if settled else self.referent(quote, before=before, persons=False))
         if voice := next((w for w in words if w in VOICES), None):
             return self.voice_author(phrase, voice, quote=quote, before=before)
-        if words[0] in INDEFINITE and not _speakers_in(phrase, self.speakers):
+        in_phrase = _speakers_in(phrase, self.speakers)
+        if words[0] in INDEFINITE and not in_phrase:
             return Attribution(None)  # "one Bombay trader said": someone new the article does not name
-        named_people = [speaker for speaker in _speakers_in(phrase, self.speakers) if speaker.is_person]
-        if words[-1] in PERSON_PRONOUNS and len(words) > 1 and not named_people:
+        if words[-1] in PERSON_PRONOUNS and len(words) > 1 and not any(s.is_person for s in in_phrase):
             # "Asked if he would welcome BNP voters he told": the pronoun next to the verb
-            return self.pronoun_referent(words[-1], quote=quote, before=before)
+            return self.pronoun_referent({words[-1]}, quote=quote, before=before)
         if (named := self.head_named(phrase, recency)) is not None:
             return Attribution(named)
         pronouns = set(words) & (PERSON_PRONOUNS | THING_PRONOUNS)
         if pronouns and (len(words) <= 3 or words[-1] in pronouns):  # "Laying into the Tory record he said:"
-            return self.pronoun_referent(
-                words[-1] if words[-1] in pronouns else pronouns, quote=quote, before=before
-            )
+            said_by = {words[-1]} if words[-1] in pronouns else pronouns
+            return self.pronoun_referent(said_by, quote=quote, before=before)
         if _plural_people(phrase):
             return Attribution(None)  # "economists said", "the players said": no one speaker
-        if _unknown_subject(clause.subject, phrase, self.speakers):
-            return Attribution(None)  # "Theresa May, shadow secretary for the family," when NER missed her
+        if _names_unknown(phrase, self.speakers):
+            return Attribution(None)  # "Lord Harris, who chairs the board," when NER missed him
         if _is_role(phrase):
             persons = not set(words) & ORGANIZATION_ROLES
             if set(words) <= DETERMINERS | ORGANIZATION_ROLES and (
@@ -994,14 +988,13 @@ class _Reading:
 
     def subject_before(self, at: int, persons: bool) -> Speaker | None:
         """The speaker of that kind the sentence before `at` is about, if one."""
-        own = _sentence_bounds(self.body, at, at)[0]
-        previous = _sentence_bounds(self.body, max(0, own - 2), max(0, own - 2))[0] if own else own
+        previous, own = _this_and_previous_sentence(self.body, at)
         about = {n.speaker for n in self.named if previous <= n.start < own and n.is_subject}
         about = {speaker for speaker in about if speaker is not None and speaker.is_person == persons}
         return about.pop() if len(about) == 1 else None
 
-    def pronoun_referent(self, pronouns: str | set[str], *, quote: FoundQuote, before: int) -> Attribution:
-        pronouns = {pronouns} if isinstance(pronouns, str) else pronouns
+    def pronoun_referent(self, pronouns: set[str], *, quote: FoundQuote, before: int) -> Attribution:
+        """Whom the pronouns of a clause mean, remembering the sex they give the referent."""
         sex = "m" if pronouns & {"he", "him"} else "f" if pronouns & {"she", "her"} else None
         persons = not pronouns & (THING_PRONOUNS - PERSON_PRONOUNS)
         referent = self.referent(quote, before=before, persons=persons, sex=sex)
@@ -1085,8 +1078,7 @@ class _Reading:
         recent = [n for n in earlier if n.start >= since]
         last = self.last_speaker
         last_speaker = last if last is not None and fits(last.is_person, self.genders.get(last)) else None
-        own = _sentence_bounds(self.body, before, before)[0]
-        previous = _sentence_bounds(self.body, max(0, own - 2), max(0, own - 2))[0] if own else own
+        previous, own = _this_and_previous_sentence(self.body, before)
         if closest := [n for n in recent if n.is_subject and previous <= n.start < own]:
             return closest[0].speaker  # "… Pearce is keen to wait. He added: “…”": the main subject
         if speaking := [n for n in recent if n.speaks]:
@@ -1107,6 +1099,13 @@ class _Reading:
             return subjects[-1].speaker
         people = {n.speaker for n in earlier if n.is_subject and n.speaker is not None}
         return people.pop() if len(people) == 1 and not shown_speaking else None
+
+
+def _this_and_previous_sentence(body: str, at: int) -> tuple[int, int]:
+    """Where the sentence before the one holding `at` starts, and where that one starts."""
+    own = _sentence_bounds(body, at, at)[0]
+    previous = _sentence_bounds(body, max(0, own - 2), max(0, own - 2))[0] if own else own
+    return previous, own
 
 
 def _paragraphs_back(body: str, at: int, count: int) -> int:
