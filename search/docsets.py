@@ -1,101 +1,478 @@
-"""The set of documents a query matches, as a sorted NumPy array of document numbers.
+"""The documents a query matches, and their scores, as NumPy arrays read a posting block at a time.
 
-Whoosh answers "which documents match" one posting at a time in Python (`docs_for_query`), a few
-microseconds per hit: tens of milliseconds for a common word at 100,000 articles, paid on every search
-because facets count over the whole result set. Here a term's postings are read a block at a time (each
-block is an array of up to 128 document numbers) and combined with set operations on arrays, so the
-per-hit work happens in NumPy. Query types without a fast path (phrases, for one: they need positions)
-fall back to Whoosh's own matcher for that part of the tree only.
+Whoosh answers one posting at a time in Python (its matchers): a few microseconds per hit, tens of
+milliseconds for a common word at 100,000 articles, paid on every search because facets count over the
+whole result set and the total is exact. Here each segment's postings are read a block at a time (up to 128
+document numbers with their weights and, for phrases, positions) and combined with array operations:
+
+- conjunctions read their rarest part first, then only the blocks of the longer posting lists whose range
+  of document numbers can hold one of its documents (block max ids), so "rare common" costs the rare list;
+- phrases intersect their words rarest first and check positions only in the documents left
+  (`search.phrases`);
+- scores are Whoosh's own BM25F, computed with the same floating-point operations in the same order as the
+  matcher tree Whoosh builds for the segment (the tree is rebuilt the way Whoosh builds it, with the same
+  size estimates), so a ranked page equals Whoosh's, ties broken by document number as Whoosh does.
+
+Query types without a fast path (wildcards when scored, ranges, fuzzy terms when scored, ...) run Whoosh's
+own matcher for that part of the tree only, so they are exact too, at Whoosh's speed.
 """
 
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.searching import Searcher
+from whoosh.util import make_binary_tree, make_weighted_tree
+from whoosh.util.numeric import byte_to_length
+
+from .phrases import phrase_docs
 
 EMPTY = np.zeros(0, dtype=np.int64)
-_deleted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+NO_SCORES = np.zeros(0, dtype=np.float64)
+LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)  # a length byte -> length
+ARRAY_UNION_DOCS = 5000  # Whoosh's `Or` preloads scores into an array for segments this small (and 3+ clauses)
+
+_alive: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _deleted_docs(reader) -> np.ndarray:
-    """A segment's deleted document numbers as an array, made once per reader (facet columns read every
-    entity term of a segment)."""
-    docs = _deleted.get(reader)
-    if docs is None:
-        docs = _deleted[reader] = np.fromiter(sorted(reader.deleted_docs_set), dtype=np.int64)
-    return docs
+def _alive_mask(reader) -> np.ndarray:
+    """Whether each document of a segment is live (not deleted), made once per reader."""
+    mask = _alive.get(reader)
+    if mask is None:
+        mask = np.ones(reader.doc_count_all(), dtype=bool)
+        if reader.has_deletions():
+            mask[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+        _alive[reader] = mask
+    return mask
 
 
-def _segment_term_docs(reader, field: str, text) -> np.ndarray:
-    if (field, text) not in reader:
-        return EMPTY
-    matcher = reader.postings(field, text)
+def _field_lengths(reader, field: str) -> np.ndarray:
+    """Each document's length in `field` as Whoosh scores it (decoded from its one-byte column)."""
+    cache = _lengths.setdefault(reader, {})
+    if field not in cache:
+        size = reader.doc_count_all()
+        codes = np.zeros(size, dtype=np.uint8)
+        perdoc = reader._perdoc
+        if perdoc.has_column(_lenfield(field)):
+            column = perdoc.column_reader(_lenfield(field), LENGTHS_COLUMN)
+            count = min(column._count, size)
+            codes[:count] = np.frombuffer(column._dbfile.get(column._basepos, count), dtype=np.uint8)
+        cache[field] = LENGTHS[codes]
+    return cache[field]
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A term's postings in one segment, deleted documents left out: sorted document numbers, their weights
+    and (when asked for) their encoded values (positions)."""
+
+    docs: np.ndarray
+    weights: np.ndarray
+    values: list[bytes] | None = None
+
+
+def _block_weights(weights, count: int) -> np.ndarray:
+    if weights is None:
+        return np.ones(count, dtype=np.float64)
+    if isinstance(weights, float):
+        return np.full(count, weights, dtype=np.float64)
+    return np.asarray(weights, dtype=np.float64)
+
+
+def segment_postings(reader, field: str, btext: bytes, *, within: np.ndarray | None = None, values: bool = False) -> Postings:
+    """The postings of (field, btext) in a segment; with `within` (sorted document numbers) only those
+    documents, reading only the blocks whose range of document numbers holds one of them."""
+    if (field, btext) not in reader:
+        return Postings(EMPTY, NO_SCORES, [] if values else None)
+    matcher = reader.postings(field, btext)
     leaf = getattr(matcher, "child", matcher)  # postings of a segment with deletions come in a FilterMatcher
-    if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:
-        return np.fromiter(matcher.all_ids(), dtype=np.int64)  # postings stored inline with the term: a handful
-    blocks = []
+    if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:  # postings stored inline with the term
+        ids, weights, payloads = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if values:
+                payloads.append(matcher.value())
+            matcher.next()
+        found = Postings(np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), payloads if values else None)
+        return _restricted(found, within) if within is not None else found
+    docs, weights, payloads = [], [], []
+    low = 0  # the smallest document number the current block can hold
     while leaf.is_active():
+        high = leaf._maxid
+        if within is not None:
+            at = int(np.searchsorted(within, low))
+            if at == len(within):
+                break
+            if within[at] > high:  # no wanted document in this block's range: skip it undecoded
+                low = high + 1
+                leaf._next_block()
+                continue
         leaf._read_data()
-        blocks.append(np.cumsum(np.asarray(leaf._data[0], dtype=np.int64)))  # ids are delta-coded per block
+        ids, block_weights, block_values = leaf._data
+        docs.append(np.cumsum(np.asarray(ids, dtype=np.int64)))  # ids are delta-coded per block
+        weights.append(_block_weights(block_weights, len(ids)))
+        if values:
+            payloads.extend(block_values)
+        low = high + 1
         leaf._next_block()
-    docs = np.concatenate(blocks) if blocks else EMPTY
-    if leaf is not matcher:
-        docs = docs[~np.isin(docs, _deleted_docs(reader), assume_unique=True)]
-    return docs
+    if not docs:
+        return Postings(EMPTY, NO_SCORES, [] if values else None)
+    found = Postings(np.concatenate(docs), np.concatenate(weights), payloads if values else None)
+    keep = _alive_mask(reader)[found.docs]
+    if within is not None:
+        keep &= np.isin(found.docs, within, assume_unique=True)
+    return found if keep.all() else _selected(found, keep)
+
+
+def _selected(postings: Postings, keep: np.ndarray) -> Postings:
+    values = None if postings.values is None else [value for value, kept in zip(postings.values, keep) if kept]
+    return Postings(postings.docs[keep], postings.weights[keep], values)
+
+
+def _restricted(postings: Postings, within: np.ndarray) -> Postings:
+    return _selected(postings, np.isin(postings.docs, within, assume_unique=True))
+
+
+# -- the per-segment plan: the tree of matchers Whoosh would build, evaluated over arrays ------------------
+
+Result = tuple[np.ndarray, np.ndarray | None]  # sorted document numbers, their scores (None when unscored)
+
+
+@dataclass
+class _Segment:
+    searcher: Searcher  # the segment's own searcher (its parent holds the index-wide statistics)
+    reader: object
+    scored: bool
+
+    def alive(self, within: np.ndarray | None) -> np.ndarray:
+        mask = _alive_mask(self.reader)
+        docs = np.flatnonzero(mask) if within is None else within[mask[within]]
+        return docs.astype(np.int64, copy=False)
+
+
+class _Node:
+    """A part of the plan; `size` is Whoosh's size estimate, which orders conjunctions."""
+
+    size: int = 0
+
+    def run(self, within: np.ndarray | None) -> Result:
+        raise NotImplementedError
+
+    def __lt__(self, other: object) -> bool:
+        # Whoosh sorts (estimate, matcher) pairs to shape its trees; for equal estimates its matchers never
+        # compare lower, so equal estimates keep their order. Plan nodes behave the same.
+        return False
+
+
+def _empty(scored: bool) -> Result:
+    return EMPTY, (NO_SCORES if scored else None)
+
+
+class _Null(_Node):
+    def __init__(self, segment: _Segment) -> None:
+        self.scored = segment.scored
+
+    def run(self, within):
+        return _empty(self.scored)
+
+
+class _Leaf(_Node):
+    """A term's postings, scored as Whoosh's BM25F (or weight) scorer scores them."""
+
+    def __init__(self, segment: _Segment, field: str, btext: bytes) -> None:
+        self.segment, self.field, self.btext = segment, field, btext
+        self.size = segment.reader.doc_frequency(field, btext)
+        self.scorer = segment.searcher.weighting.scorer(segment.searcher, field, btext) if segment.scored else None
+
+    def postings(self, within: np.ndarray | None, *, values: bool = False) -> Postings:
+        return segment_postings(self.segment.reader, self.field, self.btext, within=within, values=values)
+
+    def scores(self, postings: Postings) -> np.ndarray:
+        scorer = self.scorer
+        if isinstance(scorer, BM25FScorer):  # bm25() in whoosh.scoring, term for term
+            tf, fl = postings.weights, _field_lengths(self.segment.reader, self.field)[postings.docs]
+            idf, K1, B, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
+            return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        if isinstance(scorer, WeightScorer):
+            return postings.weights
+        raise TypeError(f"no array scoring for {type(scorer).__name__}")
+
+    def run(self, within):
+        found = self.postings(within)
+        return found.docs, (self.scores(found) if self.scorer is not None else None)
+
+
+class _Boost(_Node):
+    def __init__(self, child: _Node, boost: float) -> None:
+        self.child, self.boost, self.size = child, boost, child.size
+
+    def run(self, within):
+        docs, scores = self.child.run(within)
+        return docs, (None if scores is None else scores * self.boost)
+
+
+class _Union(_Node):
+    """Whoosh's UnionMatcher: a document in both scores a + b."""
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b, self.size = a, b, a.size + b.size
+
+    def run(self, within):
+        (docs_a, scores_a), (docs_b, scores_b) = self.a.run(within), self.b.run(within)
+        docs = np.union1d(docs_a, docs_b)
+        if scores_a is None:
+            return docs, None
+        scores = np.zeros(len(docs))
+        scores[np.searchsorted(docs, docs_a)] = scores_a
+        scores[np.searchsorted(docs, docs_b)] += scores_b
+        return docs, scores
+
+
+class _ArrayUnion(_Node):
+    """Whoosh's ArrayUnionMatcher (an `Or` of three or more clauses in a small segment): each clause's
+    scores times the boost, added in clause order; documents whose sum is not positive are left out."""
+
+    def __init__(self, children: list[_Node], boost: float) -> None:
+        self.children, self.boost, self.size = children, boost, sum(child.size for child in children)
+
+    def run(self, within):
+        results = [child.run(within) for child in self.children]
+        docs = np.unique(np.concatenate([found for found, _ in results])) if results else EMPTY
+        if not results or results[0][1] is None:
+            return docs, None
+        scores = np.zeros(len(docs))
+        for found, child_scores in results:
+            scores[np.searchsorted(docs, found)] += child_scores * self.boost
+        keep = scores > 0
+        return docs[keep], scores[keep]
+
+
+class _Intersection(_Node):
+    """Whoosh's IntersectionMatcher (scores a + b); the smaller side is read first and the other only
+    where it can match."""
+
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b, self.size = a, b, min(a.size, b.size)
+
+    def run(self, within):
+        first, second = (self.a, self.b) if self.a.size <= self.b.size else (self.b, self.a)
+        docs_1, scores_1 = first.run(within)
+        if not len(docs_1):
+            return _empty(scores_1 is not None)
+        docs_2, scores_2 = second.run(docs_1)
+        if scores_1 is None:
+            return docs_2, None
+        at = np.searchsorted(docs_1, docs_2)
+        return docs_2, scores_1[at] + scores_2
+
+
+class _Inverse(_Node):
+    """Whoosh's InverseMatcher (a `Not`): the live documents the child does not match, each scoring 1."""
+
+    def __init__(self, segment: _Segment, child: _Node) -> None:
+        self.segment, self.child, self.size = segment, child, segment.reader.doc_count()
+
+    def run(self, within):
+        docs = np.setdiff1d(self.segment.alive(within), self.child.run(within)[0], assume_unique=True)
+        return docs, (np.ones(len(docs)) if self.segment.scored else None)
+
+
+class _AndNot(_Node):
+    def __init__(self, a: _Node, b: _Node) -> None:
+        self.a, self.b, self.size = a, b, a.size
+
+    def run(self, within):
+        docs, scores = self.a.run(within)
+        if not len(docs):
+            return docs, scores
+        keep = ~np.isin(docs, self.b.run(docs)[0], assume_unique=True)
+        return docs[keep], (None if scores is None else scores[keep])
+
+
+class _Every(_Node):
+    def __init__(self, segment: _Segment, boost: float) -> None:
+        self.segment, self.boost, self.size = segment, boost, segment.reader.doc_count_all()
+
+    def run(self, within):
+        docs = self.segment.alive(within)
+        return docs, (np.full(len(docs), self.boost, dtype=np.float64) if self.segment.scored else None)
+
+
+class _Phrase(_Node):
+    """Whoosh's SpanNear2 matcher for a phrase: documents where the words follow each other (gaps of at most
+    `slop`), scored as the binary tree of its words' scores."""
+
+    def __init__(self, segment: _Segment, field: str, words: list[bytes], slop: int) -> None:
+        self.leaves = [_Leaf(segment, field, word) for word in words]
+        self.slop, self.size = slop, min(leaf.size for leaf in self.leaves)
+
+    def run(self, within):
+        docs = within
+        read: dict[bytes, Postings] = {}
+        for leaf in sorted(self.leaves, key=lambda leaf: leaf.size):  # rarest word first
+            if leaf.btext not in read:
+                read[leaf.btext] = leaf.postings(docs, values=True)
+                docs = read[leaf.btext].docs
+                if not len(docs):
+                    return _empty(self.leaves[0].scorer is not None)
+        words = {btext: _restricted(postings, docs) for btext, postings in read.items()}
+        docs = phrase_docs(docs, [words[leaf.btext] for leaf in self.leaves], slop=self.slop)
+        if self.leaves[0].scorer is None:
+            return docs, None
+        parts = []
+        for leaf in self.leaves:
+            postings = words[leaf.btext]
+            parts.append(leaf.scores(postings)[np.searchsorted(postings.docs, docs)])
+        return docs, make_binary_tree(np.add, parts)
+
+
+class _Fallback(_Node):
+    """Any other query: Whoosh's own matcher for this part, one posting at a time."""
+
+    def __init__(self, segment: _Segment, query: wq.Query) -> None:
+        self.segment, self.query, self.size = segment, query, query.estimate_size(segment.reader)
+
+    def run(self, within):
+        searcher = self.segment.searcher
+        if not self.segment.scored:
+            docs = np.array(sorted(self.query.matcher(searcher, searcher.boolean_context()).all_ids()), dtype=np.int64)
+            return (docs, None) if within is None else (docs[np.isin(docs, within, assume_unique=True)], None)
+        matcher = self.query.matcher(searcher, searcher.context())
+        ids, scores = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            scores.append(matcher.score())
+            matcher.next()
+        docs, values = np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+        if within is not None:
+            keep = np.isin(docs, within, assume_unique=True)
+            docs, values = docs[keep], values[keep]
+        return docs, values
+
+
+def _plan(query: wq.Query, segment: _Segment) -> _Node:
+    """The plan for `query` in one segment: Whoosh's matcher tree when scored (the same shapes, estimates
+    and order of additions), any equivalent tree when not."""
+    reader = segment.reader
+    if query is wq.NullQuery:
+        return _Null(segment)
+    if isinstance(query, wq.Term):
+        field = segment.searcher.schema[query.fieldname] if query.fieldname in segment.searcher.schema else None
+        try:
+            btext = field.to_bytes(query.text) if field else None
+        except ValueError:
+            btext = None
+        if btext is None or (query.fieldname, btext) not in reader:
+            return _Null(segment)
+        leaf = _Leaf(segment, query.fieldname, btext)
+        return _Boost(leaf, query.boost) if segment.scored and query.boost != 1.0 else leaf
+    if isinstance(query, wq.Phrase) and len(query.words) > 1:
+        return _phrase_plan(query, segment)
+    if type(query) is wq.Every and query.fieldname in (None, "", "*"):
+        return _Every(segment, query.boost)
+    if type(query) is wq.Not:
+        return _Inverse(segment, _plan(query.query, _Segment(segment.searcher, reader, scored=False)))
+    if type(query) is wq.AndNot:
+        return _AndNot(_plan(query.a, segment), _plan(query.b, _Segment(segment.searcher, reader, scored=False)))
+    if type(query) in (wq.And, wq.Or) and not query.subqueries:
+        return _Null(segment)
+    if type(query) in (wq.And, wq.Or) and len(query.subqueries) == 1:
+        return _plan(query.subqueries[0], segment)  # Whoosh uses the clause's matcher as it is (no boost)
+    if type(query) is wq.And:
+        weighted = [(0 - sub.estimate_size(reader), _plan(sub, segment)) for sub in query.subqueries]
+        return _boosted(make_weighted_tree(_Intersection, weighted), query.boost, segment)
+    if type(query) is wq.Or and not query.minmatch and not query.scale and query.matcher_type != wq.Or.SPLIT_MATCHER:
+        children = [_plan(sub, segment) for sub in query.subqueries]
+        if segment.scored and _array_union(query, reader):
+            return _ArrayUnion(children, query.boost)
+        weighted = [(sub.estimate_size(reader), child) for sub, child in zip(query.subqueries, children)]
+        return _boosted(make_weighted_tree(_Union, weighted), query.boost, segment)
+    if not segment.scored and isinstance(query, wq.NumericRange):  # dates too: a few terms at different precisions
+        return _plan(query._compile_query(reader), segment)
+    if not segment.scored and isinstance(query, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: their terms
+        leaves: list[_Node] = [_Leaf(segment, query.field(), text) for text in query._btexts(reader)]
+        return make_weighted_tree(_Union, [(0, leaf) for leaf in leaves]) if leaves else _Null(segment)
+    return _Fallback(segment, query)
+
+
+def _array_union(query: wq.Or, reader) -> bool:
+    """Whether Whoosh scores this `Or` (two or more clauses) with its ArrayUnionMatcher (as `Or._matcher`
+    chooses when nothing needs the current posting)."""
+    if query.matcher_type != wq.Or.AUTO_MATCHER:
+        return query.matcher_type == wq.Or.ARRAY_MATCHER
+    clauses = len(query.subqueries)
+    return clauses >= query.TOO_MANY_CLAUSES or (clauses > 2 and reader.doc_count_all() <= ARRAY_UNION_DOCS)
+
+
+def _boosted(node: _Node, boost: float, segment: _Segment) -> _Node:
+    return _Boost(node, boost) if segment.scored and boost != 1.0 else node
+
+
+def _phrase_plan(query: wq.Phrase, segment: _Segment) -> _Node:
+    if query.fieldname not in segment.searcher.schema:
+        return _Null(segment)
+    field = segment.searcher.schema[query.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return _Fallback(segment, query)  # Whoosh raises its own error
+    words = []
+    for word in query.words:
+        try:
+            btext = field.to_bytes(word)
+        except ValueError:
+            return _Null(segment)
+        if (query.fieldname, btext) not in segment.reader:
+            return _Null(segment)  # as Whoosh: a word missing from the segment, no match in it
+        words.append(btext)
+    return _boosted(_Phrase(segment, query.fieldname, words, query.slop), query.boost, segment)
+
+
+# -- over the whole index -----------------------------------------------------------------------------------
 
 
 def _segments(searcher: Searcher) -> list[tuple[Searcher, int]]:
     return searcher.subsearchers or [(searcher, 0)]
 
 
+def _evaluate(searcher: Searcher, query: wq.Query, *, within: np.ndarray | None, scored: bool) -> Result:
+    docs, scores = [], []
+    for sub, offset in _segments(searcher):
+        reader = sub.reader()
+        local = None
+        if within is not None:
+            local = within[np.searchsorted(within, offset) : np.searchsorted(within, offset + reader.doc_count_all())] - offset
+            if not len(local):
+                continue
+        found, found_scores = _plan(query, _Segment(sub, reader, scored)).run(local)
+        docs.append(found + offset)
+        scores.append(found_scores)
+    if not docs:
+        return _empty(scored)
+    return np.concatenate(docs), (np.concatenate(scores) if scored else None)
+
+
+def query_docs(searcher: Searcher, query: wq.Query, *, within: np.ndarray | None = None) -> np.ndarray:
+    """The sorted document numbers matching `query` (the same set as `searcher.docs_for_query`), among
+    `within` (sorted document numbers) when given."""
+    return _evaluate(searcher, query, within=within, scored=False)[0]
+
+
+def query_scored(searcher: Searcher, query: wq.Query, *, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted document numbers matching `query` (among `within`, as Whoosh's `filter`) and the score
+    Whoosh's scorer gives each."""
+    docs, scores = _evaluate(searcher, query, within=within, scored=True)
+    assert scores is not None
+    return docs, scores
+
+
 def term_docs(searcher: Searcher, field: str, text) -> np.ndarray:
-    parts = [_segment_term_docs(sub.reader(), field, text) + offset for sub, offset in _segments(searcher)]
+    """The sorted document numbers whose `field` holds the indexed term `text`."""
+    btext = text if isinstance(text, bytes) else searcher.schema[field].to_bytes(text)
+    parts = [segment_postings(sub.reader(), field, btext).docs + offset for sub, offset in _segments(searcher)]
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
-
-
-def _all_docs(searcher: Searcher) -> np.ndarray:
-    return np.fromiter(searcher.reader().all_doc_ids(), dtype=np.int64)
-
-
-def query_docs(searcher: Searcher, query: wq.Query) -> np.ndarray:
-    """The sorted document numbers matching `query` (the same set as `searcher.docs_for_query`)."""
-    if isinstance(query, wq.Term):
-        return term_docs(searcher, query.fieldname, query.text)
-    if isinstance(query, wq.Every):
-        return _all_docs(searcher)
-    if query is wq.NullQuery:
-        return EMPTY
-    if isinstance(query, wq.Not):
-        return np.setdiff1d(_all_docs(searcher), query_docs(searcher, query.query), assume_unique=True)
-    if isinstance(query, wq.AndNot):
-        return np.setdiff1d(query_docs(searcher, query.a), query_docs(searcher, query.b), assume_unique=True)
-    if isinstance(query, wq.And):
-        wanted = [child for child in query.subqueries if not isinstance(child, wq.Not)]
-        unwanted = [child.query for child in query.subqueries if isinstance(child, wq.Not)]
-        docs = _intersection([query_docs(searcher, child) for child in wanted]) if wanted else _all_docs(searcher)
-        for child in unwanted:
-            docs = np.setdiff1d(docs, query_docs(searcher, child), assume_unique=True)
-        return docs
-    if type(query) is wq.Or and not query.minmatch:
-        parts = [query_docs(searcher, child) for child in query.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else EMPTY
-    if isinstance(query, wq.NumericRange):  # dates too: a few terms at different precisions
-        return query_docs(searcher, query._compile_query(searcher.reader()))
-    if isinstance(query, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: the index terms they stand for
-        parts = [term_docs(searcher, query.field(), text) for text in query._btexts(searcher.reader())]
-        return np.unique(np.concatenate(parts)) if parts else EMPTY
-    return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
-
-
-def _intersection(parts: list[np.ndarray]) -> np.ndarray:
-    parts = sorted(parts, key=len)  # smallest first: every step can only shrink
-    docs = parts[0]
-    for part in parts[1:]:
-        if not len(docs):
-            break
-        docs = np.intersect1d(docs, part, assume_unique=True)
-    return docs

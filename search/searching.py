@@ -34,6 +34,7 @@ from .facets import (
 )
 from .highlight import snippet_html, title_html
 from .query import filters_build, query_parse
+from .topk import relevance_page
 
 SORTS = ("relevance", "newest", "oldest")
 COUNTS = ("articles", "groups")
@@ -240,10 +241,13 @@ def search_run(params: SearchParams, *, with_share: bool = False, facets: bool =
     days, buckets, shares = np.zeros(0, dtype=np.int32), None, []
     groups = params.counts_groups
     with searcher_open() as searcher:
-        matched = query_docs(searcher, wq.And([user_query, filters]) if filters else user_query)
         limit = params.page * params.page_size
-        results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
-        page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
+        if params.sort == "relevance" and not params.collapse:  # ranked from arrays as Whoosh ranks (search.topk)
+            matched, page_ids = relevance_page(searcher, user_query, filters=filters, start=limit - params.page_size, stop=limit)
+        else:
+            matched = query_docs(searcher, wq.And([user_query, filters]) if filters else user_query)
+            results = searcher.search(user_query, filter=filters, limit=limit, sortedby=sorted_by(params.sort), **collapsing(params.collapse))
+            page_ids = [int(hit["id"]) for hit in results[limit - params.page_size : limit]]
         terms = matched_terms(user_query, searcher)
         total = listed = len(matched)
         if facets or groups or params.collapse:

@@ -1,0 +1,34 @@
+"""A ranked page from arrays: the documents at ranks [start, stop) by Whoosh's order, highest score first and
+the lower document number first among equal scores (its TopCollector's heap order).
+
+Only the documents that can reach the page are sorted: a partition finds the score at rank `stop`, and the
+documents scoring at least that much (ties included) are ordered; every other match is counted, not sorted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from .docsets import query_docs, query_scored
+
+
+def ranked_page(docs: np.ndarray, scores: np.ndarray, *, start: int, stop: int) -> np.ndarray:
+    """The document numbers at ranks [start, stop) (fewer when fewer match)."""
+    if stop >= len(docs):
+        order = np.lexsort((docs, -scores))
+        return docs[order][start:stop]
+    threshold = np.partition(scores, len(scores) - stop)[len(scores) - stop]  # the stop-th highest score
+    contenders = np.flatnonzero(scores >= threshold)
+    order = np.lexsort((docs[contenders], -scores[contenders]))
+    return docs[contenders[order]][start:stop]
+
+
+def relevance_page(searcher: Searcher, query: wq.Query, *, filters: wq.Query | None, start: int, stop: int) -> tuple[np.ndarray, list[int]]:
+    """Every document matching `query` within `filters` (sorted document numbers), and the article ids at
+    ranks [start, stop) by relevance: what `searcher.search(query, filter=filters)` ranks there, from one
+    pass over the postings."""
+    within = query_docs(searcher, filters) if filters is not None else None
+    docs, scores = query_scored(searcher, query, within=within)
+    return docs, [int(searcher.stored_fields(int(doc))["id"]) for doc in ranked_page(docs, scores, start=start, stop=stop)]
