@@ -305,6 +305,17 @@ class _Every(_Node):
         return docs, (np.full(len(docs), self.boost, dtype=np.float64) if self.segment.scored else None)
 
 
+class _Constant(_Node):
+    """Whoosh's ConstantScoreQuery: its child's documents, each scoring `score`."""
+
+    def __init__(self, child: _Node, score: float, scored: bool) -> None:
+        self.child, self.score, self.scored, self.size = child, score, scored, child.size
+
+    def run(self, within):
+        docs, _ = self.child.run(within)
+        return docs, (np.full(len(docs), self.score, dtype=np.float64) if self.scored else None)
+
+
 class _Phrase(_Node):
     """Whoosh's SpanNear2 matcher for a phrase: documents where the words follow each other (gaps of at most
     `slop`), scored as the binary tree of its words' scores."""
@@ -394,8 +405,10 @@ def _plan(query: wq.Query, segment: _Segment) -> _Node:
             return _ArrayUnion(children, query.boost)
         weighted = [(sub.estimate_size(reader), child) for sub, child in zip(query.subqueries, children)]
         return _boosted(make_weighted_tree(_Union, weighted), query.boost, segment)
-    if not segment.scored and isinstance(query, wq.NumericRange):  # dates too: a few terms at different precisions
+    if isinstance(query, wq.NumericRange):  # dates too: terms and term ranges at several precisions
         return _plan(query._compile_query(reader), segment)
+    if type(query) is wq.ConstantScoreQuery:  # (what a range compiles to) every match scores the same
+        return _Constant(_plan(query.child, _Segment(segment.searcher, reader, scored=False)), query.score, segment.scored)
     if not segment.scored and isinstance(query, wq.MultiTerm):  # prefixes, wildcards, fuzzy terms: their terms
         leaves: list[_Node] = [_Leaf(segment, query.field(), text) for text in query._btexts(reader)]
         return make_weighted_tree(_Union, [(0, leaf) for leaf in leaves]) if leaves else _Null(segment)

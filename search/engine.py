@@ -29,6 +29,7 @@ from whoosh.writing import IndexWriter
 from archive.models import Article, Mention
 
 from .analysis import ANALYZER
+from .segments import segments_build_parallel, segments_commit
 
 log = logging.getLogger(__name__)
 
@@ -65,23 +66,37 @@ def article_document(article: Article) -> dict:
 
     Expects `article.outlet` and `article.mentions` (with entities) to be loaded.
     """
+    mentions = [mention.entity for mention in article.mentions.all()]
+    return document_build(
+        pk=article.pk, title=article.title, body=article.body, byline=article.byline,
+        outlet=article.outlet.slug if article.outlet else None, entities=[(entity.slug, entity.type) for entity in mentions],
+        published=article.published, status=article.status, updated_at=article.updated_at, copy_group_id=article.copy_group_id,
+    )
+
+
+def document_build(
+    *, pk: int, title: str, body: str, byline: str, outlet: str | None, entities: list[tuple[str, str]], published: dt.date | None,
+    status: str, updated_at: dt.datetime, copy_group_id: int | None,
+) -> dict:
+    """The one mapping from an article's values to its index document (`article_document` for a loaded
+    article, `documents_all` for the rebuild's rows)."""
     document = {
-        "id": str(article.pk),
-        "title": article.title,
-        "body": article.body,
-        "byline": article.byline,
-        "outlet": article.outlet.slug if article.outlet else NO_OUTLET,
-        "entity": " ".join(mention.entity.slug for mention in article.mentions.all()),
-        "entity_type": " ".join(sorted({mention.entity.type for mention in article.mentions.all()})),
-        "day": (article.published - EPOCH).days if article.published else NO_DAY,
-        "status": article.status,
-        "updated": article.updated_at.isoformat(),
-        "undated": 0 if article.published else 1,
+        "id": str(pk),
+        "title": title,
+        "body": body,
+        "byline": byline,
+        "outlet": outlet or NO_OUTLET,
+        "entity": " ".join(slug for slug, _ in entities),
+        "entity_type": " ".join(sorted({kind for _, kind in entities})),
+        "day": (published - EPOCH).days if published else NO_DAY,
+        "status": status,
+        "updated": updated_at.isoformat(),
+        "undated": 0 if published else 1,
     }
-    if article.published:
-        document["published"] = dt.datetime.combine(article.published, dt.time.min)
-    if article.copy_group_id:
-        document["copy_group"] = f"g{article.copy_group_id}"
+    if published:
+        document["published"] = dt.datetime.combine(published, dt.time.min)
+    if copy_group_id:
+        document["copy_group"] = f"g{copy_group_id}"
     return document
 
 
@@ -90,6 +105,27 @@ def articles_for_index(ids: Iterable[int] | None = None):
         Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
     )
     return queryset if ids is None else queryset.filter(pk__in=list(ids))
+
+
+ROW_FIELDS = ("pk", "title", "body", "byline", "outlet__slug", "published", "status", "updated_at", "copy_group_id")
+
+
+def documents_all(*, batch: int = 2000) -> Iterator[dict]:
+    """Every published article's index document, read as rows a batch of ids at a time (no model objects:
+    a rebuild reads every article and its mentions once)."""
+    ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        low, high = ids[start], ids[min(start + batch, len(ids)) - 1]
+        entities: dict[int, list[tuple[str, str]]] = {}
+        mentions = Mention.objects.filter(article_id__gte=low, article_id__lte=high).order_by("article_id", "pk")
+        for article_id, slug, kind in mentions.values_list("article_id", "entity__slug", "entity__type").iterator(chunk_size=20_000):
+            entities.setdefault(article_id, []).append((slug, kind))
+        rows = Article.objects.published().filter(pk__gte=low, pk__lte=high).order_by("pk").values_list(*ROW_FIELDS)
+        for pk, title, body, byline, outlet, published, status, updated_at, copy_group_id in rows.iterator(chunk_size=batch):
+            yield document_build(
+                pk=pk, title=title, body=body, byline=byline, outlet=outlet, entities=entities.get(pk, []), published=published,
+                status=status, updated_at=updated_at, copy_group_id=copy_group_id,
+            )
 
 
 # -- where the index lives -------------------------------------------------------------------------------
@@ -232,19 +268,19 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
     return changed
 
 
-def index_rebuild(*, procs: int = 1, limitmb: int = 256) -> int:
-    """Build a fresh index from the database beside the live one and swap it in; returns the count."""
+def index_rebuild(*, procs: int = 1) -> int:
+    """Build a fresh index from the database beside the live one and swap it in; returns the count.
+
+    The segments are written by `search.segments` (`procs` processes, fed from this one) and listed in the
+    new generation's first TOC by Whoosh's own writer.
+    """
     index_link().parent.mkdir(parents=True, exist_ok=True)
     target = _generation_new()
     ix = whoosh_index.open_dir(str(target))
-    count = 0
-    options = {"limitmb": limitmb}
-    if procs > 1:
-        options.update(procs=procs, multisegment=True)
-    with writer_open(ix, **options) as writer:
-        for article in articles_for_index().iterator(chunk_size=SYNC_BATCH):
-            writer.add_document(**article_document(article))
-            count += 1
+    with writer_open(ix) as writer:
+        segments = segments_build_parallel(ix.storage, SCHEMA, ix.indexname, documents_all(), procs=procs)
+        segments_commit(writer, segments)
+    count = sum(segment.doc_count_all() for segment in segments)
     previous = os.path.realpath(index_link()) if index_link().is_symlink() else None
     if index_link().exists() and not index_link().is_symlink():
         shutil.rmtree(index_link())
