@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODES = ("plain", "facets", "facets_highlight")
 BUILDERS = {  # what each cached build depends on
     "corpus": ["bench/corpus.py", "archive/ingestion/bulk.py", "archive/models.py"],
-    "index": ["search/engine.py", "search/analysis.py"],
+    "index": ["search/engine.py", "search/analysis.py", "search/segments.py", "search/phrases.py"],
     "fts5": ["bench/fts5.py"],
     "haystack": ["bench/haystack_whoosh.py", "bench/search_indexes.py", "requirements-bench.txt"],
 }

@@ -19,13 +19,18 @@ own matcher for that part of the tree only, so they are exact too, at Whoosh's s
 
 from __future__ import annotations
 
+import io
+import pickle
 import weakref
+import zlib
 from dataclasses import dataclass
+from itertools import compress, repeat
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermsReader, _lenfield
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.util import make_binary_tree, make_weighted_tree
 from whoosh.util.numeric import byte_to_length
@@ -37,7 +42,9 @@ NO_SCORES = np.zeros(0, dtype=np.float64)
 LENGTHS = np.array([byte_to_length(code) for code in range(256)], dtype=np.float64)  # a length byte -> length
 ARRAY_UNION_DOCS = 5000  # Whoosh's `Or` preloads scores into an array for segments this small (and 3+ clauses)
 
+INFOS_KEPT = 4096  # term infos remembered per segment reader
 _alive: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_infos: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lengths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -77,62 +84,101 @@ class Postings:
     values: list[bytes] | None = None
 
 
-def _block_weights(weights, count: int) -> np.ndarray:
-    if weights is None:
-        return np.ones(count, dtype=np.float64)
-    if isinstance(weights, float):
-        return np.full(count, weights, dtype=np.float64)
-    return np.asarray(weights, dtype=np.float64)
+def term_info(reader, field: str, btext: bytes):
+    """The term's statistics and place in a segment (None when absent), looked up once per reader: a plan
+    asks for them several times (existence, size estimates, the postings)."""
+    infos = _infos.get(reader)
+    if infos is None or len(infos) > INFOS_KEPT:
+        infos = _infos[reader] = {}
+    key = (field, btext)
+    if key not in infos:
+        try:
+            infos[key] = reader.term_info(field, btext)
+        except (TermNotFound, KeyError):
+            infos[key] = None
+    return infos[key]
 
 
 def segment_postings(reader, field: str, btext: bytes, *, within: np.ndarray | None = None, values: bool = False) -> Postings:
     """The postings of (field, btext) in a segment; with `within` (sorted document numbers) only those
-    documents, reading only the blocks whose range of document numbers holds one of them."""
-    if (field, btext) not in reader:
+    documents, decoding only the blocks whose range of document numbers holds one of them.
+
+    The posting list is read from the file in one piece and its blocks (count, max id, ... header, then the
+    pickled ids, weights and values) are parsed here, instead of stepping Whoosh's matcher block by block.
+    """
+    info = term_info(reader, field, btext)
+    if info is None:
         return Postings(EMPTY, NO_SCORES, [] if values else None)
-    matcher = reader.postings(field, btext)
-    leaf = getattr(matcher, "child", matcher)  # postings of a segment with deletions come in a FilterMatcher
-    if not isinstance(leaf, W3LeafMatcher) or leaf._byteids:  # postings stored inline with the term
-        ids, weights, payloads = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            if values:
-                payloads.append(matcher.value())
-            matcher.next()
-        found = Postings(np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), payloads if values else None)
-        return _restricted(found, within) if within is not None else found
-    docs, weights, payloads = [], [], []
-    low = 0  # the smallest document number the current block can hold
-    while leaf.is_active():
-        high = leaf._maxid
+    terms = getattr(reader, "_terms", None)
+    if info.is_inlined() or not isinstance(terms, W3TermsReader):
+        return _postings_stepped(reader, field, btext, within=within, values=values)
+    offset, length = info.extent()
+    length = length[0] if isinstance(length, tuple) else length  # W3TermInfo.from_bytes leaves it unpacked
+    raw = terms._postfile.get(offset, length)
+    stream = io.BytesIO(raw)
+    deltas: list[int] = []
+    firsts: list[int] = []  # where each decoded block starts in `deltas`
+    weights: list[float] = []
+    payloads: list[bytes] = []
+    position, low, last = len(WHOOSH3_HEADER_MAGIC), 0, False
+    while not last:
+        size = int.from_bytes(raw[position : position + 4], "big", signed=True)
+        last, size = size < 0, abs(size)
+        stream.seek(position + 4)
+        count, high, _, compression, _, _ = pickle.load(stream)
+        start, position = stream.tell(), position + 4 + size
         if within is not None:
             at = int(np.searchsorted(within, low))
             if at == len(within):
                 break
             if within[at] > high:  # no wanted document in this block's range: skip it undecoded
                 low = high + 1
-                leaf._next_block()
                 continue
-        leaf._read_data()
-        ids, block_weights, block_values = leaf._data
-        docs.append(np.cumsum(np.asarray(ids, dtype=np.int64)))  # ids are delta-coded per block
-        weights.append(_block_weights(block_weights, len(ids)))
+        data = raw[start:position]
+        ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if compression else data)
+        firsts.append(len(deltas))
+        deltas.extend(ids)  # the first id of a block is written whole, the others as gaps
+        if block_weights is None or isinstance(block_weights, float):
+            weights.extend(repeat(1.0 if block_weights is None else block_weights, count))
+        else:
+            weights.extend(block_weights)
         if values:
             payloads.extend(block_values)
         low = high + 1
-        leaf._next_block()
-    if not docs:
+    if not deltas:
         return Postings(EMPTY, NO_SCORES, [] if values else None)
-    found = Postings(np.concatenate(docs), np.concatenate(weights), payloads if values else None)
+    docs = _block_cumsum(np.array(deltas, dtype=np.int64), np.array(firsts, dtype=np.int64))
+    found = Postings(docs, np.array(weights, dtype=np.float64), payloads if values else None)
     keep = _alive_mask(reader)[found.docs]
     if within is not None:
         keep &= np.isin(found.docs, within, assume_unique=True)
     return found if keep.all() else _selected(found, keep)
 
 
+def _block_cumsum(gaps: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """Document numbers from per-block delta coding (each block's first value absolute)."""
+    running = np.cumsum(gaps)
+    before = running[firsts] - gaps[firsts]  # the running sum that each block must not carry
+    counts = np.diff(np.append(firsts, len(gaps)))
+    return running - np.repeat(before, counts)
+
+
+def _postings_stepped(reader, field: str, btext: bytes, *, within: np.ndarray | None, values: bool) -> Postings:
+    """Postings through Whoosh's matcher (postings stored inline with the term, other codecs)."""
+    matcher = reader.postings(field, btext)
+    ids, weights, payloads = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        if values:
+            payloads.append(matcher.value())
+        matcher.next()
+    found = Postings(np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64), payloads if values else None)
+    return _restricted(found, within) if within is not None else found
+
+
 def _selected(postings: Postings, keep: np.ndarray) -> Postings:
-    values = None if postings.values is None else [value for value, kept in zip(postings.values, keep) if kept]
+    values = None if postings.values is None else list(compress(postings.values, keep.tolist()))
     return Postings(postings.docs[keep], postings.weights[keep], values)
 
 
@@ -183,30 +229,48 @@ class _Null(_Node):
         return _empty(self.scored)
 
 
+@dataclass(frozen=True)
+class _BM25:
+    """The constants of Whoosh's BM25FScorer for one term (as BM25F.scorer and BM25FScorer set them up)."""
+
+    idf: float
+    avgfl: float
+    B: float
+    K1: float
+
+    @classmethod
+    def for_term(cls, searcher: Searcher, field: str, btext: bytes) -> _BM25:
+        weighting, parent = searcher.weighting, searcher.get_parent()
+        B = weighting._field_B.get(field, weighting.B)
+        return cls(idf=parent.idf(field, btext), avgfl=parent.avg_field_length(field) or 1, B=B, K1=weighting.K1)
+
+    def scores(self, tf: np.ndarray, fl: np.ndarray) -> np.ndarray:
+        idf, K1, B, avgfl = self.idf, self.K1, self.B, self.avgfl  # bm25() in whoosh.scoring, term for term
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
 class _Leaf(_Node):
-    """A term's postings, scored as Whoosh's BM25F (or weight) scorer scores them."""
+    """A term's postings, scored as Whoosh's BM25F scorer (or, in an unscored field, its weight) scores them."""
 
     def __init__(self, segment: _Segment, field: str, btext: bytes) -> None:
         self.segment, self.field, self.btext = segment, field, btext
-        self.size = segment.reader.doc_frequency(field, btext)
-        self.scorer = segment.searcher.weighting.scorer(segment.searcher, field, btext) if segment.scored else None
+        info = term_info(segment.reader, field, btext)
+        self.size = info.doc_frequency() if info is not None else 0
+        self.bm25 = None
+        if segment.scored and segment.searcher.schema[field].scorable:
+            self.bm25 = _BM25.for_term(segment.searcher, field, btext)
 
     def postings(self, within: np.ndarray | None, *, values: bool = False) -> Postings:
         return segment_postings(self.segment.reader, self.field, self.btext, within=within, values=values)
 
     def scores(self, postings: Postings) -> np.ndarray:
-        scorer = self.scorer
-        if isinstance(scorer, BM25FScorer):  # bm25() in whoosh.scoring, term for term
-            tf, fl = postings.weights, _field_lengths(self.segment.reader, self.field)[postings.docs]
-            idf, K1, B, avgfl = scorer.idf, scorer.K1, scorer.B, scorer.avgfl
-            return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        if isinstance(scorer, WeightScorer):
-            return postings.weights
-        raise TypeError(f"no array scoring for {type(scorer).__name__}")
+        if self.bm25 is None:
+            return postings.weights  # Whoosh's WeightScorer
+        return self.bm25.scores(postings.weights, _field_lengths(self.segment.reader, self.field)[postings.docs])
 
     def run(self, within):
         found = self.postings(within)
-        return found.docs, (self.scores(found) if self.scorer is not None else None)
+        return found.docs, (self.scores(found) if self.segment.scored else None)
 
 
 class _Boost(_Node):
@@ -322,7 +386,7 @@ class _Phrase(_Node):
 
     def __init__(self, segment: _Segment, field: str, words: list[bytes], slop: int) -> None:
         self.leaves = [_Leaf(segment, field, word) for word in words]
-        self.slop, self.size = slop, min(leaf.size for leaf in self.leaves)
+        self.slop, self.scored, self.size = slop, segment.scored, min(leaf.size for leaf in self.leaves)
 
     def run(self, within):
         docs = within
@@ -332,10 +396,10 @@ class _Phrase(_Node):
                 read[leaf.btext] = leaf.postings(docs, values=True)
                 docs = read[leaf.btext].docs
                 if not len(docs):
-                    return _empty(self.leaves[0].scorer is not None)
+                    return _empty(self.scored)
         words = {btext: _restricted(postings, docs) for btext, postings in read.items()}
         docs = phrase_docs(docs, [words[leaf.btext] for leaf in self.leaves], slop=self.slop)
-        if self.leaves[0].scorer is None:
+        if not self.scored:
             return docs, None
         parts = []
         for leaf in self.leaves:
@@ -374,13 +438,11 @@ def _plan(query: wq.Query, segment: _Segment) -> _Node:
     reader = segment.reader
     if query is wq.NullQuery:
         return _Null(segment)
-    if isinstance(query, wq.Term):
-        field = segment.searcher.schema[query.fieldname] if query.fieldname in segment.searcher.schema else None
-        try:
-            btext = field.to_bytes(query.text) if field else None
-        except ValueError:
-            btext = None
-        if btext is None or (query.fieldname, btext) not in reader:
+    if segment.scored and type(segment.searcher.weighting) is not BM25F:
+        return _Fallback(segment, query)  # scores are computed as BM25F computes them, nothing else
+    if type(query) is wq.Term:
+        btext = _term_bytes(segment.searcher.schema, query.fieldname, query.text)
+        if btext is None or term_info(reader, query.fieldname, btext) is None:
             return _Null(segment)
         leaf = _Leaf(segment, query.fieldname, btext)
         return _Boost(leaf, query.boost) if segment.scored and query.boost != 1.0 else leaf
@@ -397,13 +459,13 @@ def _plan(query: wq.Query, segment: _Segment) -> _Node:
     if type(query) in (wq.And, wq.Or) and len(query.subqueries) == 1:
         return _plan(query.subqueries[0], segment)  # Whoosh uses the clause's matcher as it is (no boost)
     if type(query) is wq.And:
-        weighted = [(0 - sub.estimate_size(reader), _plan(sub, segment)) for sub in query.subqueries]
+        weighted = [(0 - _estimate(sub, reader), _plan(sub, segment)) for sub in query.subqueries]
         return _boosted(make_weighted_tree(_Intersection, weighted), query.boost, segment)
     if type(query) is wq.Or and not query.minmatch and not query.scale and query.matcher_type != wq.Or.SPLIT_MATCHER:
         children = [_plan(sub, segment) for sub in query.subqueries]
         if segment.scored and _array_union(query, reader):
             return _ArrayUnion(children, query.boost)
-        weighted = [(sub.estimate_size(reader), child) for sub, child in zip(query.subqueries, children)]
+        weighted = [(_estimate(sub, reader), child) for sub, child in zip(query.subqueries, children)]
         return _boosted(make_weighted_tree(_Union, weighted), query.boost, segment)
     if isinstance(query, wq.NumericRange):  # dates too: terms and term ranges at several precisions
         return _plan(query._compile_query(reader), segment)
@@ -413,6 +475,31 @@ def _plan(query: wq.Query, segment: _Segment) -> _Node:
         leaves: list[_Node] = [_Leaf(segment, query.field(), text) for text in query._btexts(reader)]
         return make_weighted_tree(_Union, [(0, leaf) for leaf in leaves]) if leaves else _Null(segment)
     return _Fallback(segment, query)
+
+
+def _term_bytes(schema, fieldname: str, text) -> bytes | None:
+    if fieldname not in schema:
+        return None
+    try:
+        return schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+
+
+def _estimate(query: wq.Query, reader) -> int:
+    """Whoosh's `query.estimate_size(reader)` (which shapes its matcher trees), from the term infos already
+    looked up for the usual kinds of query."""
+    if type(query) is wq.Term:
+        btext = _term_bytes(reader.schema, query.fieldname, query.text)
+        info = term_info(reader, query.fieldname, btext) if btext is not None else None
+        return info.doc_frequency() if info is not None else 0
+    if type(query) is wq.Or:
+        return min(sum(_estimate(sub, reader) for sub in query.subqueries), reader.doc_count())
+    if type(query) is wq.And:
+        return min(_estimate(sub, reader) for sub in query.subqueries)
+    if type(query) is wq.Phrase:
+        return min(_estimate(wq.Term(query.fieldname, word), reader) for word in query.words)
+    return query.estimate_size(reader)
 
 
 def _array_union(query: wq.Or, reader) -> bool:
@@ -434,15 +521,9 @@ def _phrase_plan(query: wq.Phrase, segment: _Segment) -> _Node:
     field = segment.searcher.schema[query.fieldname]
     if not field.format or not field.format.supports("positions"):
         return _Fallback(segment, query)  # Whoosh raises its own error
-    words = []
-    for word in query.words:
-        try:
-            btext = field.to_bytes(word)
-        except ValueError:
-            return _Null(segment)
-        if (query.fieldname, btext) not in segment.reader:
-            return _Null(segment)  # as Whoosh: a word missing from the segment, no match in it
-        words.append(btext)
+    words = [_term_bytes(segment.searcher.schema, query.fieldname, word) for word in query.words]
+    if any(btext is None or term_info(segment.reader, query.fieldname, btext) is None for btext in words):
+        return _Null(segment)  # as Whoosh: a word missing from the segment, no match in it
     return _boosted(_Phrase(segment, query.fieldname, words, query.slop), query.boost, segment)
 
 

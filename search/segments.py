@@ -39,12 +39,13 @@ from whoosh.util.numeric import length_to_byte
 from .analysis import ANALYZER, TOKEN_PATTERN
 from .phrases import positions_values
 
-SEGMENT_DOCS = 25_000  # documents per segment at most: a writing process stays at a few hundred MB
+SEGMENT_DOCS = 50_000  # documents per segment at most: a writing process stays at a few hundred MB
 FEED_BATCH = 500  # documents handed to a writing process at a time
-ENCODE_POSTINGS = 20_000  # postings whose positions are encoded in one array pass
-INDEXED_KEPT = 100_000  # (field, value) analyses remembered for fields other than text
+GROUP_TOKENS = 500_000  # tokens grouped by term in one pass while a segment's postings are written (~200 B each)
+INDEXED_KEPT = 4096  # analyses of values remembered per field other than text (dates, outlets repeat)
 BLOCK = 128  # postings per block (Whoosh's default block limit)
 BLOCK_PICKLE = 5  # the pickle protocol of block data (see _BlockWriter._write_block)
+BLOCK_COMPRESSION = 3  # zlib level of block data, as Whoosh compresses (stored as is, 3x the size and no faster to search)
 TOKEN = re.compile(TOKEN_PATTERN)
 
 
@@ -84,49 +85,66 @@ def _fast_field(field) -> bool:
 
 
 class _Tokens:
-    """Every token of a positions field in a segment: term id, document, position (flat, in document order)."""
+    """Every token of a positions field in a segment as its term id, in document order; for each document
+    added, its number and how many tokens it has (a token's document and position follow from those)."""
 
-    __slots__ = ("terms", "docs", "positions")
+    __slots__ = ("terms", "docs", "counts")
 
     def __init__(self) -> None:
-        self.terms, self.docs, self.positions = array("I"), array("I"), array("I")
+        self.terms, self.docs, self.counts = array("I"), array("I"), array("I")
 
     def add(self, docnum: int, text: str) -> int:
         numbers = list(map(_vocabulary.__getitem__, TOKEN.findall(text)))
         self.terms.extend(numbers)
-        self.docs.extend(repeat(docnum, len(numbers)))
-        self.positions.extend(range(len(numbers)))
+        self.docs.append(docnum)
+        self.counts.append(len(numbers))
         return len(numbers)
 
     def postings(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
-        """(term, documents, occurrences per document, Positions values) per term, in term order."""
+        """(term, documents, occurrences per document, Positions values) per term, in term order.
+
+        Tokens are grouped by term a range of terms at a time (about GROUP_TOKENS tokens), so sorting never
+        holds more than a group's worth of indexes.
+        """
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         if not len(terms):
             return
-        used = np.unique(terms)
+        used = np.flatnonzero(np.bincount(terms))
         names = [_vocabulary.terms[number] for number in used.tolist()]
         rank = np.zeros(int(used[-1]) + 1, dtype=np.uint32)
         rank[used] = np.argsort(np.array(names, dtype=object)).argsort()  # a term's place in byte order
-        order = np.argsort(rank[terms], kind="stable")  # by term; document and position order kept
-        keys = rank[terms][order]
-        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
-        positions = np.frombuffer(self.positions, dtype=np.uint32)[order]
-        del order
-        starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])])  # one posting each
-        counts = np.diff(np.r_[starts, len(keys)])
-        posting_keys, posting_docs = keys[starts], docs[starts]
-        term_starts = np.flatnonzero(np.r_[True, posting_keys[1:] != posting_keys[:-1]])
-        term_ends = np.r_[term_starts[1:], len(posting_keys)]
         sorted_names = sorted(names)
-        first = 0  # encode positions a batch of terms at a time: few array calls, bounded memory
-        while first < len(term_starts):
-            last = int(np.searchsorted(term_starts, term_starts[first] + ENCODE_POSTINGS, side="right"))
-            low, high = int(term_starts[first]), int(term_ends[last - 1])
-            values = positions_values(counts[low:high], positions[starts[low] : starts[high] if high < len(starts) else len(positions)])
-            for term in range(first, last):
-                begin, end = int(term_starts[term]), int(term_ends[term])
-                yield sorted_names[term], posting_docs[begin:end], counts[begin:end], values[begin - low : end - low]
-            first = last
+        ranked = rank[terms]
+        del terms, rank
+        self.terms = array("I")
+        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
+        starts_of_doc = np.cumsum(counts) - counts  # where each added document's tokens begin
+        docnums = np.frombuffer(self.docs, dtype=np.uint32).astype(np.int64)
+        tokens_per_term = np.cumsum(np.bincount(ranked, minlength=len(sorted_names)))
+        low = 0
+        while low < len(sorted_names):  # terms [low, high): about GROUP_TOKENS tokens
+            high = max(low + 1, int(np.searchsorted(tokens_per_term, tokens_per_term[low] - 1 + GROUP_TOKENS, side="right")))
+            high = min(high, len(sorted_names))
+            chosen = np.flatnonzero((ranked >= low) & (ranked < high))  # token indexes, in document order
+            order = np.argsort(ranked[chosen], kind="stable")
+            chosen = chosen[order]
+            keys = ranked[chosen].astype(np.int64)
+            added = np.searchsorted(starts_of_doc, chosen, side="right") - 1
+            docs, positions = docnums[added], chosen - starts_of_doc[added]
+            yield from _term_postings(sorted_names, keys, docs, positions)
+            low = high
+
+
+def _term_postings(names: list[bytes], keys: np.ndarray, docs: np.ndarray, positions: np.ndarray):
+    """Postings per term from tokens sorted by (term, document, position); `names[key]` is a term."""
+    starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])])  # one posting each
+    counts = np.diff(np.r_[starts, len(keys)])
+    values = positions_values(counts, positions)
+    posting_keys, posting_docs = keys[starts], docs[starts]
+    term_starts = np.flatnonzero(np.r_[True, posting_keys[1:] != posting_keys[:-1]])
+    term_ends = np.r_[term_starts[1:], len(posting_keys)]
+    for begin, end in zip(term_starts.tolist(), term_ends.tolist()):
+        yield names[int(posting_keys[begin])], posting_docs[begin:end], counts[begin:end], values[begin:end]
 
 
 class _OtherPostings:
@@ -159,7 +177,9 @@ class _BlockWriter(W3PostingsWriter):
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
-        data = zlib.compress(pickle.dumps((self._deltas, self._mini_weights(), self._mini_values()), BLOCK_PICKLE), self._compression)
+        data = pickle.dumps((self._deltas, self._mini_weights(), self._mini_values()), BLOCK_PICKLE)
+        if self._compression:
+            data = zlib.compress(data, self._compression)
         ids = self._ids
         info = pickle.dumps(
             (len(ids), ids[-1], self._maxweight, self._compression, length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2
@@ -180,42 +200,57 @@ class _BlockWriter(W3PostingsWriter):
 
 
 class SegmentBuilder:
-    """The documents of one segment, in memory until `write`."""
+    """One segment being written: per-document parts (stored fields, columns, lengths) go to Whoosh's
+    per-document writer as documents arrive; postings stay in memory until `finish`."""
 
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-        self.documents: list[dict] = []
+    def __init__(self, storage, schema: Schema, indexname: str) -> None:
+        self.storage, self.schema = storage, schema
+        self.codec = default_codec()
+        self.segment = self.codec.new_segment(storage, indexname)
+        self.perdoc = self.codec.per_document_writer(storage, self.segment)
+        self.count = 0
         self.lengths: dict[str, array] = defaultdict(lambda: array("I"))
         self.text: dict[str, _Tokens] = defaultdict(_Tokens)
         self.other: dict[str, dict[bytes, _OtherPostings]] = defaultdict(dict)
-        self.indexed: dict[tuple[str, object], list] = {}  # (field, value) -> field.index(value), for repeated values
+        self.indexed: dict[str, dict] = defaultdict(dict)  # field -> value -> field.index(value), for repeated values
 
     def __len__(self) -> int:
-        return len(self.documents)
+        return self.count
 
     def add(self, document: dict) -> None:
-        docnum = len(self.documents)
+        """Index a document as Whoosh's SegmentWriter.add_document does (fields in name order)."""
+        docnum = self.count
+        self.perdoc.start_doc(docnum)
         for name in sorted(name for name in document if not name.startswith("_")):
             value = document[name]
-            field = self.schema[name]
-            if value is None or not field.indexed:
+            if value is None:
                 continue
-            length = self.text[name].add(docnum, value) if _fast_field(field) else self._add_other(name, field, docnum, value)
-            if field.scorable:
-                column = self.lengths[name]
-                column.extend(repeat(0, docnum - len(column)))
-                column.append(length)
-        self.documents.append(document)
+            field = self.schema[name]
+            length = 0
+            if field.indexed:
+                length = self.text[name].add(docnum, value) if _fast_field(field) else self._add_other(name, field, docnum, value)
+                if field.scorable:
+                    column = self.lengths[name]
+                    column.extend(repeat(0, docnum - len(column)))
+                    column.append(length)
+                else:
+                    length = 0
+            self.perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                self.perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        self.perdoc.finish_doc()
+        self.count += 1
 
     def _add_other(self, name: str, field, docnum: int, value) -> int:
         if field.unique:
             items = list(field.index(value))
         else:
-            items = self.indexed.get((name, value))
+            seen = self.indexed[name]
+            items = seen.get(value)
             if items is None:
-                if len(self.indexed) > INDEXED_KEPT:
-                    self.indexed.clear()
-                items = self.indexed[(name, value)] = list(field.index(value))
+                if len(seen) >= INDEXED_KEPT:
+                    seen.clear()  # a field whose values rarely repeat (entity lists) keeps few
+                items = seen[value] = list(field.index(value))
         table = self.other[name]
         length = 0
         for btext, frequency, weight, value_bytes in items:
@@ -228,49 +263,29 @@ class SegmentBuilder:
             length += frequency
         return length
 
-    def write(self, storage, indexname: str):
-        """Write the segment's files into `storage`; returns its Whoosh segment object."""
-        codec = default_codec()
-        segment = codec.new_segment(storage, indexname)
-        self._write_per_document(codec.per_document_writer(storage, segment))
-        fieldwriter = codec.field_writer(storage, segment)
+    def finish(self):
+        """Write the postings and close the segment's files; returns its Whoosh segment object."""
+        self.perdoc.close()
+        fieldwriter = self.codec.field_writer(self.storage, self.segment)
         for name in sorted(set(self.text) | set(self.other)):
             field = self.schema[name]
             fieldwriter.start_field(name, field)
-            fieldwriter._postwriter = _BlockWriter(fieldwriter._postfile, blocklimit=BLOCK)
+            fieldwriter._postwriter = _BlockWriter(fieldwriter._postfile, blocklimit=BLOCK, compression=BLOCK_COMPRESSION)
             lengths = np.frombuffer(self.lengths[name], dtype=np.uint32) if field.scorable else None
             if name in self.text:
                 boost = field.format.field_boost
-                for btext, docs, counts, values in self.text[name].postings():
+                for btext, docs, counts, values in self.text.pop(name).postings():
                     _write_term(fieldwriter, btext, docs, (counts * boost).astype(np.float32), values, lengths)
             else:
-                table = self.other[name]
+                table = self.other.pop(name)
                 for btext in sorted(table):
                     postings = table[btext]
                     docs, weights = np.frombuffer(postings.docs, dtype=np.uint32), np.frombuffer(postings.weights, dtype=np.float32)
                     _write_term(fieldwriter, btext, docs, weights, postings.values, lengths)
             fieldwriter.finish_field()
         fieldwriter.close()
-        segment.set_doc_count(len(self.documents))
-        return segment
-
-    def _write_per_document(self, perdoc) -> None:
-        schema = self.schema
-        columns = {name: np.frombuffer(values, dtype=np.uint32) for name, values in self.lengths.items()}
-        for docnum, document in enumerate(self.documents):
-            perdoc.start_doc(docnum)
-            for name in sorted(name for name in document if not name.startswith("_")):
-                value = document[name]
-                if value is None:
-                    continue
-                field = schema[name]
-                column = columns.get(name)
-                length = int(column[docnum]) if column is not None and docnum < len(column) else 0
-                perdoc.add_field(name, field, value if field.stored else None, length)
-                if field.column_type:
-                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
-            perdoc.finish_doc()
-        perdoc.close()
+        self.segment.set_doc_count(self.count)
+        return self.segment
 
 
 def _write_term(fieldwriter, btext: bytes, docs: np.ndarray, weights: np.ndarray, values: list, lengths: np.ndarray | None) -> None:
@@ -296,14 +311,16 @@ def _write_term(fieldwriter, btext: bytes, docs: np.ndarray, weights: np.ndarray
 def segments_build(storage, schema: Schema, indexname: str, documents: Iterable[dict]) -> list:
     """Write `documents` as segments of at most SEGMENT_DOCS; returns the segment objects."""
     segments = []
-    builder = SegmentBuilder(schema)
+    builder = SegmentBuilder(storage, schema, indexname)
     for document in documents:
         builder.add(document)
         if len(builder) >= SEGMENT_DOCS:
-            segments.append(builder.write(storage, indexname))
-            builder = SegmentBuilder(schema)
+            segments.append(builder.finish())
+            builder = SegmentBuilder(storage, schema, indexname)
     if len(builder):
-        segments.append(builder.write(storage, indexname))
+        segments.append(builder.finish())
+    else:
+        builder.perdoc.close()  # an empty segment: its files are never listed, so Whoosh cleans them up
     return segments
 
 
