@@ -29,7 +29,7 @@ from whoosh.writing import IndexWriter
 from archive.models import Article, Mention
 
 from .analysis import ANALYZER
-from .segments import segments_build_parallel, segments_commit
+from .segments import segments_add, segments_build_parallel, segments_commit
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +245,8 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
 
     Published articles are added or replaced when their update time differs from the indexed one; hidden or
     deleted ones are removed. Announcing an article that is already in step costs a lookup, not a write.
+    The added documents are written as a segment by `search.segments`; Whoosh's writer deletes the old
+    versions and, as after any commit, merges small segments.
     """
     ids = sorted({int(pk) for pk in article_ids})
     if not ids:
@@ -260,10 +262,9 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
         if not stale and not gone:
             continue
         with writer_open() as writer:
-            for article in stale:
-                writer.update_document(**article_document(article))
-            for pk in gone:
-                writer.delete_by_term("id", str(pk))
+            for pk in [article.pk for article in stale if indexed.get(article.pk) is not None] + gone:
+                writer.delete_by_term("id", str(pk))  # what update_document does first
+            segments_add(writer, [article_document(article) for article in stale])
         changed += len(stale) + len(gone)
     return changed
 

@@ -393,3 +393,9 @@ def segments_commit(writer, segments: list) -> None:
     """List `segments` after the index's own in the TOC `writer` commits (no merging: they stay as built)."""
     writer.segments.extend(segments)
     writer.merge = False
+
+
+def segments_add(writer, documents: list[dict]) -> None:
+    """Add `documents` to the commit of `writer` (Whoosh's) as a new segment; its merge policy still runs."""
+    if documents:
+        writer.segments.extend(segments_build(writer.storage, writer.schema, writer.indexname, documents))
