@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from array import array
 import weakref
 import zlib
 from dataclasses import dataclass
@@ -115,26 +116,18 @@ def segment_postings(reader, field: str, btext: bytes, *, within: np.ndarray | N
     offset, length = info.extent()
     length = length[0] if isinstance(length, tuple) else length  # W3TermInfo.from_bytes leaves it unpacked
     raw = terms._postfile.get(offset, length)
-    stream = io.BytesIO(raw)
-    deltas: list[int] = []
+    blocks = _block_headers(raw)
+    if within is not None:  # the blocks whose range of document numbers holds a wanted one
+        highs = np.array([block[1] for block in blocks], dtype=np.int64)
+        lows = np.r_[0, highs[:-1] + 1]
+        at = np.searchsorted(within, lows)
+        wanted = np.flatnonzero(within[np.minimum(at, len(within) - 1)] <= highs) if len(within) else []
+        blocks = [blocks[number] for number in wanted.tolist()] if len(wanted) < len(blocks) else blocks
+    deltas, weights = array("I"), array("f")  # id gaps and weights come as tuples (Whoosh) or arrays (ours)
     firsts: list[int] = []  # where each decoded block starts in `deltas`
-    weights: list[float] = []
     payloads: list[bytes] = []
-    position, low, last = len(WHOOSH3_HEADER_MAGIC), 0, False
-    while not last:
-        size = int.from_bytes(raw[position : position + 4], "big", signed=True)
-        last, size = size < 0, abs(size)
-        stream.seek(position + 4)
-        count, high, _, compression, _, _ = pickle.load(stream)
-        start, position = stream.tell(), position + 4 + size
-        if within is not None:
-            at = int(np.searchsorted(within, low))
-            if at == len(within):
-                break
-            if within[at] > high:  # no wanted document in this block's range: skip it undecoded
-                low = high + 1
-                continue
-        data = raw[start:position]
+    for count, _, compression, start, end in blocks:
+        data = raw[start:end]
         ids, block_weights, block_values = pickle.loads(zlib.decompress(data) if compression else data)
         firsts.append(len(deltas))
         deltas.extend(ids)  # the first id of a block is written whole, the others as gaps
@@ -144,15 +137,29 @@ def segment_postings(reader, field: str, btext: bytes, *, within: np.ndarray | N
             weights.extend(block_weights)
         if values:
             payloads.extend(block_values)
-        low = high + 1
     if not deltas:
         return Postings(EMPTY, NO_SCORES, [] if values else None)
-    docs = _block_cumsum(np.array(deltas, dtype=np.int64), np.array(firsts, dtype=np.int64))
-    found = Postings(docs, np.array(weights, dtype=np.float64), payloads if values else None)
+    docs = _block_cumsum(np.frombuffer(deltas, dtype=np.uint32).astype(np.int64), np.array(firsts, dtype=np.int64))
+    found = Postings(docs, np.frombuffer(weights, dtype=np.float32).astype(np.float64), payloads if values else None)
     keep = _alive_mask(reader)[found.docs]
     if within is not None:
         keep &= np.isin(found.docs, within, assume_unique=True)
     return found if keep.all() else _selected(found, keep)
+
+
+def _block_headers(raw: bytes) -> list[tuple[int, int, int, int, int]]:
+    """(postings, max id, compression, data start, data end) of each block of a W3 posting list: a 4-byte
+    length (negative for the last block), the pickled block statistics, then the block's data."""
+    stream = io.BytesIO(raw)
+    blocks, position, last = [], len(WHOOSH3_HEADER_MAGIC), False
+    while not last:
+        size = int.from_bytes(raw[position : position + 4], "big", signed=True)
+        last, size = size < 0, abs(size)
+        stream.seek(position + 4)
+        count, high, _, compression, _, _ = pickle.load(stream)
+        position += 4 + size
+        blocks.append((count, high, compression, stream.tell(), position))
+    return blocks
 
 
 def _block_cumsum(gaps: np.ndarray, firsts: np.ndarray) -> np.ndarray:

@@ -45,7 +45,7 @@ GROUP_TOKENS = 500_000  # tokens grouped by term in one pass while a segment's p
 INDEXED_KEPT = 4096  # analyses of values remembered per field other than text (dates, outlets repeat)
 BLOCK = 128  # postings per block (Whoosh's default block limit)
 BLOCK_PICKLE = 5  # the pickle protocol of block data (see _BlockWriter._write_block)
-BLOCK_COMPRESSION = 3  # zlib level of block data, as Whoosh compresses (stored as is, 3x the size and no faster to search)
+BLOCK_COMPRESSION = 0  # no zlib: 3.5x the size of compressed blocks, and a third less time for a phrase of common words
 TOKEN = re.compile(TOKEN_PATTERN)
 
 
@@ -160,12 +160,12 @@ class _BlockWriter(W3PostingsWriter):
     """Whoosh's postings writer, fed a whole block at a time instead of one posting at a time: the block is
     written by Whoosh's own code, from ids, weights and statistics worked out with array operations."""
 
-    def add_block(self, docs: array, deltas: list, weights: array, values: list, minlength: int | None, maxlength: int) -> None:
+    def add_block(self, docs: array, deltas: array, weights: array, values: list, minlength: int | None, maxlength: int) -> None:
         """One block of postings: ids, their deltas (the first one absolute), weights, values, and the
         shortest and longest field length among its documents (None and 0 for unscored fields)."""
         if self._ids:
             self._write_block()
-        self._ids, self._deltas, self._weights, self._values = docs, tuple(deltas), weights, values
+        self._ids, self._deltas, self._weights, self._values = docs, deltas, weights, values
         self._maxweight = max(weights)
         self._minlength, self._maxlength = minlength, maxlength
 
@@ -173,7 +173,9 @@ class _BlockWriter(W3PostingsWriter):
         """Whoosh's block layout (W3PostingsWriter._write_block): the block's (ids, weights, values) pickled
         and compressed after its statistics. Pickled with protocol 5 where Whoosh uses 2: Whoosh unpickles
         either, and protocol 2 stores each value (bytes) as a call to `_codecs.encode` that costs a search
-        about ten times as much to read back as the whole block does in protocol 5."""
+        about ten times as much to read back as the whole block does in protocol 5. The id gaps and weights
+        are arrays (`array("I")`, `array("f")`) where Whoosh writes tuples: its reader only iterates and
+        indexes them, and an array unpickles as one copy of its bytes instead of 128 Python numbers."""
         if not self._blockcount:
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
@@ -196,7 +198,7 @@ class _BlockWriter(W3PostingsWriter):
             return None
         if weights.count(weights[0]) == len(weights):
             return weights[0]
-        return tuple(weights)
+        return weights
 
 
 class SegmentBuilder:
@@ -300,7 +302,7 @@ def _write_term(fieldwriter, btext: bytes, docs: np.ndarray, weights: np.ndarray
     if lengths is not None:
         field_lengths = lengths[docs]
         minima, maxima = np.minimum.reduceat(field_lengths, starts).tolist(), np.maximum.reduceat(field_lengths, starts).tolist()
-    deltas = deltas.tolist()
+    deltas = array("I", deltas.astype(np.uint32).tobytes())
     for number, start in enumerate(starts.tolist()):
         end = start + BLOCK
         low, high = (minima[number] or None, maxima[number]) if lengths is not None else (None, 0)
