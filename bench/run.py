@@ -135,15 +135,17 @@ def kind_ratios(kinds: dict) -> dict:
     }
 
 
-def results_build(*, n: int, corpus: dict, index: dict, fts5: dict, haystack: dict, search: dict, imported: dict) -> dict:
-    archive, lite, hay, stack = search["archive"], search["sqlite_fts5"], search["haystack_whoosh"], search["django_stack"]
-    sample = search["haystack_sample"]
+def results_build(*, n: int, corpus: dict, index: dict, fts5: dict, haystack: dict | None, search: dict, imported: dict) -> dict:
+    """The results file; without haystack (`--no-haystack`) its baseline and ratios are left out."""
+    archive, lite, stack = search["archive"], search["sqlite_fts5"], search["django_stack"]
+    hay, sample = search.get("haystack_whoosh"), search["haystack_sample"]
     ratios: dict[str, float | None] = {}
     for mode in MODES:
         ratios[f"{mode}_p50_vs_sqlite_fts5"] = ratio(archive[mode]["p50_ms"], lite[mode]["p50_ms"])
         ratios[f"{mode}_p95_vs_sqlite_fts5"] = ratio(archive[mode]["p95_ms"], lite[mode]["p95_ms"])
-        ours_on_sample = [archive["times"][mode][index] for index in sample]
-        ratios[f"{mode}_p50_vs_haystack_whoosh"] = ratio(median(ours_on_sample), hay[mode]["p50_ms"])
+        if hay is not None:
+            ours_on_sample = [archive["times"][mode][index] for index in sample]
+            ratios[f"{mode}_p50_vs_haystack_whoosh"] = ratio(median(ours_on_sample), hay[mode]["p50_ms"])
     ratios["highlight_cost_p50_vs_sqlite_fts5"] = ratio(archive["highlight"]["p50_ms"], lite["highlight"]["p50_ms"])
     ratios["django_stack_p95_vs_engine"] = ratio(stack["facets_highlight"]["p95_ms"], archive["facets_highlight"]["p95_ms"])
     kinds = by_kind(search)
@@ -157,8 +159,8 @@ def results_build(*, n: int, corpus: dict, index: dict, fts5: dict, haystack: di
         "search": {mode: archive[mode] for mode in MODES} | {"highlight": archive["highlight"], "django_stack": stack["facets_highlight"]},
         "baselines": {
             "sqlite_fts5": {"index": fts5} | {mode: lite[mode] for mode in MODES} | {"highlight": lite["highlight"]},
-            "haystack_whoosh": {"index": haystack, "sample_queries": len(sample)} | {mode: hay[mode] for mode in MODES},
-        },
+        }
+        | ({"haystack_whoosh": {"index": haystack, "sample_queries": len(sample)} | {mode: hay[mode] for mode in MODES}} if hay else {}),
         "ratios": ratios,
         "median_ms_by_kind": {
             kind: {engine: {mode: modes[mode]["p50_ms"] for mode in MODES} for engine, modes in engines.items()} for kind, engines in kinds.items()
@@ -173,7 +175,7 @@ def results_build(*, n: int, corpus: dict, index: dict, fts5: dict, haystack: di
 def table(results: dict) -> str:
     lines = [f"N = {results['n']:,} articles ({results['machine']}, {results['date']})", ""]
     lines.append(f"{'p50 / p95 ms':<26}{'plain':>18}{'facets':>18}{'facets_highlight':>20}")
-    rows = [("archive", results["search"])] + [(name, results["baselines"][name]) for name in ("sqlite_fts5", "haystack_whoosh")]
+    rows = [("archive", results["search"])] + [(name, figures) for name, figures in results["baselines"].items()]
     for name, figures in rows:
         cells = [f"{figures[mode]['p50_ms']:.1f} / {figures[mode]['p95_ms']:.1f}" for mode in MODES]
         lines.append(f"{name:<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
@@ -258,6 +260,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=20221230)
     parser.add_argument("--per-kind", type=int, default=35, help="queries of each kind (default 35)")
     parser.add_argument("--haystack-sample", type=int, default=30, help="queries run through haystack (default 30)")
+    parser.add_argument("--no-haystack", action="store_true", help="leave django-haystack out (its build takes hours at 300,000)")
+    parser.add_argument("--results", type=Path, help="where the results go (default <out>/results.json)")
     parser.add_argument("--import-articles", type=int, default=2000, help="BBC articles imported with entities (default 2,000; 0: skip)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached corpus and indexes")
@@ -267,12 +271,13 @@ def main(argv: list[str] | None = None) -> dict:
     base = out / f"corpus-{options.n}-{options.seed}"
     if options.fresh:
         shutil.rmtree(base, ignore_errors=True)
-    built = corpus_prepare(base, n=options.n, seed=options.seed, haystack=True)
+    built = corpus_prepare(base, n=options.n, seed=options.seed, haystack=not options.no_haystack)
     search_args = {"per_kind": options.per_kind, "seed": options.seed, "haystack_sample": options.haystack_sample}
-    search = phase("search", base, fts5=str(base / "fts5.sqlite3"), **search_args)
+    engines = ["archive", "django_stack", "sqlite_fts5"] + ([] if options.no_haystack else ["haystack_whoosh"])
+    search = phase("search", base, fts5=str(base / "fts5.sqlite3"), engines=engines, **search_args)
     imported = import_measure(out, limit=options.import_articles) if options.import_articles else {}
     results = results_build(
-        n=options.n, corpus=built["corpus"], index=built["index"], fts5=built["fts5"], haystack=built["haystack"], search=search, imported=imported
+        n=options.n, corpus=built["corpus"], index=built["index"], fts5=built["fts5"], haystack=built.get("haystack"), search=search, imported=imported
     )
     if 0 < options.growth_from < options.n:
         small_base = out / f"corpus-{options.growth_from}-{options.seed}"
@@ -280,10 +285,11 @@ def main(argv: list[str] | None = None) -> dict:
         small = phase("search", small_base, fts5=str(small_base / "fts5.sqlite3"), engines=["archive", "sqlite_fts5"], **search_args)
         results["growth"] = growth_build(small=small, large=search, n_small=options.growth_from, n_large=options.n)
     results["seconds"] = round(time.perf_counter() - started)
-    (options.out / "results.json").write_text(json.dumps(results, indent=2))
+    target = options.results or options.out / "results.json"
+    target.write_text(json.dumps(results, indent=2))
     print()
     print(table(results))
-    print(f"\nwrote {options.out / 'results.json'} in {results['seconds']} s")
+    print(f"\nwrote {target} in {results['seconds']} s")
     return results
 
 

@@ -79,6 +79,9 @@ def test_ratios_are_ours_over_the_baselines():
     assert results["ratios"]["django_stack_p95_vs_engine"] == 1.5
     assert results["kind_p50_ratios_vs_sqlite_fts5"]["rare"]["plain"] == 2.0  # one query per kind: 10 ms over 5 ms
     assert results["by_kind"]["phrase"]["archive"]["plain"] == {"p50_ms": 40, "p95_ms": 40}
+    del search["haystack_whoosh"]  # `--no-haystack` (make bench-large)
+    results = results_build(n=3, corpus={}, index={}, fts5={}, haystack=None, search=search, imported={})
+    assert "haystack_whoosh" not in results["baselines"] and len(results["ratios"]) == 8
 
 
 def test_growth_exponent_is_the_power_of_n():
