@@ -1,8 +1,10 @@
 """The benchmark's query set: the same mixed queries for every engine, drawn with a fixed seed from the
 words of the BBC paragraphs the corpus is made of.
 
-Six kinds, as researchers type them: a common word, two words, a rare word, a phrase, a word with a date
-range, a word with an outlet filter. Each engine translates a `BenchQuery` into its own syntax.
+Seven kinds, as researchers type them: a common word, two words, a rare word, a phrase, a word with a date
+range, a word with an outlet filter, and a phrase of three words with common ones in it ("the prime
+minister", "one of the": every word is indexed, so these read the longest posting lists). Each engine
+translates a `BenchQuery` into its own syntax.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 
 from .corpus import DAYS, START, bbc_paragraphs, outlet_names
 
-KINDS = ("common", "two_words", "rare", "phrase", "date_range", "outlet")
+KINDS = ("common", "two_words", "rare", "phrase", "date_range", "outlet", "common_phrase")
+NAMED_PHRASES = (("the", "prime", "minister"), ("one", "of", "the"))  # the issue's examples, always measured
 STOPWORDS = frozenset(
     "a about after all also an and any are as at be been but by can could did do for from had has have he "
     "her his how i if in into is it its just last like may me more most mr mrs ms my new no not now of on "
@@ -23,6 +26,7 @@ STOPWORDS = frozenset(
     "this those to two up us was we were what when which who will with would year years you your".split()
 )
 WORD = re.compile(r"[a-z]{3,}")
+ANY_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,23 @@ def _paragraph_words(paragraph: str) -> list[str]:
     return [word for word in WORD.findall(paragraph.lower()) if word not in STOPWORDS]
 
 
+def common_phrases(paragraphs: list[str], *, count: int, seed: int) -> list[tuple[str, ...]]:
+    """`count` three-word phrases with at least one common word, seen at least 8 times in the paragraphs:
+    the issue's two examples, then a seeded draw (its own random stream, so the other kinds keep theirs)."""
+    trigrams: Counter[tuple[str, ...]] = Counter()
+    for paragraph in paragraphs:
+        words = ANY_WORD.findall(paragraph.lower())
+        trigrams.update(
+            t
+            for t in zip(words, words[1:], words[2:])
+            if any(w in STOPWORDS for w in t) and all(len(w) >= 2 for w in t)
+        )
+    pool = sorted(trigram for trigram, seen in trigrams.items() if seen >= 8 and trigram not in NAMED_PHRASES)
+    return [*NAMED_PHRASES, *random.Random(seed + 1).sample(pool, max(0, count - len(NAMED_PHRASES)))][:count]
+
+
 def queries_build(*, per_kind: int = 35, seed: int = 20221230) -> list[BenchQuery]:
-    """`per_kind` queries of each kind (6 kinds), the same for the same seed."""
+    """`per_kind` queries of each kind (7 kinds), the same for the same seed."""
     rng = random.Random(seed)
     paragraphs = bbc_paragraphs()
     frequency: Counter[str] = Counter()
@@ -72,7 +91,8 @@ def queries_build(*, per_kind: int = 35, seed: int = 20221230) -> list[BenchQuer
         return start, start + dt.timedelta(days=rng.choice((7, 30, 90)))
 
     queries: list[BenchQuery] = []
-    for _ in range(per_kind):
+    three_words = common_phrases(paragraphs, count=per_kind, seed=seed)
+    for number in range(per_kind):
         start, end = date_range()
         queries += [
             BenchQuery("common", (rng.choice(common),)),
@@ -81,5 +101,6 @@ def queries_build(*, per_kind: int = 35, seed: int = 20221230) -> list[BenchQuer
             BenchQuery("phrase", rng.choice(phrases), phrase=True),
             BenchQuery("date_range", (rng.choice(common + medium[:300]),), date_from=start, date_to=end),
             BenchQuery("outlet", (rng.choice(medium[:500]),), outlet=rng.choice(outlets)),
+            BenchQuery("common_phrase", three_words[number], phrase=True),
         ]
     return queries

@@ -36,6 +36,7 @@ from archive.models import Article, Mention
 
 from .analysis import ANALYZER, ANALYZER_VERSION
 from .fields import INDEXED
+from .segments import segments_add, segments_build_parallel, segments_commit
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +298,8 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
 
     Published articles are added or replaced when their update time differs from the indexed one; hidden or
     deleted ones are removed. Announcing an article that is already in step costs a lookup, not a write.
+    The added documents are written as a segment by `search.segments`; Whoosh's writer deletes the old
+    versions and, as after any commit, merges small segments.
     """
     ids = sorted({int(pk) for pk in article_ids})
     if not ids:
@@ -312,38 +315,42 @@ def index_sync(*, article_ids: Iterable[int]) -> int:
         if not stale and not gone:
             continue
         with writer_open() as writer:
-            for article in stale:
-                writer.update_document(**article_document(article))
-            for pk in gone:
-                writer.delete_by_term("id", str(pk))
+            for pk in [article.pk for article in stale if indexed.get(article.pk) is not None] + gone:
+                writer.delete_by_term("id", str(pk))  # what update_document does first
+            segments_add(writer, [article_document(article) for article in stale])
         changed += len(stale) + len(gone)
     return changed
 
 
-def index_rebuild(
-    *, procs: int = 1, limitmb: int = 256, progress: Callable[[int, int], None] | None = None
-) -> int:
-    """Build a fresh index from the database beside the live one and swap it in; returns the count."""
+def index_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
+    """Build a fresh index from the database beside the live one and swap it in; returns the count.
+
+    The segments are written by `search.segments` (`procs` processes, fed from this one) and listed in the
+    new generation's first TOC by Whoosh's own writer.
+    """
     index_link().parent.mkdir(parents=True, exist_ok=True)
     target = _generation_new()
     ix = whoosh_index.open_dir(str(target))
-    count = 0
-    options = {"limitmb": limitmb}
-    if procs > 1:
-        options.update(procs=procs, multisegment=True)
     total = Article.objects.published().count()
-    with writer_open(ix, **options) as writer:
-        for article in articles_for_index().iterator(chunk_size=SYNC_BATCH):
-            writer.add_document(**article_document(article))
-            count += 1
-            if progress:
-                progress(count, total)
+    with writer_open(ix) as writer:
+        documents = _documents_counted(total, progress)
+        segments = segments_build_parallel(ix.storage, SCHEMA, ix.indexname, documents, procs=procs)
+        segments_commit(writer, segments)
+    count = sum(segment.doc_count_all() for segment in segments)
     previous = os.path.realpath(index_link()) if index_link().is_symlink() else None
     if index_link().exists() and not index_link().is_symlink():
         shutil.rmtree(index_link())
     _link_to(target)
     _generations_prune(keep={target, Path(previous)} if previous else {target})
     return count
+
+
+def _documents_counted(total: int, progress: Callable[[int, int], None] | None) -> Iterator[dict]:
+    """Every published article's index document, reported to `progress` as it is read."""
+    for count, article in enumerate(articles_for_index().iterator(chunk_size=SYNC_BATCH), start=1):
+        yield article_document(article)
+        if progress:
+            progress(count, total)
 
 
 def _generations_prune(*, keep: set[Path]) -> None:

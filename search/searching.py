@@ -19,13 +19,12 @@ import numpy as np
 from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 from whoosh.searching import Searcher
 
 from archive.models import Article
 from archive.selectors import slugs_followed, wire_names
 
-from .docsets import query_docs, words_expanded
+from .docsets import query_docs, query_scored, words_expanded
 from .engine import searcher_open
 from .facets import (
     Buckets,
@@ -48,7 +47,8 @@ from .params import (
     SearchParams,
     params_parse,
 )
-from .query import filters_build, query_parse, time_budget, time_left
+from .query import filters_build, query_parse, time_budget
+from .topk import ranked_page
 
 __all__ = [
     "COUNTS",
@@ -243,9 +243,9 @@ def listing_order(
     """The listed documents in the requested order, the first `limit` of them (all with None).
 
     Dates and ids order the date sorts (undated last either way, the id breaking ties, so pages never repeat
-    or skip an article). Relevance is Whoosh's BM25F score within the listing; a listed document Whoosh
-    does not score (a pure negation) follows the scored ones in index order, so pages always hold exactly
-    what the total promises."""
+    or skip an article). Relevance is Whoosh's BM25F score within the listing, computed over arrays
+    (`search.docsets`) and ranked as Whoosh ranks (`search.topk`); a listed document the query does not
+    score follows the scored ones in index order, so pages always hold exactly what the total promises."""
     listed = listing.listed
     if not len(listed):
         return listed
@@ -256,18 +256,11 @@ def listing_order(
             else listed
         )
         return ordered[:limit] if limit is not None else ordered
-    allowed = None if len(listed) == searcher.doc_count() else set(listed.tolist())
     wanted = len(listed) if limit is None else min(limit, len(listed))
-    collector = searcher.collector(limit=wanted or 1)
-    if (left := time_left()) is not None:  # a thread timer: SIGALRM only works in the main thread
-        collector = TimeLimitCollector(collector, timelimit=left, use_alarm=False)
-    if allowed is not None:  # outermost: wrapped inside the time limit, the filter would be skipped
-        collector = FilterCollector(collector, allowed, None)
-    try:
-        searcher.search_with_collector(query, collector)
-    except TimeLimit:
-        time_left()  # raises QueryTimeout
-    scored = np.fromiter((hit.docnum for hit in collector.results()), dtype=np.int64)[:wanted]
+    if not wanted:
+        return listed[:0]
+    docs, scores = query_scored(searcher, query, within=listed)
+    scored = ranked_page(docs, scores, start=0, stop=wanted)
     if len(scored) < wanted:
         rest = np.setdiff1d(listed, scored, assume_unique=True)
         scored = np.concatenate([scored, rest[: wanted - len(scored)]])

@@ -8,20 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.queries import KINDS, queries_build
-from bench.run import results_build
+from bench.queries import KINDS, STOPWORDS, queries_build
+from bench.run import exponent, results_build
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_query_set_mixes_every_kind_and_is_seeded():
     queries = queries_build(per_kind=35)
-    assert len(queries) == 210
+    assert len(queries) == 245
     assert {query.kind for query in queries} == set(KINDS)
     assert queries == queries_build(per_kind=35)
     assert all(query.date_from < query.date_to for query in queries if query.kind == "date_range")
     assert all(query.outlet for query in queries if query.kind == "outlet")
     assert all(query.phrase and len(query.words) == 2 for query in queries if query.kind == "phrase")
+    common_phrases = [query.words for query in queries if query.kind == "common_phrase"]
+    assert ("the", "prime", "minister") in common_phrases and ("one", "of", "the") in common_phrases
+    assert len(set(common_phrases)) == 35 and all(
+        len(words) == 3 and STOPWORDS & set(words) for words in common_phrases
+    )
 
 
 def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
@@ -31,6 +36,8 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
         "bench.run",
         "--n",
         "300",
+        "--growth-from",
+        "150",
         "--per-kind",
         "2",
         "--haystack-sample",
@@ -69,6 +76,20 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
     # little).
     assert 0.8 <= results["totals_median_ratio_vs_sqlite_fts5"] <= 1.25
     assert "ratios (ours / baseline" in done.stdout
+    growth = results["growth"]
+    assert (growth["from_n"], growth["to_n"]) == (150, 300)
+    assert (
+        set(growth["by_kind"])
+        == set(KINDS)
+        == set(results["by_kind"])
+        == set(results["kind_p50_ratios_vs_sqlite_fts5"])
+    )
+    for engines in growth["by_kind"].values():
+        for modes in engines.values():
+            assert all(
+                modes[mode]["small"]["p50_ms"] > 0 and modes[mode]["p50_exponent"] is not None
+                for mode in modes
+            )
 
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0
@@ -97,10 +118,26 @@ def test_ratios_are_ours_over_the_baselines():
         "haystack_sample": [0, 1, 2],
         "kinds": ["common", "rare", "phrase"],
     }
-    corpus = {"load": {}, "index": {}}
-    results = results_build(n=3, corpus=corpus, fts5={}, haystack={}, search=search, imported={})
+    results = results_build(n=3, corpus={}, index={}, fts5={}, haystack={}, search=search, imported={})
     assert results["ratios"]["plain_p50_vs_sqlite_fts5"] == 2.0
     assert results["ratios"]["facets_p95_vs_sqlite_fts5"] == 4.0
     assert results["ratios"]["facets_highlight_p50_vs_haystack_whoosh"] == 0.01
     assert results["ratios"]["highlight_cost_p50_vs_sqlite_fts5"] == 2.0
     assert results["ratios"]["django_stack_p95_vs_engine"] == 1.5
+    assert (
+        results["kind_p50_ratios_vs_sqlite_fts5"]["rare"]["plain"] == 2.0
+    )  # one query per kind: 10 ms over 5 ms
+    assert results["by_kind"]["phrase"]["archive"]["plain"] == {"p50_ms": 40, "p95_ms": 40}
+    del search["haystack_whoosh"]  # `--no-haystack` (make bench-large)
+    results = results_build(n=3, corpus={}, index={}, fts5={}, haystack=None, search=search, imported={})
+    assert "haystack_whoosh" not in results["baselines"] and len(results["ratios"]) == 8
+
+
+def test_growth_exponent_is_the_power_of_n():
+    assert (
+        exponent(10, 50, n_small=20_000, n_large=100_000) == 1.0
+    )  # five times the articles, five times the time
+    assert exponent(10, 10, n_small=20_000, n_large=100_000) == 0.0
+    assert (
+        exponent(4, 8, n_small=100_000, n_large=400_000) == 0.5
+    )  # twice the time for four times the articles
