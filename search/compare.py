@@ -222,17 +222,14 @@ def _compared(
     days, group_days = _dated(columns, matched), _dated(columns, earliest)
     counts, group_counts = _histogram(days, buckets), _histogram(group_days, buckets)
     groups = params.counts_groups
-    mask = columns.mask(matched)
 
-    def toggle(
-        facet: str, value: str
-    ) -> str:  # the comparison narrowed (or widened) by a value, for every query
-        return params.toggled(facet, value).url(path=compare_path)
+    toggle = params.links(path=compare_path).toggle  # narrows (or widens) the comparison, for every query
+    search_links = search.links(path=search_path)
 
     def lists(facet) -> list[FacetValue]:
         return facet_values(
             facet,
-            columns.counts(facet, mask, groups=groups),
+            columns.counts(facet, matched, groups=groups),
             selected=getattr(search, facet.attribute),
             toggle=toggle,
             limit=params.entity_limit,
@@ -241,7 +238,7 @@ def _compared(
     periods = []
     for start, count in zip(buckets.starts if buckets else [], group_counts if groups else counts):
         end = bucket_next(start, buckets.size) - dt.timedelta(days=1)
-        url = search.changed(date_from=start, date_to=end, undated="").url(path=search_path)
+        url = search_links.changed(date_from=start, date_to=end, undated="")
         periods.append(
             FacetValue(
                 value=start.isoformat(), label=bucket_label(start, buckets.size), count=count, toggle_url=url

@@ -25,6 +25,7 @@ from .params import ParameterError
 Toggle = Callable[[str, str], str]
 UNDATED = "_undated"  # the date facet's bucket of articles without a date
 MAX_PERIODS = 20_000  # date buckets one count makes at most: 55 years of days
+SMALL_SHARE = 8  # a result set of under 1/8 of the index counts its own documents' values, not every pair
 
 
 @dataclass(frozen=True)
@@ -110,14 +111,28 @@ def _combined(parts: list[tuple[_Values, int]]) -> _Values:
 
 
 class _Pairs:
-    """The (document, value code) pairs of a multi-valued field across the index."""
+    """The (document, value code) pairs of a multi-valued field across the index, and where each
+    document's pairs start once they are in document order (so a small result set reads its own pairs
+    only, instead of testing every pair of the index)."""
 
-    def __init__(self, values: _Values) -> None:
-        self.values, self.doc, self.code = values.names, values.doc, values.code
+    def __init__(self, values: _Values, *, size: int) -> None:
+        self.values = values.names
+        order = np.argsort(values.doc, kind="stable")
+        self.doc, self.code = values.doc[order], values.code[order]
+        self.starts = np.searchsorted(self.doc, np.arange(size + 1))
 
-    def counts(self, mask: np.ndarray, *, group_key: np.ndarray | None = None) -> dict[str, int]:
-        """Matching documents per value, or with `group_key` (document -> copy group) groups per value."""
-        chosen = mask[self.doc]
+    def counts(self, matched: np.ndarray, *, group_key: np.ndarray | None = None) -> dict[str, int]:
+        """Matching documents (sorted document numbers) per value, or with `group_key` (document -> copy
+        group) groups per value."""
+        size = len(self.starts) - 1
+        if len(matched) * SMALL_SHARE < size:
+            firsts = self.starts[matched]
+            lengths = self.starts[matched + 1] - firsts
+            chosen = np.repeat(firsts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        else:
+            mask = np.zeros(size, dtype=bool)
+            mask[matched] = True
+            chosen = np.flatnonzero(mask[self.doc])
         codes = self.code[chosen]
         if group_key is not None:
             codes = _distinct_pairs(codes, group_key[self.doc[chosen]])
@@ -149,7 +164,8 @@ class FacetColumns:
         )
         self.pairs = {
             facet.field: _Pairs(
-                _combined([(columns.values[facet.field], offset) for columns, offset in segments])
+                _combined([(columns.values[facet.field], offset) for columns, offset in segments]),
+                size=self.size,
             )
             for facet in INDEXED
         }
@@ -162,14 +178,9 @@ class FacetColumns:
         self.group_key = np.arange(self.size, dtype=np.int32) + len(groups.names)
         self.group_key[groups.doc] = groups.code
 
-    def counts(self, facet: Facet, mask: np.ndarray, *, groups: bool = False) -> dict[str, int]:
-        """Matching documents (or copy groups) per value of an indexed facet."""
-        return self.pairs[facet.field].counts(mask, group_key=self.group_key if groups else None)
-
-    def mask(self, matched: np.ndarray) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[matched] = True
-        return mask
+    def counts(self, facet: Facet, matched: np.ndarray, *, groups: bool = False) -> dict[str, int]:
+        """Matching documents (sorted document numbers) or copy groups per value of an indexed facet."""
+        return self.pairs[facet.field].counts(matched, group_key=self.group_key if groups else None)
 
     def group_count(self, matched: np.ndarray) -> int:
         return len(np.unique(self.group_key[matched]))

@@ -158,13 +158,9 @@ def _speaker_facet(groups: QuerySet[QuoteGroup], params: SearchParams) -> list[F
     )
     if unattributed := groups.filter(speaker=None).count():
         counts[NO_VALUE] = unattributed
-    path = reverse(QUOTES.url_name)
     top = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:50])
     return facet_values(
-        SPEAKER,
-        top,
-        selected=params.speakers,
-        toggle=lambda name, value: params.toggled(name, value).url(path=path),
+        SPEAKER, top, selected=params.speakers, toggle=params.links(path=reverse(QUOTES.url_name)).toggle
     )
 
 

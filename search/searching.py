@@ -369,19 +369,13 @@ def _facets(
 ) -> tuple[dict[str, list[FacetValue]], Buckets | None, np.ndarray]:
     """Every facet of the table over the whole result set, each value with the link that toggles it, and
     the date histogram (a copy group counts at its earliest matching copy)."""
-    path = reverse("search")  # once: facets make hundreds of toggle links
+    links = params.links(path=reverse("search"))
+    toggle, toggle_range = links.toggle, links.changed
 
-    def toggle(facet: str, value: str) -> str:
-        return params.toggled(facet, value).url(path=path)
-
-    def toggle_range(**changes) -> str:
-        return params.changed(**changes).url(path=path)
-
-    mask = columns.mask(matched)
     facet_lists = {
         facet.name: facet_values(
             facet,
-            columns.counts(facet, mask, groups=groups),
+            columns.counts(facet, matched, groups=groups),
             selected=getattr(params, facet.attribute),
             toggle=toggle,
             limit=params.entity_limit,

@@ -264,7 +264,7 @@ def test_concurrent_searches_on_the_shared_searcher_answer_as_one_thread_does(db
             matched = query_docs(searcher, query)
             top = [hit["id"] for hit in searcher.search(query, limit=50)]
             columns = facet_columns(searcher)
-            return len(matched), top, columns.counts(OUTLET, columns.mask(matched))
+            return len(matched), top, columns.counts(OUTLET, matched)
 
     expected = {q: answer(q) for q in queries}
     assert all(expected[q][0] for q in queries)

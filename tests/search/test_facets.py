@@ -101,3 +101,43 @@ def test_outlet_page(seeds, client):
         client.get("/outlets/urdupoint/").status_code == 404
     )  # only hidden articles: the page does not exist
     assert client.get("/outlets/nowhere/").status_code == 404
+
+
+def test_small_and_large_result_sets_count_alike(db, monkeypatch):
+    """A small result set counts its own documents' values, a large one tests every pair of the index:
+    both agree with the database, with and without copy groups."""
+    from archive.models import Article, Mention
+    from search import facets
+    from search.docsets import query_docs
+    from search.engine import index_sync, searcher_open
+    from search.fields import ENTITY, OUTLET
+    from search.query import query_parse
+    from tests.factories import ArticleFactory, EntityFactory, MentionFactory, OutletFactory
+
+    outlets = [OutletFactory() for _ in range(3)]
+    people = [EntityFactory() for _ in range(5)]
+    for number in range(90):
+        article = ArticleFactory(
+            outlet=outlets[number % 3], body=f"storm report {'harbour' if number % 4 == 0 else 'inland'}"
+        )
+        for person in people[: number % 5]:
+            MentionFactory(article=article, entity=person)
+        if number % 30 == 29:  # several segments
+            index_sync(article_ids=Article.objects.values_list("pk", flat=True))
+    harbour = set(Article.objects.filter(body__contains="harbour").values_list("pk", flat=True))
+    expected_entities = {}
+    for slug in Mention.objects.filter(article__in=harbour).values_list("entity__slug", flat=True):
+        expected_entities[slug] = expected_entities.get(slug, 0) + 1
+    expected_outlets = {}
+    for slug in Article.objects.filter(pk__in=harbour).values_list("outlet__slug", flat=True):
+        expected_outlets[slug] = expected_outlets.get(slug, 0) + 1
+    with searcher_open() as searcher:
+        columns = facets.facet_columns(searcher)
+        matched = query_docs(searcher, query_parse("harbour"))
+        assert len(matched) == len(harbour) == 23
+        answers = []
+        for share in (10**6, 1):  # counted as a large result set, then as a small one
+            monkeypatch.setattr(facets, "SMALL_SHARE", share)
+            answers.append((columns.counts(ENTITY, matched), columns.counts(OUTLET, matched)))
+            assert columns.counts(ENTITY, matched, groups=True) == answers[-1][0]  # no copies: groups alike
+        assert answers[0] == answers[1] == (expected_entities, expected_outlets)
