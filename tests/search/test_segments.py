@@ -252,7 +252,10 @@ def test_segments_of_both_writers_search_as_whoosh(db):
             query = query_parse(text)
             expected = np.array(sorted(searcher.docs_for_query(query)), dtype=np.int64)
             if text == "minister -advisers":  # Whoosh's Not hands back deleted documents (see test_docsets)
-                words = [np.array(sorted(searcher.docs_for_query(query_parse(w)))) for w in ("minister", "advisers")]
+                words = [
+                    np.array(sorted(searcher.docs_for_query(query_parse(w))))
+                    for w in ("minister", "advisers")
+                ]
                 expected = np.setdiff1d(*words)
             assert np.array_equal(query_docs(searcher, query), expected), text
             assert len(expected) > 0, text
