@@ -55,7 +55,7 @@ class _Values:
     """A field's values in one segment: the value names, and (document, value code) pairs."""
 
     names: list[str]
-    doc: np.ndarray
+    doc: np.ndarray  # in document order
     code: np.ndarray
 
     @classmethod
@@ -66,8 +66,12 @@ class _Values:
             ids = term_docs(searcher, field, term).astype(np.int32)
             docs.append(ids)
             codes.append(np.full(len(ids), code, dtype=np.int32))
-        empty = np.zeros(0, dtype=np.int32)
-        return cls(names, np.concatenate(docs) if docs else empty, np.concatenate(codes) if codes else empty)
+        if not docs:
+            empty = np.zeros(0, dtype=np.int32)
+            return cls(names, empty, empty)
+        doc, code = np.concatenate(docs), np.concatenate(codes)
+        order = np.argsort(doc, kind="stable")  # once per segment: combined segments stay in document order
+        return cls(names, doc[order], code[order])
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,8 @@ class _SegmentColumns:
 
 
 def _combined(parts: list[tuple[_Values, int]]) -> _Values:
-    """Segments' values as one: value codes mapped to the union of names, documents shifted by offsets."""
+    """Segments' values as one: value codes mapped to the union of names, documents shifted by offsets
+    (segments come in offset order, so the documents stay in order)."""
     names: dict[str, int] = {}
     docs, codes = [], []
     for values, offset in parts:
@@ -116,10 +121,9 @@ class _Pairs:
     only, instead of testing every pair of the index)."""
 
     def __init__(self, values: _Values, *, size: int) -> None:
-        self.values = values.names
-        order = np.argsort(values.doc, kind="stable")
-        self.doc, self.code = values.doc[order], values.code[order]
-        self.starts = np.searchsorted(self.doc, np.arange(size + 1))
+        self.values, self.doc, self.code = values.names, values.doc, values.code
+        self.starts = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.doc, minlength=size), out=self.starts[1:])
 
     def counts(self, matched: np.ndarray, *, group_key: np.ndarray | None = None) -> dict[str, int]:
         """Matching documents (sorted document numbers) per value, or with `group_key` (document -> copy
