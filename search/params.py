@@ -134,11 +134,15 @@ class SearchParams:
             "?" + query if query else ""
         )
 
-    def toggled(self, facet: str, value: str) -> SearchParams:
-        """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
+    def toggled_values(self, facet: str, value: str) -> tuple[str, tuple[str, ...]]:
+        """The facet's SearchParams field and its values with `value` added, or removed if it was chosen."""
         attribute = next(item.attribute for item in FACETS if item.name == facet)
         chosen: tuple[str, ...] = getattr(self, attribute)
-        chosen = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
+        return attribute, tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
+
+    def toggled(self, facet: str, value: str) -> SearchParams:
+        """These parameters with a facet value added, or removed if it was chosen; back to page 1."""
+        attribute, chosen = self.toggled_values(facet, value)
         return replace(self, **{attribute: chosen, "page": 1})
 
     def changed(self, **changes) -> SearchParams:
@@ -205,9 +209,7 @@ class Links:
         return self.path + ("?" + query if query else "")
 
     def toggle(self, facet: str, value: str) -> str:
-        attribute = next(attribute for name, attribute in self.facets if name == facet)
-        chosen: tuple[str, ...] = getattr(self.params, attribute)
-        chosen = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
+        _, chosen = self.params.toggled_values(facet, value)
         toggled = urlencode([(facet, v) for v in chosen])
         middle = [toggled if name == facet else self.encoded[name] for name, _ in self.facets]
         return self._url([self.head, *middle, self.tail])
