@@ -14,7 +14,7 @@ from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from search.engine import IndexUnavailable
+from search.backend import IndexUnavailable
 from search.params import ParameterError, SearchParams
 from search.query import QuerySyntaxError, QueryTimeout
 from search.searching import Matches, matches_since, params_from_query

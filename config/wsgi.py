@@ -14,9 +14,9 @@ application = get_wsgi_application()
 
 
 def _warm() -> None:
-    from search.engine import searcher_warm  # needs the settings configured above
+    from search.backend import backend  # needs the settings configured above
 
-    searcher_warm()
+    backend().warm()
 
 
 threading.Thread(target=_warm, name="searcher-warm", daemon=True).start()

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from search.engine import IndexUnavailable
+from search.backend import IndexUnavailable
 from search.exports import export_lines
 from search.params import Pagination, ParameterError
 from search.presentation import PageLinks, page_links

@@ -12,10 +12,13 @@ def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwarg
     because the database (the source of truth) has already committed and `check_index` will see it."""
     from whoosh.index import IndexError as WhooshIndexError
 
-    from .engine import IndexUnavailable, index_sync
+    from .backend import IndexUnavailable, backend
 
+    engine = backend()
+    if engine.name != "whoosh":  # the others write in the article's own transaction (`articles_changing`)
+        return
     try:
-        index_sync(article_ids=article_ids)
+        engine.sync(article_ids=article_ids)
     except (IndexUnavailable, WhooshIndexError) as error:  # a known state with a known repair: no traceback
         log.warning("The search index was not updated (%s); run `manage.py rebuild_index`", error)
     except Exception:

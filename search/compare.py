@@ -1,7 +1,7 @@
 """Coverage compared: up to six queries over the same filters, side by side.
 
 Each query is run as the search it is on its own (`query_search`: its query with the comparison's
-filters) through the search's own listing (`listing_build`), all in one searcher, so every number a
+filters) through the search's own listing (`listing_build`), all in one snapshot, so every number a
 comparison gives — totals, facet counts, the series — equals what that search's page and API say. Only
 the time buckets are shared: they follow the span of all the queries together (or `interval`), so the
 series line up on one chart. The overlap of two queries is the intersection of their listings' matches.
@@ -22,10 +22,8 @@ import numpy as np
 from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
-from .docsets import query_docs, words_expanded
-from .engine import searcher_open
+from .backend import Snapshot, backend
 from .facets import (
     Buckets,
     FacetColumns,
@@ -138,15 +136,15 @@ def _parsed(search: SearchParams, number: int) -> tuple[SearchParams, wq.Query, 
         raise QuerySyntaxError(f"Query {number + 1} ({search.q[:60]!r}): {problem}") from None
 
 
-def _expanded(searcher: Searcher, query: wq.Query, number: int) -> wq.Query:
+def _expanded(snapshot: Snapshot, query: wq.Query, number: int) -> wq.Query:
     try:
-        return words_expanded(searcher, query)
+        return snapshot.expanded(query)
     except QueryTooBroad as problem:
         raise QueryTooBroad(f"Query {number + 1}: {problem}") from None
 
 
 def comparison_run(params: SearchParams) -> Comparison:
-    """Every query of `params` as its own search, in one searcher, with the series over shared buckets."""
+    """Every query of `params` as its own search, in one snapshot, with the series over shared buckets."""
     if not params.queries:
         raise ParameterError(
             f"'q' is missing: give one to {MAX_QUERIES} queries to compare, /compare?q=…&q=…"
@@ -154,15 +152,13 @@ def comparison_run(params: SearchParams) -> Comparison:
     started = time.perf_counter()
     parsed = [_parsed(query_search(params, number), number) for number in range(len(params.queries))]
     columns_warm()
-    with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
+    with time_budget(settings.ARCHIVE_QUERY_SECONDS), backend().snapshot() as snapshot:
         listings = [
-            listing_build(searcher, search, _expanded(searcher, query, n))
+            listing_build(snapshot, search, _expanded(snapshot, query, n))
             for n, (search, query, _) in enumerate(parsed)
         ]
-        columns = listings[0].columns
-        baseline = query_docs(
-            searcher, parsed[0][0].filters() or wq.Every()
-        )  # the filters alone: the period's output
+        columns = snapshot.columns
+        baseline = snapshot.docs(parsed[0][0].filters() or wq.Every())  # the filters alone: the output
     matches = [listing.matched for listing in listings]
     dated = [_dated(columns, matched) for matched in matches]
     buckets = (

@@ -20,8 +20,7 @@ from itertools import accumulate
 from django.conf import settings
 from whoosh import query as wq
 
-from .docsets import words_expanded
-from .engine import searcher_open
+from .backend import backend
 from .highlight import TOKEN, word_forms
 from .query import query_parse, time_budget
 
@@ -133,9 +132,9 @@ def matcher_build(q: str) -> Matcher:
     if (
         expand
     ):  # the index words each stands for, found as the search finds them (capped, within the time budget)
-        with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
+        with time_budget(settings.ARCHIVE_QUERY_SECONDS), backend().snapshot() as snapshot:
             for leaf in expand:
-                for fieldname, text in words_expanded(searcher, leaf).all_terms():
+                for fieldname, text in snapshot.expanded(leaf).all_terms():
                     terms[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
     for leaf in leaves:
         if isinstance(leaf, wq.Phrase):

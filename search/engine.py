@@ -35,6 +35,7 @@ from whoosh.writing import IndexWriter
 from archive.models import Article, Mention
 
 from .analysis import ANALYZER, ANALYZER_VERSION
+from .backend import IndexUnavailable
 from .fields import INDEXED
 from .segments import segments_add, segments_build_parallel, segments_commit
 
@@ -215,15 +216,6 @@ def index_open() -> whoosh_index.Index:
 # -- reading ---------------------------------------------------------------------------------------------
 
 
-class IndexUnavailable(RuntimeError):
-    """The index cannot be opened or read (damaged files, or built by an older version); `check_index` says
-    how to repair it."""
-
-    def __init__(self, message: str, *, outdated: bool = False) -> None:
-        super().__init__(message)
-        self.outdated = outdated
-
-
 _shared: dict[str, Searcher] = {}  # index location -> its current searcher, for every thread
 _shared_lock = threading.Lock()
 
@@ -260,19 +252,6 @@ def searcher_forget() -> None:
     """Drop the cached searcher (tests point each test at its own index)."""
     with _shared_lock:
         _shared.clear()
-
-
-def searcher_warm() -> None:
-    """Open the searcher and build what searches need from it (facet columns) before the first request."""
-    from .facets import facet_columns
-
-    try:
-        with searcher_open() as searcher:
-            facet_columns(searcher)
-    except IndexUnavailable as error:
-        log.warning(
-            "The search index could not be opened at start-up (%s); run `manage.py check_index`", error
-        )
 
 
 # -- writing ---------------------------------------------------------------------------------------------
@@ -359,8 +338,3 @@ def _generations_prune(*, keep: set[Path]) -> None:
     for path in link.parent.glob(f"{link.name}-*"):
         if path.resolve() not in {p.resolve() for p in keep}:
             shutil.rmtree(path, ignore_errors=True)
-
-
-def index_document_count() -> int:
-    with searcher_open() as searcher:
-        return searcher.doc_count()

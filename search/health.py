@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from archive.models import Article
 from archive.runs import RunStatus, runs_active
 
-from .engine import IndexUnavailable, index_exists, index_link, searcher_open
+from .backend import IndexUnavailable, backend
 
 REPAIR = "python manage.py rebuild_index"
 
@@ -77,17 +77,14 @@ def index_check(*, full: bool = False) -> IndexHealth:
 
 def _compared(*, full: bool) -> IndexHealth:
     expected = Article.objects.published().count()
-    if not index_exists():
+    engine = backend()
+    if not engine.exists():
         # A new archive has neither articles nor an index yet; the first write creates it.
         return IndexHealth("missing", 0, expected) if expected else IndexHealth("ok", 0, 0)
     try:
-        with searcher_open() as searcher:
-            indexed = searcher.doc_count()
-            stored = (
-                [(int(fields["id"]), fields.get("updated")) for fields in searcher.all_stored_fields()]
-                if full
-                else []
-            )
+        with engine.snapshot() as snapshot:
+            indexed = snapshot.count()
+            stored = snapshot.stamps() if full else []
     except IndexUnavailable as error:
         if error.outdated:
             return IndexHealth("outdated", 0, expected, detail=str(error))
@@ -112,7 +109,7 @@ _cached: dict[str, tuple[float, IndexHealth]] = {}
 def index_check_cached(*, seconds: float = 30.0, importing_seconds: float = 2.0) -> IndexHealth:
     """The quick check, at most every `seconds` per index (every `importing_seconds` while an import
     fills it), for the search page and API."""
-    key = str(index_link())
+    key = backend().location()
     now = time.monotonic()
     if key in _cached:
         checked, health = _cached[key]

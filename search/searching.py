@@ -3,8 +3,8 @@
 Plain functions over plain data, so the page, the API and the exports share one path and can be tested
 without HTTP. Which documents match, which of them the pages list (one per copy group when collapsed)
 and in what order are computed once, over arrays (`search.docsets`, `search.facets`): totals, facets,
-pages and exports are all views of that one listing, so they cannot disagree. Whoosh only scores, for
-relevance order, within the listing.
+pages and exports are all views of that one listing, so they cannot disagree. The engine (`search.backend`)
+only matches, and scores for relevance order within the listing.
 """
 
 from __future__ import annotations
@@ -19,20 +19,17 @@ import numpy as np
 from django.conf import settings
 from django.urls import reverse
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from archive.models import Article
 from archive.selectors import slugs_followed, wire_names
 
-from .docsets import query_docs, query_scored, words_expanded
-from .engine import searcher_open
+from .backend import Snapshot, backend
 from .facets import (
     Buckets,
     FacetColumns,
     FacetValue,
     attention_share,
     date_facet,
-    facet_columns,
     facet_values,
 )
 from .fields import INDEXED
@@ -185,12 +182,10 @@ class SearchOutcome:
 TEXT_FIELDS = ("title", "body")
 
 
-def query_marks(query: wq.Query, searcher) -> dict[str, Marks]:
-    """What matched in each text field, for highlighting: the words (wildcards and fuzzy terms expanded to
-    the index words they stand for) and the phrases, of the field each names (`title:x` marks titles only);
-    nothing under NOT. Asked leaf by leaf: whoosh-reloaded 2.7.5's `existing_terms` over a whole tree skips
-    every field after the first one it meets."""
-    reader = searcher.reader()
+def query_marks(query: wq.Query) -> dict[str, Marks]:
+    """What matched in each text field, for highlighting: the words of an expanded query (wildcards and fuzzy
+    terms already replaced by the index words they stand for) and the phrases, of the field each names
+    (`title:x` marks titles only); nothing under NOT."""
     terms: dict[str, set[str]] = {field: set() for field in TEXT_FIELDS}
     phrases: dict[str, list[tuple[str, ...]]] = {field: [] for field in TEXT_FIELDS}
 
@@ -202,10 +197,10 @@ def query_marks(query: wq.Query, searcher) -> dict[str, Marks]:
         elif isinstance(node, wq.Phrase):
             if node.fieldname in phrases:
                 phrases[node.fieldname].append(tuple(node.words))
-        elif node.is_leaf():
-            for fieldname, text in node.existing_terms(reader, expand=True):
-                if fieldname in terms:
-                    terms[fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        elif isinstance(node, wq.Term):
+            if node.fieldname in terms:
+                text = node.text
+                terms[node.fieldname].add(text.decode("utf-8") if isinstance(text, bytes) else text)
         else:
             for child in node.children():
                 walk(child)
@@ -219,17 +214,17 @@ def query_marks(query: wq.Query, searcher) -> dict[str, Marks]:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a search lists, as document numbers of one searcher."""
+    """What a search lists, as document numbers of one snapshot."""
 
     matched: np.ndarray  # every matching document
     listed: np.ndarray  # what the pages hold: the matches, or one per copy group when collapsed
     columns: FacetColumns
 
 
-def listing_build(searcher, params: SearchParams, query: wq.Query) -> Listing:
+def listing_build(snapshot: Snapshot, params: SearchParams, query: wq.Query) -> Listing:
     filters = params.filters()
-    matched = query_docs(searcher, wq.And([query, filters]) if filters else query)
-    columns = facet_columns(searcher)
+    matched = snapshot.docs(wq.And([query, filters]) if filters else query)
+    columns = snapshot.columns
     return Listing(
         matched=matched,
         listed=columns.earliest_per_group(matched) if params.collapse else matched,
@@ -238,14 +233,15 @@ def listing_build(searcher, params: SearchParams, query: wq.Query) -> Listing:
 
 
 def listing_order(
-    searcher, params: SearchParams, query: wq.Query, listing: Listing, *, limit: int | None
+    snapshot: Snapshot, params: SearchParams, query: wq.Query, listing: Listing, *, limit: int | None
 ) -> np.ndarray:
     """The listed documents in the requested order, the first `limit` of them (all with None).
 
     Dates and ids order the date sorts (undated last either way, the id breaking ties, so pages never repeat
-    or skip an article). Relevance is Whoosh's BM25F score within the listing, computed over arrays
-    (`search.docsets`) and ranked as Whoosh ranks (`search.topk`); a listed document the query does not
-    score follows the scored ones in index order, so pages always hold exactly what the total promises."""
+    or skip an article). Relevance is the engine's score within the listing (Whoosh's BM25F, computed over
+    arrays by `search.docsets`; PostgreSQL's `ts_rank`), ranked by `search.topk`; a listed document the query
+    does not score follows the scored ones in index order, so pages always hold exactly what the total
+    promises."""
     listed = listing.listed
     if not len(listed):
         return listed
@@ -259,7 +255,7 @@ def listing_order(
     wanted = len(listed) if limit is None else min(limit, len(listed))
     if not wanted:
         return listed[:0]
-    docs, scores = query_scored(searcher, query, within=listed)
+    docs, scores = snapshot.scored(query, within=listed)
     scored = ranked_page(docs, scores, start=0, stop=wanted)
     if len(scored) < wanted:
         rest = np.setdiff1d(listed, scored, assume_unique=True)
@@ -267,12 +263,13 @@ def listing_order(
     return scored
 
 
-def _undated_excluded(searcher, params: SearchParams, query: wq.Query, columns: FacetColumns) -> int:
+def _undated_excluded(snapshot: Snapshot, params: SearchParams, query: wq.Query) -> int:
     """How many matching undated articles (or groups) the date filter left out."""
     if params.undated or not (params.date_from or params.date_to):
         return 0
     filters = filters_build(replace(params, date_from=None, date_to=None))
-    candidates = query_docs(searcher, wq.And([query, filters]) if filters else query)
+    candidates = snapshot.docs(wq.And([query, filters]) if filters else query)
+    columns = snapshot.columns
     undated = candidates[columns.doc_day[candidates] == columns.no_day]
     return columns.group_count(undated) if params.counts_groups else len(undated)
 
@@ -311,25 +308,25 @@ def _search(
 ) -> SearchOutcome:
     facet_lists: dict[str, list[FacetValue]] = {}
     buckets, shares, undated_excluded = None, [], 0
-    with searcher_open() as searcher:
-        query = words_expanded(searcher, query)
-        listing = listing_build(searcher, params, query)
+    with backend().snapshot() as snapshot:
+        query = snapshot.expanded(query)
+        listing = listing_build(snapshot, params, query)
         columns, matched = listing.columns, listing.matched
         pagination = Pagination(page=params.page, page_size=params.page_size, listed=len(listing.listed))
         page_docs = listing_order(
-            searcher, params, query, listing, limit=pagination.start + params.page_size
+            snapshot, params, query, listing, limit=pagination.start + params.page_size
         )[pagination.start :]
         page_ids = [int(pk) for pk in columns.doc_id[page_docs]]
-        marks = query_marks(query, searcher)
+        marks = query_marks(query)
         group_total = columns.group_count(matched)
         total = group_total if groups else len(matched)
         if facets:
             facet_lists, buckets, days = _facets(params, columns, matched, groups=groups)
-            undated_excluded = _undated_excluded(searcher, params, query, columns)
+            undated_excluded = _undated_excluded(snapshot, params, query)
             if (
                 with_share and buckets is not None
-            ):  # same searcher: document numbers must mean the same documents
-                baseline = query_docs(searcher, params.filters() or wq.Every())
+            ):  # same snapshot: document numbers must mean the same documents
+                baseline = snapshot.docs(params.filters() or wq.Every())
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
     articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
@@ -392,23 +389,22 @@ def _facets(
 
 
 def columns_warm() -> None:
-    """Build the current searcher's facet columns before a time budget starts: the first searcher of a process
+    """Build the current snapshot's facet columns before a time budget starts: the first searcher of a process
     reads every segment's columns (9.5 s for the realistic archive's 2,700 articles on this machine), the
     server's cold start rather than the query's work, which must not make the first query time out."""
-    with searcher_open() as searcher:
-        facet_columns(searcher)
+    with backend().snapshot():
+        pass
 
 
 @contextmanager
-def listing_open(params: SearchParams) -> Iterator[tuple[Searcher, SearchParams, wq.Query, Listing]]:
-    """A search's listing with the searcher its document numbers belong to (and the parameters and query
-    with merged slugs followed and its wildcards expanded, `words_expanded`), within the search's time
-    budget."""
+def listing_open(params: SearchParams) -> Iterator[tuple[Snapshot, SearchParams, wq.Query, Listing]]:
+    """A search's listing with the snapshot its document numbers belong to (and the parameters and query
+    with merged slugs followed and its wildcards expanded), within the search's time budget."""
     params, query, _ = slugs_follow(params, query_parse(params.q))
     columns_warm()
-    with time_budget(settings.ARCHIVE_QUERY_SECONDS), searcher_open() as searcher:
-        query = words_expanded(searcher, query)
-        yield searcher, params, query, listing_build(searcher, params, query)
+    with time_budget(settings.ARCHIVE_QUERY_SECONDS), backend().snapshot() as snapshot:
+        query = snapshot.expanded(query)
+        yield snapshot, params, query, listing_build(snapshot, params, query)
 
 
 def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[SearchOutcome, list[int], Marks]:
@@ -416,10 +412,10 @@ def export_ids(params: SearchParams, *, every_copy: bool = False) -> tuple[Searc
     the page's order (one per copy group when collapsed; with `every_copy`, every matching article, as a
     frozen result set keeps them), and what the body's snippets mark."""
     outcome = search_run(replace(params, page=1), facets=False, snippets=False)
-    with listing_open(params) as (searcher, params, query, listing):
+    with listing_open(params) as (snapshot, params, query, listing):
         if every_copy:
             listing = replace(listing, listed=listing.matched)
-        docs = listing_order(searcher, params, query, listing, limit=None)
+        docs = listing_order(snapshot, params, query, listing, limit=None)
         return outcome, [int(pk) for pk in listing.columns.doc_id[docs]], outcome.marks.get("body", NO_MARKS)
 
 

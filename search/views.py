@@ -25,6 +25,7 @@ from archive.serializers import (
     articles_for_export,
 )
 
+from .backend import IndexUnavailable
 from .compare import (
     CSV_FIELDS,
     compare_form,
@@ -35,7 +36,6 @@ from .compare import (
     comparison_rows,
     comparison_run,
 )
-from .engine import IndexUnavailable
 from .exports import FORMATS, export_lines, rows_for
 from .forms import SearchForm
 from .health import index_check, index_check_cached

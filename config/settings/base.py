@@ -128,6 +128,19 @@ def database_config() -> dict:
 
 
 DATABASES = {"default": database_config()}
+
+# The search engine (search.backend): "whoosh", the embedded index in ARCHIVE_INDEX_DIR on this host's disk,
+# or "postgres", documents kept in the PostgreSQL database itself, which every application host shares.
+ARCHIVE_SEARCH_BACKEND = os.environ.get("ARCHIVE_SEARCH_BACKEND", "whoosh").strip().lower()
+if ARCHIVE_SEARCH_BACKEND not in {"whoosh", "postgres"}:
+    raise ImproperlyConfigured(
+        f"ARCHIVE_SEARCH_BACKEND must be 'whoosh' or 'postgres' (got {ARCHIVE_SEARCH_BACKEND!r})"
+    )
+if ARCHIVE_SEARCH_BACKEND == "postgres" and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "ARCHIVE_SEARCH_BACKEND=postgres keeps the search documents in PostgreSQL: set DATABASE_URL to a "
+        "PostgreSQL database (postgres://user@host:port/name), or use ARCHIVE_SEARCH_BACKEND=whoosh"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,8 @@ import threading
 from django.db import connection, transaction
 
 from archive.models import Article
-from search.engine import index_document_count, index_rebuild, index_sync, searcher_open
+from search.backend import index_document_count, index_rebuild, index_sync
+from search.engine import searcher_open
 from search.searching import SearchParams, search_run
 from tests.conftest import admin_change_data
 from tests.factories import ArticleFactory, MentionFactory

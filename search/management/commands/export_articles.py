@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.models import Article
-from search.engine import IndexUnavailable
+from search.backend import IndexUnavailable
 from search.exports import export_lines, rows_for
 from search.query import QuerySyntaxError
 from search.searching import SearchParams, export_ids

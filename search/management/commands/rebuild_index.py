@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from archive.progress import ProgressReport
-from search.engine import index_rebuild
+from search.backend import index_rebuild
 
 
 class Command(BaseCommand):
