@@ -42,6 +42,7 @@ from .models import (
 )
 from .presentation import raw_lines
 from .selectors import wire_names
+from .signals import announce_articles_changed
 
 
 class TextKeepingLineEnds(forms.CharField):
@@ -281,6 +282,11 @@ class ArticleAdmin(ExactSaves, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if change and {"copy_group", "story"} & set(corrected):
             article_links_refresh(before=form.initial, article=obj)
+
+    def save_related(self, request, form, formsets, change: bool) -> None:
+        """The mentions edited inline are saved after the article: announced again once they are."""
+        super().save_related(request, form, formsets, change)
+        announce_articles_changed(article_ids=[form.instance.pk])
 
     @admin.action(
         description="Split selected articles off their copy group (into a group of their own)",

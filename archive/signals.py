@@ -1,7 +1,8 @@
 """How the archive tells the rest of the project that articles changed.
 
-`archive` never imports `search`: it sends `articles_changed` with the ids of changed articles once the
-transaction that changed them has committed, and whoever keeps derived data (the search index) listens.
+`archive` never imports `search`: it sends `articles_changing` with the ids of changed articles inside the
+transaction that changed them and `articles_changed` once it has committed, and whoever keeps derived data
+(the search index) listens to the one it needs.
 Receivers reconcile each id against the database, so announcing an unchanged id is harmless.
 """
 
@@ -19,6 +20,9 @@ from django.dispatch import Signal, receiver
 from .models import Article
 
 articles_changed = Signal()  # keyword argument: article_ids (frozenset[int])
+# Sent at once, inside the transaction that changed the articles (so announce once the change is made): what
+# must change with them (the PostgreSQL search engine's documents) is written in that transaction.
+articles_changing = Signal()  # keyword argument: article_ids (frozenset[int])
 
 _pending: ContextVar[set[int] | None] = ContextVar("archive_pending_announcements", default=None)
 
@@ -49,6 +53,7 @@ def announce_articles_changed(*, article_ids: Iterable[int]) -> None:
     ids = frozenset(int(pk) for pk in article_ids)
     if not ids:
         return
+    articles_changing.send(sender=Article, article_ids=ids)
     pending = _pending.get()
     if pending is not None:
         pending.update(ids)

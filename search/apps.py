@@ -28,6 +28,17 @@ def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwarg
         )
 
 
+def _on_articles_changing(sender: object, *, article_ids: frozenset[int], **kwargs: object) -> None:
+    """The PostgreSQL engine writes the documents in the transaction that changed the articles, so the index
+    never lags the database (a failure rolls the change back with it)."""
+    from .backend import backend
+
+    if backend().name == "postgres":
+        from .postgres import documents_write
+
+        documents_write(article_ids=article_ids)
+
+
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
@@ -35,9 +46,10 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from archive.signals import articles_changed
+        from archive.signals import articles_changed, articles_changing
 
         articles_changed.connect(_on_articles_changed, dispatch_uid="search_index_sync")
+        articles_changing.connect(_on_articles_changing, dispatch_uid="search_documents_write")
         checks.register(_index_in_step, "search")
 
 

@@ -45,6 +45,13 @@ class QueryTooBroad(QuerySyntaxError):
 class QueryTimeout(RuntimeError):
     """A query that ran past its time budget (`ARCHIVE_QUERY_SECONDS`); the server stopped it."""
 
+    def __init__(
+        self,
+        message: str = "The query took too long and was stopped; narrow it (fewer wildcards, a phrase, a "
+        "filter) and try again.",
+    ) -> None:
+        super().__init__(message)
+
 
 _deadline: ContextVar[float | None] = ContextVar("search_deadline", default=None)
 
@@ -66,10 +73,7 @@ def time_left() -> float | None:
         return None
     left = deadline - time.monotonic()
     if left <= 0:
-        raise QueryTimeout(
-            "The query took too long and was stopped; narrow it (fewer wildcards, a phrase, a filter) and "
-            "try again."
-        )
+        raise QueryTimeout()
     return left
 
 
@@ -175,12 +179,13 @@ def _words_problem(text: str) -> str | None:
                 f"'~{match.group(1)}' at character {offset + match.start() + 1}: at most {MAX_EDITS} "
                 "letters can differ (write word~1 or word~2)."
             )
-        if match := LEADING_WILDCARD.search(part):
+        words = RANGE.sub(lambda m: " " * len(m.group()), part)  # in a range `*` is an open end
+        if match := LEADING_WILDCARD.search(words):
             return (
                 f"'{match.group(0)}' at character {offset + match.start() + 1}: a word cannot start with "
                 "a wildcard; give its first letters (e.g. sanction*)."
             )
-        if match := SHORT_WILDCARD.search(part):
+        if match := SHORT_WILDCARD.search(words):
             return (
                 f"'{match.group(1)}' at character {offset + match.start() + 1}: give at least "
                 f"{MIN_PREFIX} letters before a wildcard."

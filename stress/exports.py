@@ -70,7 +70,7 @@ django.setup()
 from django.core.management import call_command
 from archive.ingestion.bulk import articles_bulk_load
 from bench.corpus import corpus_generate
-from search.engine import index_rebuild
+from search.backend import index_rebuild
 call_command("migrate", verbosity=0)
 articles_bulk_load(corpus_generate(int(sys.argv[1]), seed=7), announce=False)
 index_rebuild(procs=2)

@@ -16,6 +16,15 @@ SEEDS_TRUTH = json.loads((DATA / "seeds_truth.json").read_text())
 
 
 @pytest.fixture(autouse=True)
+def search_engine(request, settings) -> str:
+    """The search engine under test: the configured one (`make test-postgres` runs PostgreSQL's), or the
+    Whoosh engine for tests of its own files and internals (marked `whoosh`)."""
+    if request.node.get_closest_marker("whoosh"):
+        settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
+    return settings.ARCHIVE_SEARCH_BACKEND
+
+
+@pytest.fixture(autouse=True)
 def index_dir(settings, tmp_path):
     """Every test gets its own empty index."""
     settings.ARCHIVE_INDEX_DIR = tmp_path / "var" / "index"

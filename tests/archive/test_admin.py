@@ -70,6 +70,7 @@ def test_reprocess_action_keeps_corrections(seeds, editor):
     assert article.title == "Editor's title"
 
 
+@pytest.mark.whoosh
 def test_reindex_action_puts_a_lost_document_back(seeds, editor, client):
     from search.engine import writer_open
 

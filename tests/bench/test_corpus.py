@@ -7,7 +7,7 @@ from collections import Counter
 from archive.ingestion.bulk import articles_bulk_load
 from archive.models import Article, Entity
 from bench.corpus import corpus_generate
-from search.engine import index_rebuild
+from search.backend import index_rebuild
 from search.searching import SearchParams, search_run
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from archive.ingestion.bulk import KnownArticle, articles_bulk_load
 from archive.models import Article
-from search.engine import index_rebuild
+from search.backend import index_rebuild
 
 TEXTS = [
     (

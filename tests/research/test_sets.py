@@ -15,7 +15,7 @@ from django.urls import get_resolver
 from archive.models import Article
 from research.models import FrozenError, ResultSet
 from search.analysis import ANALYZER_VERSION
-from search.engine import index_sync
+from search.backend import index_sync
 
 
 def streamed(response) -> list[str]:

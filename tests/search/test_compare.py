@@ -266,6 +266,7 @@ def test_the_wire_filter_applies_to_every_query(import_paths, settings, tmp_path
         assert item["articles"] == alone["total"] < search(client, q=item["q"])["total"]
 
 
+@pytest.mark.whoosh
 def test_a_cold_start_does_not_count_against_the_time_budget(coverage, client, settings, monkeypatch):
     """The first searcher of a process builds its facet columns (seconds on a large index): not the query's
     time, so the first comparison or search after a start does not time out."""

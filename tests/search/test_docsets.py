@@ -20,6 +20,8 @@ from search.query import query_parse
 from search.searching import SearchParams
 from search.topk import ranked_page
 
+pytestmark = pytest.mark.whoosh  # the Whoosh engine's own files and internals
+
 QUERIES = [
     "government",
     "the",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from django.db import connection, transaction
 
 from archive.models import Article
@@ -10,6 +11,8 @@ from search.engine import searcher_open
 from search.searching import SearchParams, search_run
 from tests.conftest import admin_change_data
 from tests.factories import ArticleFactory, MentionFactory
+
+pytestmark = pytest.mark.whoosh  # the Whoosh engine's own files and internals
 
 
 def total(q: str = "", **kwargs) -> int:

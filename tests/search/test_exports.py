@@ -11,7 +11,7 @@ import pytest
 
 from archive.ingestion.bulk import KnownArticle, articles_bulk_load
 from archive.models import Article
-from search.engine import index_rebuild
+from search.backend import index_rebuild
 
 
 def test_jsonl_export_starts_with_meta_and_streams_rows(seeds, client):

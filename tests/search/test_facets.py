@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from search.facets import bucket_for_span, bucket_start
 
 
@@ -103,6 +105,7 @@ def test_outlet_page(seeds, client):
     assert client.get("/outlets/nowhere/").status_code == 404
 
 
+@pytest.mark.whoosh
 def test_small_and_large_result_sets_count_alike(db, monkeypatch):
     """A small result set counts its own documents' values, a large one tests every pair of the index:
     both agree with the database, with and without copy groups."""

@@ -6,6 +6,8 @@ from django.core.management.base import CommandError
 
 from search.engine import searcher_forget, writer_open
 
+pytestmark = pytest.mark.whoosh  # the Whoosh engine's own files and internals
+
 
 def test_check_index_reports_in_step(seeds, capsys):
     call_command("check_index")

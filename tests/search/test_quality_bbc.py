@@ -10,7 +10,8 @@ import pytest
 
 from archive.ingestion.bulk import KnownArticle, articles_bulk_load
 from archive.models import Article, Outlet
-from search.engine import index_rebuild, searcher_forget
+from search.backend import index_rebuild
+from search.engine import searcher_forget
 from search.searching import SearchParams, search_run
 from tests.archive.pages import BBC
 

@@ -44,6 +44,8 @@ def names(seeds, *keys: str) -> set[int]:
         ("outlet:snn", ("002",)),
         ("entity:dmitry-peskov", ("001",)),
         ("published:[2022-12-01 TO 2022-12-31]", ("000", "001", "004")),
+        ("published:[2022-12-01 TO *]", ("000", "001", "004")),  # `*`: an open end, not a wildcard
+        ("published:[* TO 2022-11-30]", ()),
         ("Samar*", ("000",)),
         ("Peskof~", ("001",)),
         ("Peskov?", ("001",)),  # a question mark ends a word; it is not a wildcard

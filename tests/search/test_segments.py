@@ -20,6 +20,8 @@ from search.phrases import position_keys, positions_values
 from search.query import query_parse
 from search.segments import segments_build_parallel, segments_commit, text_terms
 
+pytestmark = pytest.mark.whoosh  # the Whoosh engine's own files and internals
+
 ODD_TEXTS = [
     "İstanbul's U.S.A. office: naïve café, Ünïcödé — 東京 and São Paulo; e-mail a*b 3.14 1,000,000",
     "The the THE the. Stop-words aren't dropped: to be or not to be.",

@@ -1,0 +1,602 @@
+"""The PostgreSQL engine: the index as rows of the archive's own database, which every application host
+(and every streaming replica) shares.
+
+The archive's analyzer makes the terms in Python and PostgreSQL stores them as `tsvector`s (title terms
+weighted A, body terms B, a gap of one position between them so no phrase spans both; the byline apart),
+matched with GIN indexes and `@@`; the facet values are `field:value` keys in a GIN-indexed array. So both
+engines match the same articles for the same query: the query is parsed once (`search.query`), its
+prefixes, wildcards and fuzzy terms are expanded by Whoosh's own rules over the index words kept in
+`search_word`, and the tree is translated to SQL here. Documents are written in the same transaction as
+the article they come from (`articles_changing`), so the index never lags the database; each write moves
+`search_state.version`, and a host rebuilds its facet columns (the same arrays the Whoosh engine counts
+over, `search.facets`) when the version it reads differs.
+
+Differences from the Whoosh engine, by PostgreSQL's design: relevance is `ts_rank` with the title weighing
+twice the body (not BM25F; the byline does not rank), and a `tsvector` keeps at most 256 positions of a
+word and none past 16,383, so a phrase is not found beyond those in a very long article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+
+from .backend import IndexUnavailable
+from .docsets import words_expanded
+from .engine import EPOCH, NO_DAY, SCHEMA, article_document, articles_for_index
+from .facets import FacetColumns, _SegmentColumns, _Values
+from .fields import INDEXED
+from .query import QuerySyntaxError, QueryTimeout, time_left
+from .segments import text_terms
+
+WEIGHTS = {
+    "title": "A",
+    "body": "B",
+}  # the text fields of the `text` column; "byline" has a column of its own
+RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B, A: a title word weighs twice a body word
+MAX_POSITIONS = 256  # what a tsvector keeps of one word
+KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
+WRITE_BATCH = 500
+WORDS_BATCH = 2000
+QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
+COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline")
+
+
+def _alias() -> str:
+    """The database searches read: a replica when one is configured (`DATABASE_REPLICA_URL`)."""
+    return "replica" if "replica" in settings.DATABASES else "default"
+
+
+# -- documents -------------------------------------------------------------------------------------------
+
+
+def _lexeme(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _vector(fields: list[tuple[str, str]]) -> tuple[str, set[tuple[str, str]]]:
+    """A tsvector literal of the terms of each (field, text), weighted by field and placed one after the
+    other with a one-position gap; and the (field, term) pairs it holds."""
+    positions: dict[str, list[str]] = {}
+    words: set[tuple[str, str]] = set()
+    start = 1
+    for field, text in fields:
+        weight = WEIGHTS.get(field, "")
+        terms = text_terms(text)
+        for offset, term in enumerate(terms):
+            kept = positions.setdefault(term, [])
+            if len(kept) < MAX_POSITIONS:
+                kept.append(f"{min(start + offset, 16383)}{weight}")
+        words.update((field, term) for term in terms)
+        start += len(terms) + 1
+    return " ".join(f"{_lexeme(term)}:{','.join(places)}" for term, places in positions.items()), words
+
+
+def _array(values: Iterable[str]) -> str:
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+@dataclass(frozen=True)
+class _Row:
+    values: tuple
+    words: set[tuple[str, str]]
+
+
+def _row(document: dict) -> _Row:
+    """The `search_document` row of an index document (`article_document`, the one mapping of an article)."""
+    text, words = _vector([("title", document["title"]), ("body", document["body"])])
+    byline, byline_words = _vector([("byline", document["byline"])])
+    keys = {"title:"} if document["title"].strip() else set()
+    keys |= {"body:"} if document["body"].strip() else set()
+    keys |= {"byline:"} if document["byline"].strip() else set()
+    for field in KEYWORD_FIELDS:
+        values = {value.lower() for value in document[field].split()}
+        keys |= {f"{field}:{value}" for value in values} | ({f"{field}:"} if values else set())
+        words |= {(field, value) for value in values}
+    group = document.get("copy_group")
+    return _Row(
+        values=(
+            int(document["id"]),
+            document["updated"],
+            document["day"],
+            int(group[1:]) if group else None,
+            _array(sorted(keys)),
+            text,
+            byline,
+        ),
+        words=words | byline_words,
+    )
+
+
+def _words_add(cursor, words: set[tuple[str, str]]) -> None:
+    if words:
+        fields, texts = zip(*sorted(words))
+        cursor.execute(
+            "INSERT INTO search_word (field, word) SELECT * FROM unnest(%s::text[], %s::text[]) "
+            "ON CONFLICT DO NOTHING",
+            [list(fields), list(texts)],
+        )
+
+
+def _version_move(cursor) -> None:
+    cursor.execute(
+        "INSERT INTO search_state (id, version) VALUES (1, nextval('search_state_version')) "
+        "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version"
+    )
+
+
+def documents_write(*, article_ids: Iterable[int]) -> int:
+    """Write these articles' documents in the current transaction: published ones added or replaced (also
+    when their update time is the same: mentions may have changed since, in the same transaction), others
+    removed. How many were written or removed."""
+    ids = sorted({int(pk) for pk in article_ids})
+    changed = 0
+    with transaction.atomic(), connections["default"].cursor() as cursor:
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = ids[start : start + WRITE_BATCH]
+            cursor.execute("SELECT article_id FROM search_document WHERE article_id = ANY(%s)", [batch])
+            indexed = {pk for (pk,) in cursor.fetchall()}
+            articles = list(articles_for_index(batch))
+            gone = sorted(set(indexed) - {article.pk for article in articles})
+            if gone:
+                cursor.execute("DELETE FROM search_document WHERE article_id = ANY(%s)", [gone])
+            rows = [_row(article_document(article)) for article in articles]
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO search_document ({', '.join(COLUMNS)}) VALUES "
+                    "(%s, %s, %s, %s, %s::text[], %s::tsvector, %s::tsvector) ON CONFLICT (article_id) DO "
+                    f"UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in COLUMNS[1:])}",
+                    [row.values for row in rows],
+                )
+                _words_add(cursor, set().union(*(row.words for row in rows)))
+            if rows or gone:
+                _version_move(cursor)
+            changed += len(rows) + len(gone)
+    return changed
+
+
+def _copy(cursor, rows: list[tuple]) -> None:
+    """COPY a batch of rows, between fetches of the articles' cursor (a connection does one at a time)."""
+    if rows:
+        with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        rows.clear()
+
+
+def documents_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Every published article's document made afresh, in one transaction: searches read the old documents
+    until it commits."""
+    from archive.models import Article
+
+    total = Article.objects.published().count()
+    count = 0
+    words: set[tuple[str, str]] = set()
+    with transaction.atomic(), connections["default"].cursor() as cursor:
+        cursor.execute("DELETE FROM search_document")
+        cursor.execute("DELETE FROM search_word")
+        batch: list[tuple] = []
+        for article in articles_for_index().iterator(chunk_size=WRITE_BATCH):
+            row = _row(article_document(article))
+            batch.append(row.values)
+            words |= row.words
+            count += 1
+            if len(batch) == WRITE_BATCH:
+                _copy(cursor, batch)
+            if progress:
+                progress(count, total)
+        _copy(cursor, batch)
+        with cursor.cursor.copy("COPY search_word (field, word) FROM STDIN") as copy:
+            for pair in sorted(words):
+                copy.write_row(pair)
+        _version_move(cursor)
+    with connections["default"].cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    return count
+
+
+# -- queries ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A tsquery over one column; `fields` the text fields each of its leaves is restricted to."""
+
+    column: str
+    query: str
+
+
+def _label(fields: frozenset[str]) -> str:
+    """The weight restriction of a leaf over `fields` of the text column (none when it is both)."""
+    if fields >= set(WEIGHTS):
+        return ""
+    return ":" + "".join(sorted(WEIGHTS[field] for field in fields))
+
+
+def _column(field: str) -> str | None:
+    return "text" if field in WEIGHTS else ("byline" if field == "byline" else None)
+
+
+def _leaf_words(node: wq.Query) -> tuple[str, ...] | None:
+    """The words of a Term or a Phrase on a text field (the key under which leaves of two fields merge)."""
+    if type(node) is wq.Term and _column(node.fieldname):
+        return (node.text,)
+    if isinstance(node, wq.Phrase) and _column(node.fieldname):
+        return tuple(node.words) + ((f"~{node.slop}",) if node.slop > 1 else ())
+    return None
+
+
+def _phrase(words: list[str], label: str, slop: int) -> str:
+    """Words in order, each within `slop` positions of the one before (Whoosh's phrase slop)."""
+    query = _lexeme(words[0]) + label
+    for word in words[1:]:
+        following = _lexeme(word) + label
+        query = (
+            "(" + " | ".join(f"({query}) <{distance}> {following}" for distance in range(1, slop + 1)) + ")"
+        )
+    return query
+
+
+def _leaf(node: wq.Query, fields: frozenset[str]) -> _Text:
+    column = _column(node.fieldname)
+    label = _label(fields) if column == "text" else ""
+    if type(node) is wq.Term:
+        return _Text(column, _lexeme(node.text) + label)
+    words = list(node.words)
+    if not words:
+        return _Text(column, "")
+    return _Text(column, _phrase(words, label, max(1, node.slop)))
+
+
+def _text(node: wq.Query) -> _Text | None:
+    """The node as one tsquery over one column, when it is one (words, phrases and their combinations)."""
+    if _leaf_words(node) is not None:
+        return _leaf(node, frozenset({node.fieldname}))
+    if type(node) in (wq.And, wq.Or) and node.subqueries:
+        children = _merged(node.subqueries) if type(node) is wq.Or else [_text(c) for c in node.subqueries]
+        if any(child is None or not child.query for child in children):
+            return None
+        if len({child.column for child in children}) != 1:
+            return None
+        operator = " & " if type(node) is wq.And else " | "
+        return _Text(children[0].column, "(" + operator.join(child.query for child in children) + ")")
+    if type(node) is wq.Not:
+        child = _text(node.query)
+        return _Text(child.column, f"!({child.query})") if child and child.query else None
+    if type(node) is wq.AndNot:
+        a, b = _text(node.a), _text(node.b)
+        if a and b and a.query and b.query and a.column == b.column:
+            return _Text(a.column, f"({a.query} & !({b.query}))")
+    return None
+
+
+def _merged(children: list[wq.Query]) -> list[_Text | None]:
+    """An Or's children as tsqueries, the same word or phrase on title and body made one unrestricted leaf
+    (what the parser makes of a plain word: one index lookup instead of two)."""
+    fields: dict[tuple[str, ...], set[str]] = {}
+    first: dict[tuple[str, ...], wq.Query] = {}
+    others: list[_Text | None] = []
+    for child in _flattened(children):
+        words = _leaf_words(child)
+        if words is not None and _column(child.fieldname) == "text":
+            fields.setdefault(words, set()).add(child.fieldname)
+            first.setdefault(words, child)
+        else:
+            others.append(_text(child))
+    return [_leaf(first[words], frozenset(names)) for words, names in fields.items()] + others
+
+
+def _flattened(children: list[wq.Query]) -> Iterator[wq.Query]:
+    """An Or's children with nested Ors opened (an expanded prefix on two fields is an Or of Ors)."""
+    for child in children:
+        if type(child) is wq.Or:
+            yield from _flattened(child.subqueries)
+        else:
+            yield child
+
+
+def _day(moment: dt.datetime | None) -> int | None:
+    return None if moment is None else (moment.date() - EPOCH).days
+
+
+def _range(low: int | None, high: int | None, *, low_out: bool, high_out: bool) -> tuple[str, list]:
+    parts, params = ["day <> %s"], [NO_DAY]
+    if low is not None:
+        parts.append("day > %s" if low_out else "day >= %s")
+        params.append(low)
+    if high is not None:
+        parts.append("day < %s" if high_out else "day <= %s")
+        params.append(high)
+    return "(" + " AND ".join(parts) + ")", params
+
+
+def _where(node: wq.Query) -> tuple[str, list]:
+    """An expanded query as a SQL condition on `search_document`."""
+    if node is wq.NullQuery or type(node).__name__ == "_NullQuery":
+        return "FALSE", []
+    text = _text(node)
+    if text is not None and text.query:
+        return f"{text.column} @@ %s::tsquery", [text.query]
+    if type(node) is wq.Every:
+        if node.fieldname in (None, "", "*"):
+            return "TRUE", []
+        return "keys @> ARRAY[%s]::text[]", [f"{node.fieldname}:"]
+    if type(node) is wq.Term and node.fieldname in KEYWORD_FIELDS:
+        return "keys @> ARRAY[%s]::text[]", [f"{node.fieldname}:{node.text}"]
+    if type(node) is wq.Phrase and not node.words:
+        return "FALSE", []
+    if type(node) in (wq.And, wq.Or):
+        if not node.subqueries:
+            return "FALSE", []
+        parts = [_where(child) for child in node.subqueries]
+        joiner = " AND " if type(node) is wq.And else " OR "
+        return "(" + joiner.join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
+    if type(node) is wq.Not:
+        sql, params = _where(node.query)
+        return f"NOT {sql}", params
+    if type(node) is wq.AndNot:
+        (a, pa), (b, pb) = _where(node.a), _where(node.b)
+        return f"({a} AND NOT {b})", pa + pb
+    if type(node) in (wq.AndMaybe,):
+        return _where(node.a)
+    if type(node) is wq.Require:
+        (a, pa), (b, pb) = _where(node.a), _where(node.b)
+        return f"({a} AND {b})", pa + pb
+    if type(node) is wq.ConstantScoreQuery:
+        return _where(node.child)
+    if isinstance(node, wq.DateRange) and node.fieldname == "published":
+        return _range(_day(node.startdate), _day(node.enddate), low_out=node.startexcl, high_out=node.endexcl)
+    if isinstance(node, wq.NumericRange) and node.fieldname == "day":
+        return _range(node.start, node.end, low_out=node.startexcl, high_out=node.endexcl)
+    if isinstance(node, wq.NumericRange) and node.fieldname == "undated":
+        undated = (node.start is None or node.start <= 1) and (node.end is None or node.end >= 1)
+        dated = (node.start is None or node.start <= 0) and (node.end is None or node.end >= 0)
+        return {(True, True): "TRUE", (True, False): "day = -1", (False, True): "day <> -1"}.get(
+            (undated, dated), "FALSE"
+        ), []
+    raise QuerySyntaxError(f"'{node}' cannot be searched with the PostgreSQL engine.")
+
+
+def _ranking(node: wq.Query) -> str | None:
+    """One tsquery of every word and phrase the query asks for (not under NOT), for `ts_rank`."""
+    found: list[str] = []
+
+    def walk(item: wq.Query) -> None:
+        if type(item) in (wq.Not,):
+            return
+        if type(item) is wq.AndNot:
+            walk(item.a)
+            return
+        text = _text(item)
+        if text is not None and text.column == "text" and text.query and "!" not in text.query:
+            found.append(text.query)
+            return
+        if not item.is_leaf():
+            for child in item.children():
+                walk(child)
+
+    walk(node)
+    return " | ".join(f"({query})" for query in found) if found else None
+
+
+# -- the index words -------------------------------------------------------------------------------------
+
+
+class _Words:
+    """The index words of `search_word` as Whoosh's query expansion reads a lexicon (`terms_from`, and the
+    prefix, lexicon and edit-distance walks built on it), in byte order as Whoosh keeps them."""
+
+    schema = SCHEMA
+    expand_prefix = IndexReader.expand_prefix
+    lexicon = IndexReader.lexicon
+    terms_within = IndexReader.terms_within
+    _text_to_bytes = IndexReader._text_to_bytes
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+
+    def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
+        last, inclusive = prefix.decode("utf-8"), True
+        while True:
+            after = ">=" if inclusive else ">"
+            self.cursor.execute(
+                f'SELECT word FROM search_word WHERE field = %s AND word COLLATE "C" {after} %s '
+                'ORDER BY word COLLATE "C" LIMIT %s',
+                [fieldname, last, WORDS_BATCH],
+            )
+            words = [word for (word,) in self.cursor.fetchall()]
+            for word in words:
+                yield fieldname, word.encode("utf-8")
+            if len(words) < WORDS_BATCH:
+                return
+            last, inclusive = words[-1], False
+
+    def __contains__(self, term: tuple[str, bytes | str]) -> bool:
+        fieldname, text = term
+        word = text.decode("utf-8") if isinstance(text, bytes) else text
+        self.cursor.execute("SELECT 1 FROM search_word WHERE field = %s AND word = %s", [fieldname, word])
+        return self.cursor.fetchone() is not None
+
+
+class _Expander:
+    """What `words_expanded` asks of a searcher: a reader and the schema."""
+
+    def __init__(self, cursor) -> None:
+        self.words = _Words(cursor)
+        self.schema = SCHEMA
+
+    def reader(self) -> _Words:
+        return self.words
+
+
+# -- snapshots -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    version: int
+    columns: FacetColumns
+
+
+_columns: dict[tuple[str, str], _Columns] = {}
+_columns_lock = threading.Lock()
+
+
+def _columns_read(cursor) -> FacetColumns:
+    """Every document's facet values, day and copy group as the arrays `search.facets` counts over."""
+    cursor.execute("SELECT article_id, day, copy_group, keys FROM search_document ORDER BY article_id")
+    rows = cursor.fetchall()
+    size = len(rows)
+    fields = [*KEYWORD_FIELDS, "copy_group"]
+    names: dict[str, dict[str, int]] = {field: {} for field in fields}
+    docs: dict[str, list[int]] = {field: [] for field in fields}
+    codes: dict[str, list[int]] = {field: [] for field in fields}
+    for doc, (_, _, group, keys) in enumerate(rows):
+        for key in keys:
+            field, _, value = key.partition(":")
+            if value and field in names:
+                docs[field].append(doc)
+                codes[field].append(names[field].setdefault(value, len(names[field])))
+        if group is not None:
+            docs["copy_group"].append(doc)
+            codes["copy_group"].append(names["copy_group"].setdefault(f"g{group}", len(names["copy_group"])))
+    values = {
+        field: _Values(
+            list(names[field]), np.array(docs[field], dtype=np.int32), np.array(codes[field], dtype=np.int32)
+        )
+        for field in fields
+    }
+    segment = _SegmentColumns(
+        size=size,
+        days=np.array([row[1] for row in rows], dtype=np.int32),
+        ids=np.array([row[0] for row in rows], dtype=np.int64),
+        values=values,
+    )
+    return FacetColumns([(segment, 0)])
+
+
+class PostgresSnapshot:
+    """The documents as one transaction sees them; document numbers are places in the id-ordered columns."""
+
+    def __init__(self, cursor, columns: FacetColumns) -> None:
+        self.cursor = cursor
+        self.columns = columns
+
+    def expanded(self, query: wq.Query) -> wq.Query:
+        return words_expanded(_Expander(self.cursor), query)
+
+    def _docs_of(self, ids: list[int]) -> np.ndarray:
+        found = np.array(sorted(ids), dtype=np.int64)
+        docs = np.searchsorted(self.columns.doc_id, found)
+        docs = docs[docs < self.columns.size]
+        return docs[self.columns.doc_id[docs] == found[: len(docs)]] if len(docs) else docs
+
+    def docs(self, query: wq.Query, *, within: np.ndarray | None = None) -> np.ndarray:
+        time_left()
+        if type(query) is wq.Every and query.fieldname in (None, "", "*"):
+            docs = np.arange(self.columns.size)
+        else:
+            sql, params = _where(query)
+            self.cursor.execute(f"SELECT array_agg(article_id) FROM search_document WHERE {sql}", params)
+            docs = self._docs_of(self.cursor.fetchone()[0] or [])
+        return np.intersect1d(docs, within, assume_unique=True) if within is not None else docs
+
+    def scored(self, query: wq.Query, *, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        time_left()
+        ranking = _ranking(query)
+        sql, params = _where(query)
+        ids = [int(pk) for pk in self.columns.doc_id[within]]
+        rank = "ts_rank(%s::float4[], text, %s::tsquery)" if ranking else "0"
+        self.cursor.execute(
+            f"SELECT article_id, {rank} FROM search_document WHERE article_id = ANY(%s) AND {sql} "
+            "ORDER BY article_id",
+            ([RANK_WEIGHTS, ranking] if ranking else []) + [ids] + params,
+        )
+        rows = self.cursor.fetchall()
+        docs = self._docs_of([pk for pk, _ in rows])
+        return docs, np.array([score for _, score in rows], dtype=np.float64)
+
+    def stamps(self) -> list[tuple[int, str | None]]:
+        self.cursor.execute("SELECT article_id, updated FROM search_document")
+        return [(int(pk), updated) for pk, updated in self.cursor.fetchall()]
+
+    def count(self) -> int:
+        return self.columns.size
+
+
+class PostgresBackend:
+    name = "postgres"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresSnapshot]:
+        alias = _alias()
+        connection = connections[alias]
+        outermost = not connection.in_atomic_block
+        try:
+            with transaction.atomic(using=alias), connection.cursor() as cursor:
+                if outermost:  # the columns and every query of the search see the same documents
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                left = time_left()
+                if left is not None:  # the server stops a statement that would outrun the search's budget
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, true)", [f"{int(left * 1000) + 1}ms"]
+                    )
+                yield PostgresSnapshot(cursor, self._columns(alias, cursor))
+        except DatabaseError as error:
+            if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
+                raise QueryTimeout() from error
+            raise IndexUnavailable(
+                f"the search tables cannot be read ({error}); run `manage.py migrate`"
+            ) from error
+
+    def _columns(self, alias: str, cursor) -> FacetColumns:
+        cursor.execute("SELECT COALESCE(MAX(version), 0) FROM search_state")
+        version = cursor.fetchone()[0]
+        key = (alias, str(settings.DATABASES[alias]["NAME"]))
+        cached = _columns.get(key)
+        if cached is not None and cached.version == version:
+            return cached.columns
+        with _columns_lock:
+            cached = _columns.get(key)
+            if cached is None or cached.version != version:
+                cached = _columns[key] = _Columns(version, _columns_read(cursor))
+        return cached.columns
+
+    def exists(self) -> bool:
+        return "search_document" in connections[_alias()].introspection.table_names()
+
+    def location(self) -> str:
+        database = settings.DATABASES[_alias()]
+        host, port = database.get("HOST") or "localhost", database.get("PORT") or 5432
+        return f"postgres://{host}:{port}/{database['NAME']}"
+
+    def sync(self, *, article_ids: Iterable[int]) -> int:
+        return documents_write(article_ids=article_ids)
+
+    def rebuild(self, *, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
+        return documents_rebuild(progress=progress)
+
+    def warm(self) -> None:
+        try:
+            with self.snapshot():
+                pass
+        except IndexUnavailable:
+            pass
+
+
+def columns_forget() -> None:
+    """Drop the cached facet columns (tests)."""
+    with _columns_lock:
+        _columns.clear()
+
+
+BACKEND = PostgresBackend()

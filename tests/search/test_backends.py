@@ -1,0 +1,205 @@
+"""Both engines answer alike: the same archive indexed by Whoosh and by PostgreSQL gives the same matches,
+totals, facet counts, listings and marks for the whole query language (relevance order aside: BM25F
+against ts_rank). Each engine is an independent implementation of the query language, so each checks the
+other; a body scan checks both for plain words. Runs where the database is PostgreSQL (`make
+test-postgres`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+
+from archive.models import Article, CopyGroup, Entity
+from search.searching import SearchParams, search_run
+from tests.factories import ArticleFactory, EntityFactory, MentionFactory, OutletFactory
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the PostgreSQL engine needs a PostgreSQL database: run `make test-postgres`",
+)
+
+BBC = Path(__file__).parents[1] / "data" / "bbc"
+QUERIES = [
+    "",
+    "the",
+    "government",
+    "labour election",
+    "labour OR tory",
+    "(labour OR tory) AND election",
+    "election NOT labour",
+    "-election",
+    '"prime minister"',
+    '"the prime minister"',
+    '"one of the"',
+    '"interest rates"~3',
+    "title:england",
+    "body:england",
+    "title:england OR body:wales",
+    "gov*",
+    "elect*",
+    "econom? growth",
+    "minster~1",
+    "goverment~2",
+    "published:[2004-06-01 TO 2004-12-31]",
+    "published:2005",
+    "published:[2005-02-01 TO *]",
+    "football published:[* TO 2004-12-31]",
+    "outlet:business-daily",
+    "entity:gordon-brown",
+    "entity:gordon-brown NOT outlet:business-daily",
+    "entity_type:place",
+    "entity:*",
+    "title:*",
+    "byline:reporter",
+    "colour",
+    "color",
+    "US",
+    "organization",
+    "e-mail",
+    "zzyzx",
+]
+FILTERED = [
+    {"outlets": ("sport-desk", "business-daily")},
+    {"entities": ("gordon-brown", "london")},
+    {"date_from": dt.date(2004, 9, 1), "date_to": dt.date(2005, 3, 1)},
+    {"date_from": dt.date(2004, 9, 1), "undated": "include"},
+    {"undated": "only"},
+    {"collapse": True},
+    {"collapse": True, "count": "groups"},
+    {"outlets": ("_none",)},
+]
+
+
+@pytest.fixture
+def archive(db, settings):
+    """240 BBC articles with outlets (some none), dates (some undated), bylines, entities and copy groups,
+    indexed by both engines."""
+    from search import engine, postgres
+
+    outlets = {name: OutletFactory(name=name) for name in ("Business Daily", "Sport Desk", "Politics Now")}
+    entities = [
+        EntityFactory(name="Gordon Brown"),
+        EntityFactory(name="Tony Blair"),
+        EntityFactory(name="London", type=Entity.Type.PLACE),
+        EntityFactory(name="Wales", type=Entity.Type.PLACE),
+        EntityFactory(name="Labour", type=Entity.Type.ORGANIZATION),
+    ]
+    paths = sorted(BBC.glob("*/*.txt"))[::9][:240]
+    groups = [CopyGroup.objects.create() for _ in range(12)]
+    with transaction.atomic():
+        for number, path in enumerate(paths):
+            title, _, body = path.read_text(encoding="utf-8").strip().partition("\n")
+            article = ArticleFactory(
+                title=title.strip(),
+                body=body.strip(),
+                outlet=[*outlets.values(), None][number % 4],
+                published=None if number % 10 == 3 else dt.date(2004, 5, 1) + dt.timedelta(days=number * 2),
+                byline="By a staff reporter" if number % 5 == 0 else "",
+                copy_group=groups[number % 12] if number % 6 == 0 else None,
+            )
+            for offset, entity in enumerate(entities):
+                if (number + offset) % (offset + 2) == 0:
+                    MentionFactory(article=article, entity=entity, count=1 + offset)
+    settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
+    assert engine.index_rebuild() == len(paths)
+    assert postgres.documents_rebuild() == len(paths)
+    return paths
+
+
+def _outcome(settings, engine: str, **params):
+    settings.ARCHIVE_SEARCH_BACKEND = engine
+    return search_run(SearchParams(sort="newest", page_size=100, **params))
+
+
+def _summary(outcome) -> dict:
+    return {
+        "total": outcome.total,
+        "articles": outcome.articles,
+        "groups": outcome.groups,
+        "undated_excluded": outcome.undated_excluded,
+        "page": [hit.article.pk for hit in outcome.hits],
+        "facets": {name: [(v.value, v.count) for v in values] for name, values in outcome.facets.items()},
+        "marks": outcome.marks,
+        "snippets": [hit.snippet for hit in outcome.hits],
+    }
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_both_engines_answer_a_query_alike(archive, settings, q):
+    whoosh, postgres = (_summary(_outcome(settings, engine, q=q)) for engine in ("whoosh", "postgres"))
+    assert postgres == whoosh
+    if q != "zzyzx":
+        assert whoosh["total"] > 0, "a query that matches nothing proves little"
+
+
+@pytest.mark.parametrize("filters", FILTERED, ids=lambda f: ",".join(f))
+def test_both_engines_apply_filters_alike(archive, settings, filters):
+    for q in ("", "election", '"prime minister"'):
+        whoosh, postgres = (
+            _summary(_outcome(settings, engine, q=q, **filters)) for engine in ("whoosh", "postgres")
+        )
+        assert postgres == whoosh, q
+
+
+def test_relevance_lists_the_same_articles_title_matches_first(archive, settings):
+    """Ranking differs (BM25F against ts_rank) but every page holds what the total promises, and an
+    article whose title has the word ranks above those that have it only in the body."""
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    outcome = search_run(SearchParams(q="election", page_size=100))
+    ids = [hit.article.pk for hit in outcome.hits]
+    assert len(ids) == len(set(ids)) == min(outcome.total, 100)
+    in_title = [re.search(r"\belection", hit.article.title, re.I) is not None for hit in outcome.hits]
+    assert any(in_title) and in_title == sorted(in_title, reverse=True)
+    whoosh = _outcome(settings, "whoosh", q="election")
+    assert set(ids) == {hit.article.pk for hit in whoosh.hits}
+
+
+def test_a_word_matches_the_articles_whose_text_holds_it(archive, settings):
+    """An independent count: a scan of titles and bodies for the word and its inflections."""
+    word = re.compile(r"\b(?:minister|ministers|minister's)\b", re.I)
+    expected = sum(1 for a in Article.objects.all() if word.search(a.title) or word.search(a.body))
+    assert _outcome(settings, "postgres", q="minister").total == expected > 10
+
+
+def test_documents_are_written_in_the_articles_transaction(db, settings):
+    """An article's document is there before its transaction commits and goes when it rolls back; a hidden
+    article leaves the index at once."""
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+
+    def found() -> int:
+        return search_run(SearchParams(q="zeppelin")).total
+
+    try:
+        with transaction.atomic():
+            article = ArticleFactory(body="A zeppelin over the harbour.")
+            assert found() == 1
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    assert found() == 0
+    article = ArticleFactory(body="A zeppelin over the harbour.")
+    assert found() == 1
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.HIDDEN)
+    assert found() == 0
+
+
+def test_check_index_sees_a_document_out_of_step(db, settings):
+    from django.db import connection as db_connection
+
+    from search.health import index_check
+
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    articles = [ArticleFactory() for _ in range(3)]
+    assert index_check(full=True).ok
+    with db_connection.cursor() as cursor:
+        cursor.execute("UPDATE search_document SET updated = 'then' WHERE article_id = %s", [articles[0].pk])
+    health = index_check(full=True)
+    assert not health.ok and "rebuild_index" in health.message
+    from search.backend import index_rebuild
+
+    assert index_rebuild() == 3
+    assert index_check(full=True).ok
