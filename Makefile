@@ -40,9 +40,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite again against a real PostgreSQL server started for the run (scripts/with-postgres).
+# The whole suite again against a real PostgreSQL server started for the run (scripts/with-postgres), with
+# the PostgreSQL search engine (tests of the Whoosh engine's own internals still run on Whoosh).
 test-postgres: setup test-browser-deps
-	scripts/with-postgres $(BIN)/python -m pytest
+	ARCHIVE_SEARCH_BACKEND=postgres scripts/with-postgres $(BIN)/python -m pytest
 
 # Long trials: exports of 20,000 generated articles, 8 searching clients during an import, 20 SIGKILLs during
 # 2,000-article imports.

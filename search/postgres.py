@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections, router, transaction
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
@@ -52,8 +52,10 @@ COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline
 
 
 def _alias() -> str:
-    """The database searches read: a replica when one is configured (`DATABASE_REPLICA_URL`)."""
-    return "replica" if "replica" in settings.DATABASES else "default"
+    """The database searches read: a replica when one is configured (`search.routers`)."""
+    from .models import SearchDocument
+
+    return router.db_for_read(SearchDocument)
 
 
 # -- documents -------------------------------------------------------------------------------------------

@@ -128,6 +128,12 @@ def database_config() -> dict:
 
 
 DATABASES = {"default": database_config()}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A streaming replica of the default database: the PostgreSQL search engine reads its documents there
+    # (search.routers); tests read the default database in its place.
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["search.routers.SearchReplicaRouter"]
 
 # The search engine (search.backend): "whoosh", the embedded index in ARCHIVE_INDEX_DIR on this host's disk,
 # or "postgres", documents kept in the PostgreSQL database itself, which every application host shares.
