@@ -423,6 +423,14 @@ class Quote(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
     group = models.ForeignKey(QuoteGroup, on_delete=models.PROTECT, related_name="quotes")
     text = models.TextField()
+    wording_key = models.CharField(
+        max_length=40,
+        db_index=True,
+        editable=False,
+        default="",
+        help_text="A digest of the wording as compared across articles: the same statement is found by one "
+        "index lookup.",
+    )
     start = models.PositiveIntegerField(help_text="Offset of the quote's first character in the body.")
     end = models.PositiveIntegerField()
     speaker = models.ForeignKey(

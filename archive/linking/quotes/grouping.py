@@ -11,6 +11,7 @@ some do not say. An editor's choice of speaker for a quote (`Quote.speaker_curat
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -60,20 +61,22 @@ def same_statement(first: frozenset[str], second: frozenset[str]) -> bool:
     )
 
 
+def wording_key(text: str) -> str:
+    """The digest of a quote's wording (`Quote.wording_key`), by which the same wording is looked up."""
+    return hashlib.sha1(quote_wording(text).encode("utf-8")).hexdigest()
+
+
 def _same_wording_group(text: str, *, among: Q | None) -> int | None:
-    """The group already holding this wording (among the quotes `among` selects, or all), found through its
-    longest word (a database filter) and then compared exactly."""
-    wording = quote_wording(text)
-    probe = max(re.findall(r"[^\W_]+", wording), key=len, default="")
-    if not probe:
+    """The group already holding this wording (among the quotes `among` selects, or all): one index lookup,
+    whatever the archive's size. A wording without a word (marks only) joins no group."""
+    if not re.search(r"[^\W_]", quote_wording(text)):
         return None
-    quotes = Quote.objects.filter(text__icontains=probe)
-    for group_id, other in (quotes.filter(among) if among is not None else quotes).values_list(
-        "group_id", "text"
-    ):
-        if quote_wording(other) == wording:
-            return group_id
-    return None
+    quotes = Quote.objects.filter(wording_key=wording_key(text))
+    if among is not None:
+        quotes = quotes.filter(among)
+    # The first printed (as quotes are ordered), chosen here: ordered by SQL, the lookup may skip the index.
+    found = quotes.order_by().values_list("article_id", "start", "group_id")
+    return min(found, default=(None, None, None))[2]
 
 
 def quote_group_for(text: str, *, speaker: Entity | None, article: Article) -> tuple[QuoteGroup, bool]:
@@ -164,6 +167,7 @@ def quotes_link(article: Article) -> None:
             article=article,
             group=group,
             text=quote.text,
+            wording_key=wording_key(quote.text),
             start=quote.start,
             end=quote.end,
             speaker=who.speaker,
