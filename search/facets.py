@@ -125,6 +125,20 @@ class _Pairs:
         self.starts = np.zeros(size + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.doc, minlength=size), out=self.starts[1:])
 
+    def extended(self, parts: list[tuple[_Values, int]], *, size: int) -> _Pairs:
+        """These pairs followed by those of segments after the last one (their documents come after all of
+        these, so the pairs stay in document order and the starts so far stand)."""
+        added = _combined([(_Values(self.values, self.doc[:0], self.code[:0]), 0), *parts])
+        pairs = _Pairs.__new__(_Pairs)
+        pairs.values = added.names
+        pairs.doc = np.concatenate([self.doc, added.doc])
+        pairs.code = np.concatenate([self.code, added.code])
+        before = len(self.starts) - 1
+        counts = np.bincount(added.doc - before, minlength=size - before) if len(added.doc) else None
+        tail = np.cumsum(counts) if counts is not None else np.zeros(size - before, dtype=np.int64)
+        pairs.starts = np.concatenate([self.starts, self.starts[-1] + tail])
+        return pairs
+
     def counts(self, matched: np.ndarray, *, group_key: np.ndarray | None = None) -> dict[str, int]:
         """Matching documents (sorted document numbers) per value, or with `group_key` (document -> copy
         group) groups per value."""
@@ -150,6 +164,9 @@ def _distinct_pairs(codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return (pairs >> 32).astype(np.int32)
 
 
+ALONE = 2**31  # the copy-group key of a document without copies is ALONE + its number: no group's code
+
+
 class FacetColumns:
     """Arrays of each document's facet values across the index, composed from per-segment columns."""
 
@@ -173,14 +190,38 @@ class FacetColumns:
             )
             for facet in INDEXED
         }
+        self._groups = _Pairs(
+            _combined([(columns.values["copy_group"], offset) for columns, offset in segments]),
+            size=self.size,
+        )
+        self._derive()
+
+    def _derive(self) -> None:
         outlet = self.pairs["outlet"]  # one per article: as an array, for the share of each outlet's output
         self.outlets: list[str] = outlet.values
         self.doc_outlet = np.full(self.size, -1, dtype=np.int32)
         self.doc_outlet[outlet.doc] = outlet.code
         # Document -> copy group: the group's code for near-copies, a number of its own for any other.
-        groups = _combined([(columns.values["copy_group"], offset) for columns, offset in segments])
-        self.group_key = np.arange(self.size, dtype=np.int32) + len(groups.names)
-        self.group_key[groups.doc] = groups.code
+        self.group_key = np.arange(self.size, dtype=np.int64) + ALONE
+        self.group_key[self._groups.doc] = self._groups.code
+
+    def extended(self, segments: list[tuple[_SegmentColumns, int]]) -> FacetColumns:
+        """These columns followed by those of segments added after the last one (a commit appends its
+        segment): only the new documents' arrays are made, not the whole index's again."""
+        columns = FacetColumns.__new__(FacetColumns)
+        columns.size = self.size + sum(segment.size for segment, _ in segments)
+        columns.no_day = NO_DAY
+        columns.doc_day = np.concatenate([self.doc_day, *(segment.days for segment, _ in segments)])
+        columns.doc_id = np.concatenate([self.doc_id, *(segment.ids for segment, _ in segments)])
+        columns.pairs = {
+            field: pairs.extended([(s.values[field], offset) for s, offset in segments], size=columns.size)
+            for field, pairs in self.pairs.items()
+        }
+        columns._groups = self._groups.extended(
+            [(s.values["copy_group"], offset) for s, offset in segments], size=columns.size
+        )
+        columns._derive()
+        return columns
 
     def counts(self, facet: Facet, matched: np.ndarray, *, groups: bool = False) -> dict[str, int]:
         """Matching documents (sorted document numbers) or copy groups per value of an indexed facet."""
@@ -214,6 +255,7 @@ class FacetColumns:
 _segment_columns: dict[str, _SegmentColumns] = {}  # segment id -> its columns, for the segments in use
 _columns: weakref.WeakKeyDictionary[Searcher, FacetColumns] = weakref.WeakKeyDictionary()
 _columns_lock = threading.Lock()
+_latest: dict[str, tuple[tuple[str, ...], FacetColumns]] = {}  # the last columns made: their segments
 
 
 def _segment_id(searcher: Searcher) -> str | None:
@@ -230,7 +272,7 @@ def facet_columns(searcher: Searcher) -> FacetColumns:
     with _columns_lock:
         columns = _columns.get(searcher)
         if columns is None:
-            parts, used = [], set()
+            parts, keys = [], []
             for sub, offset in searcher.subsearchers or [(searcher, 0)]:
                 key = _segment_id(sub)
                 segment = _segment_columns.get(key) if key else None
@@ -238,11 +280,26 @@ def facet_columns(searcher: Searcher) -> FacetColumns:
                     segment = _SegmentColumns.read(sub)
                     if key:
                         _segment_columns[key] = segment
-                used.add(key)
+                keys.append(key)
                 parts.append((segment, offset))
-            for key in set(_segment_columns) - used:  # segments merged away or from another index
+            for key in set(_segment_columns) - set(keys):  # segments merged away or from another index
                 del _segment_columns[key]
-            columns = _columns[searcher] = FacetColumns(parts)
+            columns = _columns[searcher] = _composed(parts, tuple(keys))
+    return columns
+
+
+def _composed(parts: list[tuple[_SegmentColumns, int]], keys: tuple) -> FacetColumns:
+    """The columns of these segments: the last columns made extended when they held the first of them
+    (after a commit, every segment but the new ones), else made afresh."""
+    previous = _latest.get("columns")
+    if None not in keys and previous is not None and keys == previous[0]:
+        return previous[1]  # only deletions since: a deleted document never matches, its values never count
+    if None not in keys and previous is not None and keys[: len(previous[0])] == previous[0]:
+        columns = previous[1].extended(parts[len(previous[0]) :])
+    else:
+        columns = FacetColumns(parts)
+    if None not in keys:
+        _latest["columns"] = (keys, columns)
     return columns
 
 

@@ -144,3 +144,41 @@ def test_small_and_large_result_sets_count_alike(db, monkeypatch):
             answers.append((columns.counts(ENTITY, matched), columns.counts(OUTLET, matched)))
             assert columns.counts(ENTITY, matched, groups=True) == answers[-1][0]  # no copies: groups alike
         assert answers[0] == answers[1] == (expected_entities, expected_outlets)
+
+
+@pytest.mark.whoosh
+def test_columns_after_a_commit_extend_the_last_ones_and_equal_a_fresh_build(db):
+    """After a commit appends a segment, the new searcher's columns are the last ones extended, not made
+    again; they equal columns made from scratch, copy groups and deletions included."""
+    import numpy as np
+
+    from archive.models import Article, CopyGroup
+    from search import facets
+    from search.engine import index_sync, searcher_open
+    from tests.factories import ArticleFactory, EntityFactory, MentionFactory, OutletFactory
+
+    outlets, people, group = [OutletFactory() for _ in range(3)], [EntityFactory() for _ in range(4)], None
+    for round_ in range(3):
+        group = CopyGroup.objects.create()
+        for number in range(20):
+            article = ArticleFactory(
+                outlet=outlets[(number + round_) % 3], copy_group=group if number % 4 else None
+            )
+            for person in people[: (number + round_) % 4]:
+                MentionFactory(article=article, entity=person)
+        index_sync(article_ids=Article.objects.values_list("pk", flat=True))
+        index_sync(article_ids=[Article.objects.order_by("?").first().pk])  # a deletion and a re-add
+        with searcher_open() as searcher:
+            built = facets.facet_columns(searcher)
+            parts = [
+                (facets._SegmentColumns.read(sub), offset)
+                for sub, offset in searcher.subsearchers or [(searcher, 0)]
+            ]
+        fresh = facets.FacetColumns(parts)
+        for name in ("doc_day", "doc_id", "group_key", "doc_outlet"):
+            assert np.array_equal(getattr(built, name), getattr(fresh, name)), name
+        for field, pairs in fresh.pairs.items():
+            ours = built.pairs[field]
+            assert ours.values == pairs.values and np.array_equal(ours.starts, pairs.starts), field
+            assert np.array_equal(ours.doc, pairs.doc) and np.array_equal(ours.code, pairs.code), field
+    assert len(parts) > 1, "the index should hold several segments"
