@@ -21,6 +21,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench import child_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 FREEZE_QUERIES = (
     "",
@@ -121,12 +123,7 @@ def measure(*, freeze: bool = True, limit: int = ROW_LIMIT) -> dict:
 
 
 def measure_child(data_dir: Path, arguments: dict) -> dict:
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
-        "ARCHIVE_DATA_DIR": str(data_dir),
-    }
-    environment.pop("DATABASE_URL", None)
+    environment = child_environment(data_dir)
     done = subprocess.run(
         [sys.executable, "-m", "bench.research", "--measure", json.dumps(arguments)],
         cwd=ROOT,

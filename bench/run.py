@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from statistics import median
 
+from bench import child_environment
 from bench.research import ROW_LIMIT
 from bench.research import measure_child as research_measure
 
@@ -46,12 +47,7 @@ def code_key(name: str) -> str:
 
 def phase(name: str, data_dir: Path, **arguments) -> dict:
     """Run one phase in a child process with the archive's data in `data_dir`; its JSON figures."""
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
-        "ARCHIVE_DATA_DIR": str(data_dir),
-    }
-    environment.pop("DATABASE_URL", None)  # the benchmark's corpus lives in SQLite in its own data directory
+    environment = child_environment(data_dir)
     started = time.perf_counter()
     print(f"- {name}", flush=True)
     done = subprocess.run(

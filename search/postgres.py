@@ -19,6 +19,7 @@ word and none past 16,383, so a phrase is not found beyond those in a very long 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -47,6 +48,7 @@ MAX_POSITIONS = 256  # what a tsvector keeps of one word
 KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
 WORDS_BATCH = 2000
+log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
 COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline")
 
@@ -211,7 +213,8 @@ def documents_rebuild(*, progress: Callable[[int, int], None] | None = None) -> 
 
 @dataclass(frozen=True)
 class _Text:
-    """A tsquery over one column; `fields` the text fields each of its leaves is restricted to."""
+    """A tsquery (`query`, its weight labels saying which text fields each leaf is restricted to) over one
+    tsvector column."""
 
     column: str
     query: str
@@ -588,17 +591,12 @@ class PostgresBackend:
         return documents_rebuild(progress=progress)
 
     def warm(self) -> None:
+        """Read the facet columns before the first request."""
         try:
             with self.snapshot():
                 pass
-        except IndexUnavailable:
-            pass
-
-
-def columns_forget() -> None:
-    """Drop the cached facet columns (tests)."""
-    with _columns_lock:
-        _columns.clear()
+        except IndexUnavailable as error:
+            log.warning("The search documents could not be read at start-up (%s)", error)
 
 
 BACKEND = PostgresBackend()

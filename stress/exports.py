@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from bench import child_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -78,8 +79,7 @@ index_rebuild(procs=2)
 
 
 def run(code: str, data: Path, *args: str) -> str:
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(data), "DJANGO_SETTINGS_MODULE": "config.settings.bench"}
-    env.pop("DATABASE_URL", None)
+    env = child_environment(data)
     result = subprocess.run(
         [PYTHON, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )

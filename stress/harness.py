@@ -39,9 +39,22 @@ def corpus_write(folder: Path, count: int) -> Path:
     return folder
 
 
-def manage(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+def environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    """A trial process's environment: the archive in SQLite and the Whoosh index in `data_dir` (the trials
+    read that index directly), whatever database and engine the caller uses."""
+    env = {
+        **os.environ,
+        "ARCHIVE_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "ARCHIVE_SEARCH_BACKEND": "whoosh",
+        **extra,
+    }
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def manage(data_dir: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = environment(data_dir)
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, **kwargs
     )
@@ -109,12 +122,7 @@ def crash_trials(*, articles: int, kills: int, seed: int = 20, report=None) -> l
         for trial in range(kills):
             data = Path(scratch) / f"data-{trial}"
             manage(data, "migrate", "--noinput")
-            env = {
-                **os.environ,
-                "ARCHIVE_DATA_DIR": str(data),
-                "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            }
-            env.pop("DATABASE_URL", None)
+            env = environment(data)
             started = time.monotonic()
             process = subprocess.Popen(
                 [PYTHON, "manage.py", "import_articles", str(corpus)],
@@ -240,14 +248,7 @@ def load_trial(*, articles: int, clients: int, requests: int, seed: int = 8) -> 
         manage(data, "migrate", "--noinput")
         manage(data, "import_articles", str(seed_corpus))
         port = _free_port()
-        env = {
-            **os.environ,
-            "ARCHIVE_DATA_DIR": str(data),
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "127.0.0.1",
-        }
-        env.pop("DATABASE_URL", None)
+        env = environment(data, DEBUG="false", ALLOWED_HOSTS="127.0.0.1")
         server = subprocess.Popen(
             [
                 PYTHON,

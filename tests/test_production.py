@@ -175,7 +175,8 @@ def production_server(tmp_path):
         "ARCHIVE_DATA_DIR": str(tmp_path / "data"),
         "STATIC_ROOT": str(tmp_path / "static"),
         "ARCHIVE_SPACY_MODEL": "",
-        "DATABASE_URL": "",
+        "DATABASE_URL": "",  # `make serve` on a fresh clone: SQLite and the embedded engine
+        "ARCHIVE_SEARCH_BACKEND": "whoosh",
     }
     for command in (
         ["migrate", "--noinput"],

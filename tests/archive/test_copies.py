@@ -115,13 +115,16 @@ def test_bbc_with_injected_reprints_precision_and_recall():
 
 
 @pytest.mark.django_db
-def test_adding_an_article_is_a_lookup_not_a_comparison_with_every_article(django_assert_max_num_queries):
-    """The LSH is read from the database once per run; then each article costs a fixed number of queries."""
+def test_adding_an_article_is_a_lookup_not_a_comparison_with_every_article(
+    django_assert_max_num_queries, search_engine
+):
+    """The LSH is read from the database once per run; then each article costs a fixed number of queries
+    (and the PostgreSQL engine's fixed 8 for writing its document in the same transaction)."""
     finder = CopyFinder()
     for index in range(30):
         copies_link(ArticleFactory(body=f"unrelated text number {index} " * 20), finder=finder)
     article = ArticleFactory(body="another unrelated body of text " * 20)  # its save (and index) not counted
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8 if search_engine == "whoosh" else 16):
         copies_link(article, finder=finder)
 
 

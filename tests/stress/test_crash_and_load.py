@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 import time
@@ -14,6 +13,7 @@ from stress.harness import (
     children,
     corpus_write,
     crash_trials,
+    environment,
     kill_leaves_no_workers,
     load_trial,
     manage,
@@ -44,13 +44,7 @@ def test_a_killed_import_leaves_no_worker_process_behind():
         corpus = corpus_write(Path(scratch) / "corpus", 220)
         data = Path(scratch) / "data"
         manage(data, "migrate", "--noinput")
-        env = {
-            **os.environ,
-            "ARCHIVE_DATA_DIR": str(data),
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "ARCHIVE_NLP_PROCESSES": "2",
-        }
-        env.pop("DATABASE_URL", None)
+        env = environment(data, ARCHIVE_NLP_PROCESSES="2")
         process = subprocess.Popen(
             [PYTHON, "manage.py", "import_articles", str(corpus)],
             cwd=ROOT,
