@@ -15,7 +15,7 @@ def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwarg
     from .backend import IndexUnavailable, backend
 
     engine = backend()
-    if engine.name != "whoosh":  # the others write in the article's own transaction (`articles_changing`)
+    if engine.writes_in_transaction:  # written already, in the article's own transaction
         return
     try:
         engine.sync(article_ids=article_ids)
@@ -29,14 +29,13 @@ def _on_articles_changed(sender: object, *, article_ids: frozenset[int], **kwarg
 
 
 def _on_articles_changing(sender: object, *, article_ids: frozenset[int], **kwargs: object) -> None:
-    """The PostgreSQL engine writes the documents in the transaction that changed the articles, so the index
-    never lags the database (a failure rolls the change back with it)."""
+    """An engine that writes in the transaction that changed the articles (PostgreSQL's) writes now, so the
+    index never lags the database (a failure rolls the change back with it)."""
     from .backend import backend
 
-    if backend().name == "postgres":
-        from .postgres import documents_write
-
-        documents_write(article_ids=article_ids)
+    engine = backend()
+    if engine.writes_in_transaction:
+        engine.sync(article_ids=article_ids)
 
 
 class SearchConfig(AppConfig):

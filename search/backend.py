@@ -49,7 +49,9 @@ class Snapshot(Protocol):
 
 
 class Backend(Protocol):
-    name: str
+    # True: `sync` runs in the transaction that changed the articles (`articles_changing`), so the index
+    # never lags the database; False: after it commits (`articles_changed`).
+    writes_in_transaction: bool
 
     def snapshot(self) -> AbstractContextManager[Snapshot]: ...
 

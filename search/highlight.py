@@ -119,7 +119,7 @@ def spans_find(text: str, marks: Marks) -> list[Span]:
         if (form := _FORMS[word]) in wanted:
             surfaces.setdefault(form, []).append(word)
     found: list[Span] = []
-    terms = sorted(form for form in marks.terms if form in surfaces)
+    terms = [form for form in marks.terms if form in surfaces]
     if terms:
         by_surface = {word: form for form in terms for word in surfaces[form]}
         pattern = _pattern((_longest_first(list(by_surface)),), overlapping=False)

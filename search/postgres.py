@@ -39,10 +39,8 @@ from .fields import INDEXED
 from .query import QuerySyntaxError, QueryTimeout, time_left
 from .segments import text_terms
 
-WEIGHTS = {
-    "title": "A",
-    "body": "B",
-}  # the text fields of the `text` column; "byline" has a column of its own
+# The text fields of the `text` column and their weights; "byline" has a column of its own.
+WEIGHTS = {"title": "A", "body": "B"}
 RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B, A: a title word weighs twice a body word
 MAX_POSITIONS = 256  # what a tsvector keeps of one word
 KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
@@ -99,13 +97,13 @@ def _row(document: dict) -> _Row:
     """The `search_document` row of an index document (`article_document`, the one mapping of an article)."""
     text, words = _vector([("title", document["title"]), ("body", document["body"])])
     byline, byline_words = _vector([("byline", document["byline"])])
-    keys = {"title:"} if document["title"].strip() else set()
-    keys |= {"body:"} if document["body"].strip() else set()
-    keys |= {"byline:"} if document["byline"].strip() else set()
-    for field in KEYWORD_FIELDS:
-        values = {value.lower() for value in document[field].split()}
-        keys |= {f"{field}:{value}" for value in values} | ({f"{field}:"} if values else set())
-        words |= {(field, value) for value in values}
+    words |= byline_words | {
+        (field, value.lower()) for field in KEYWORD_FIELDS for value in document[field].split()
+    }
+    # A key per facet value, and `field:` for every field the document has a word in (what `field:*` asks).
+    keys = {f"{field}:{value}" for field, value in words if field in KEYWORD_FIELDS} | {
+        f"{field}:" for field, _ in words
+    }
     group = document.get("copy_group")
     return _Row(
         values=(
@@ -117,7 +115,7 @@ def _row(document: dict) -> _Row:
             text,
             byline,
         ),
-        words=words | byline_words,
+        words=words,
     )
 
 
@@ -147,12 +145,12 @@ def documents_write(*, article_ids: Iterable[int]) -> int:
     with transaction.atomic(), connections["default"].cursor() as cursor:
         for start in range(0, len(ids), WRITE_BATCH):
             batch = ids[start : start + WRITE_BATCH]
-            cursor.execute("SELECT article_id FROM search_document WHERE article_id = ANY(%s)", [batch])
-            indexed = {pk for (pk,) in cursor.fetchall()}
             articles = list(articles_for_index(batch))
-            gone = sorted(set(indexed) - {article.pk for article in articles})
-            if gone:
-                cursor.execute("DELETE FROM search_document WHERE article_id = ANY(%s)", [gone])
+            cursor.execute(  # hidden or deleted since: their documents go
+                "DELETE FROM search_document WHERE article_id = ANY(%s) RETURNING article_id",
+                [sorted(set(batch) - {article.pk for article in articles})],
+            )
+            gone = cursor.fetchall()
             rows = [_row(article_document(article)) for article in articles]
             if rows:
                 cursor.executemany(
@@ -326,7 +324,7 @@ def _range(low: int | None, high: int | None, *, low_out: bool, high_out: bool) 
 
 def _where(node: wq.Query) -> tuple[str, list]:
     """An expanded query as a SQL condition on `search_document`."""
-    if node is wq.NullQuery or type(node).__name__ == "_NullQuery":
+    if isinstance(node, type(wq.NullQuery)):
         return "FALSE", []
     text = _text(node)
     if text is not None and text.query:
@@ -351,7 +349,7 @@ def _where(node: wq.Query) -> tuple[str, list]:
     if type(node) is wq.AndNot:
         (a, pa), (b, pb) = _where(node.a), _where(node.b)
         return f"({a} AND NOT {b})", pa + pb
-    if type(node) in (wq.AndMaybe,):
+    if type(node) is wq.AndMaybe:
         return _where(node.a)
     if type(node) is wq.Require:
         (a, pa), (b, pb) = _where(node.a), _where(node.b)
@@ -376,7 +374,7 @@ def _ranking(node: wq.Query) -> str | None:
     found: list[str] = []
 
     def walk(item: wq.Query) -> None:
-        if type(item) in (wq.Not,):
+        if type(item) is wq.Not:
             return
         if type(item) is wq.AndNot:
             walk(item.a)
@@ -398,7 +396,8 @@ def _ranking(node: wq.Query) -> str | None:
 
 class _Words:
     """The index words of `search_word` as Whoosh's query expansion reads a lexicon (`terms_from`, and the
-    prefix, lexicon and edit-distance walks built on it), in byte order as Whoosh keeps them."""
+    prefix, lexicon and edit-distance walks built on it), in byte order as Whoosh keeps them; it stands for
+    both the searcher and its reader that `words_expanded` asks for."""
 
     schema = SCHEMA
     expand_prefix = IndexReader.expand_prefix
@@ -425,22 +424,14 @@ class _Words:
                 return
             last, inclusive = words[-1], False
 
+    def reader(self) -> _Words:
+        return self
+
     def __contains__(self, term: tuple[str, bytes | str]) -> bool:
         fieldname, text = term
         word = text.decode("utf-8") if isinstance(text, bytes) else text
         self.cursor.execute("SELECT 1 FROM search_word WHERE field = %s AND word = %s", [fieldname, word])
         return self.cursor.fetchone() is not None
-
-
-class _Expander:
-    """What `words_expanded` asks of a searcher: a reader and the schema."""
-
-    def __init__(self, cursor) -> None:
-        self.words = _Words(cursor)
-        self.schema = SCHEMA
-
-    def reader(self) -> _Words:
-        return self.words
 
 
 # -- snapshots -------------------------------------------------------------------------------------------
@@ -497,7 +488,7 @@ class PostgresSnapshot:
         self.columns = columns
 
     def expanded(self, query: wq.Query) -> wq.Query:
-        return words_expanded(_Expander(self.cursor), query)
+        return words_expanded(_Words(self.cursor), query)
 
     def _docs_of(self, ids: list[int]) -> np.ndarray:
         found = np.array(sorted(ids), dtype=np.int64)
@@ -539,7 +530,7 @@ class PostgresSnapshot:
 
 
 class PostgresBackend:
-    name = "postgres"
+    writes_in_transaction = True
 
     @contextmanager
     def snapshot(self) -> Iterator[PostgresSnapshot]:

@@ -43,7 +43,7 @@ class WhooshSnapshot:
 
 
 class WhooshBackend:
-    name = "whoosh"
+    writes_in_transaction = False  # one writer at a time, on files: after the commit
 
     @contextmanager
     def snapshot(self) -> Iterator[WhooshSnapshot]:
