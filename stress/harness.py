@@ -180,7 +180,7 @@ def shutil_rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -247,7 +247,7 @@ def load_trial(*, articles: int, clients: int, requests: int, seed: int = 8) -> 
         seed_corpus = corpus_write(Path(scratch) / "first", min(200, articles))
         manage(data, "migrate", "--noinput")
         manage(data, "import_articles", str(seed_corpus))
-        port = _free_port()
+        port = free_port()
         env = environment(data, DEBUG="false", ALLOWED_HOSTS="127.0.0.1")
         server = subprocess.Popen(
             [

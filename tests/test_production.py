@@ -4,16 +4,16 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+
+from tests.servers import gunicorn_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,12 +147,6 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised():
     assert csv_cell("entities", [{"name": "=evil", "type": "person", "count": 1}]) == "'=evil"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _fetch(url: str) -> tuple[int, dict, bytes]:
     """A GET as the TLS proxy forwards it (the production settings redirect plain HTTP)."""
     request = urllib.request.Request(
@@ -185,36 +179,10 @@ def production_server(tmp_path):
     ):
         result = manage_prod(*command, **env)
         assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
-    port = _free_port()
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.prod", **env}
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            _fetch(base + "/help/search")
-            break
-        except OSError:
-            time.sleep(0.3)
-    assert server.poll() is None, server.stdout.read() if server.stdout else ""
-    yield base
-    server.terminate()
-    server.wait(timeout=20)
+    with gunicorn_serving(environment, probe=_fetch, workers=2) as base:
+        yield base
 
 
 def test_production_stack_serves_pages_api_and_fingerprinted_static_files(production_server):

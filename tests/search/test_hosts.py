@@ -11,7 +11,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from stress.harness import free_port
+from tests.servers import gunicorn_serving
+
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="many hosts share a PostgreSQL database: run `make test-postgres`",
@@ -31,12 +33,6 @@ pytestmark = pytest.mark.skipif(
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "date 2024-05-02\nHarbour Gazette\n{title}\n\n{body}\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _database_url(**overrides: str) -> str:
@@ -59,31 +55,8 @@ def _environment(**extra: str) -> dict[str, str]:
     return environment
 
 
-@contextmanager
 def _server(environment: dict[str, str]):
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(base + "/help/search", timeout=5)
-            break
-        except OSError:
-            time.sleep(0.3)
-    assert process.poll() is None, process.stdout.read() if process.stdout else ""
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    return gunicorn_serving(environment, probe=lambda url: urllib.request.urlopen(url, timeout=5))
 
 
 def _search(base: str, q: str) -> dict:
@@ -172,7 +145,7 @@ def _as_postgres(command: str) -> subprocess.CompletedProcess:
 def _replica():
     """A streaming replica of the test server on loopback, made with pg_basebackup; its port. (Its folder is
     under /tmp, not pytest's, which the `postgres` user may not enter.)"""
-    binaries, port = _postgres_bin(), _free_port()
+    binaries, port = _postgres_bin(), free_port()
     folder = Path(tempfile.mkdtemp(prefix="archive-replica-"))
     if os.geteuid() == 0:
         subprocess.run(["chown", "postgres", str(folder)], check=True)
