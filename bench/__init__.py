@@ -6,14 +6,17 @@ import os
 from pathlib import Path
 
 
-def child_environment(data_dir: Path) -> dict[str, str]:
-    """The environment of a measuring process: the benchmark's settings, its corpus in SQLite in `data_dir`
-    (whatever database the caller uses) and the engine measured, Whoosh."""
+def child_environment(data_dir: Path, *, postgres: str | None = None) -> dict[str, str]:
+    """The environment of a measuring process: the benchmark's settings and its data in `data_dir`. By
+    default the Whoosh engine over a corpus in SQLite in `data_dir` (whatever database the caller uses); with
+    `postgres` (a database URL) the PostgreSQL engine over the corpus in that database."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.bench",
         "ARCHIVE_DATA_DIR": str(data_dir),
-        "ARCHIVE_SEARCH_BACKEND": "whoosh",
+        "ARCHIVE_SEARCH_BACKEND": "postgres" if postgres else "whoosh",
+        "DATABASE_URL": postgres or "",
     }
-    environment.pop("DATABASE_URL", None)
+    if not postgres:
+        environment.pop("DATABASE_URL")
     return environment

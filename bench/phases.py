@@ -60,8 +60,9 @@ def phase_corpus(*, n: int, seed: int) -> dict:
 
 
 def phase_index() -> dict:
-    """The archive's real index build over the corpus database (a process of its own: its peak memory)."""
-    from search.engine import index_link, index_rebuild
+    """The archive's real index build over the corpus database, by the configured engine (a process of its
+    own: its peak memory)."""
+    from search.backend import index_rebuild
 
     started = time.perf_counter()
     indexed = index_rebuild(procs=2)
@@ -70,9 +71,25 @@ def phase_index() -> dict:
         "articles": indexed,
         "seconds": round(index_s, 1),
         "articles_per_s": round(indexed / index_s, 1),
-        "size_mb": _folder_mb(Path(os.path.realpath(index_link()))),
+        "size_mb": _index_mb(),
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def _index_mb() -> float:
+    """The index's size: the Whoosh folder, or the PostgreSQL engine's tables with their indexes."""
+    from django.conf import settings
+    from django.db import connection
+
+    if settings.ARCHIVE_SEARCH_BACKEND == "whoosh":
+        from search.engine import index_link
+
+        return _folder_mb(Path(os.path.realpath(index_link())))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('search_document') + pg_total_relation_size('search_word')"
+        )
+        return round(cursor.fetchone()[0] / 2**20, 1)
 
 
 def phase_fts5(*, path: str) -> dict:

@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 from statistics import median
+from urllib.parse import urlsplit, urlunsplit
 
 from bench import child_environment
 from bench.research import ROW_LIMIT
@@ -45,9 +46,10 @@ def code_key(name: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def phase(name: str, data_dir: Path, **arguments) -> dict:
-    """Run one phase in a child process with the archive's data in `data_dir`; its JSON figures."""
-    environment = child_environment(data_dir)
+def phase(name: str, data_dir: Path, *, postgres: str | None = None, **arguments) -> dict:
+    """Run one phase in a child process with the archive's data in `data_dir` (and its database in
+    `postgres`, with the PostgreSQL engine); its JSON figures."""
+    environment = child_environment(data_dir, postgres=postgres)
     started = time.perf_counter()
     print(f"- {name}", flush=True)
     done = subprocess.run(
@@ -90,6 +92,35 @@ def import_measure(out: Path, *, limit: int) -> dict:
         "without_linking_articles_per_s": plain,
         "linking_cost_ratio": ratio(plain, runs[True]["articles_per_s"]),
     }
+
+
+def postgres_measure(out: Path, *, n: int, seed: int, search_args: dict) -> dict | None:
+    """The same corpus (generated again from its seed) in a database of its own on the PostgreSQL server of
+    `DATABASE_URL`, its search documents built by `rebuild_index`'s code, and the archive's queries answered
+    by the PostgreSQL engine. None, with a message, without a PostgreSQL server (`make bench` starts one)."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        print("- postgres: skipped (no DATABASE_URL on PostgreSQL; `make bench` starts a server)", flush=True)
+        return None
+    database = database_fresh(server, name=f"archive_bench_{n}")
+    folder = out / f"postgres-{n}-{seed}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    load = phase("corpus", folder, postgres=database, n=n, seed=seed)
+    index = phase("index", folder, postgres=database)
+    search = phase("search", folder, postgres=database, fts5="", engines=["archive"], **search_args)
+    return {"load": load, "index": index, "search": search["archive"]}
+
+
+def database_fresh(server: str, *, name: str) -> str:
+    """An empty database `name` on the server of the URL `server` (dropped first if it is there: only the
+    benchmark's own database, never the one the URL names); its URL."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
 
 
 def ratio(ours: float, theirs: float) -> float | None:
@@ -151,6 +182,47 @@ def growth_build(*, small: dict, large: dict, n_small: int, n_large: int) -> dic
             for engine, modes in engines.items()
         }
     return figures
+
+
+def postgres_results(measured: dict, *, search: dict) -> dict:
+    """The PostgreSQL engine's figures beside the Whoosh engine's and FTS5's on the same queries: its p50/p95
+    per mode and kind, the ratios its targets are about, and whether it matched what Whoosh matched."""
+    ours, whoosh, lite = measured["search"], search["archive"], search["sqlite_fts5"]
+    kinds = by_kind({**search, "postgres": ours}, engines=("postgres", "archive", "sqlite_fts5"))
+    differing = [
+        {"query": index, "postgres": a, "whoosh": b}
+        for index, (a, b) in enumerate(zip(ours["totals"], whoosh["totals"]))
+        if a != b
+    ]
+    ratios = {
+        f"{mode}_p50_vs_{name}": ratio(ours[mode]["p50_ms"], theirs[mode]["p50_ms"])
+        for mode in MODES
+        for name, theirs in (("sqlite_fts5", lite), ("whoosh", whoosh))
+    }
+    by_kind_vs_whoosh = {
+        kind: {
+            mode: ratio(engines["postgres"][mode]["p50_ms"], engines["archive"][mode]["p50_ms"])
+            for mode in MODES
+        }
+        for kind, engines in kinds.items()
+    }
+    return {
+        "load": measured["load"],
+        "index": measured["index"],
+        **{mode: ours[mode] for mode in MODES},
+        "highlight": ours["highlight"],
+        "by_kind": {kind: engines["postgres"] for kind, engines in kinds.items()},
+        "ratios": ratios,
+        "kind_p50_ratios_vs_whoosh": by_kind_vs_whoosh,
+        "totals_differing_from_whoosh": differing,
+        "targets": {
+            "facets_p50_within_3x_fts5": (ratios["facets_p50_vs_sqlite_fts5"] or 0) <= 3,
+            "no_kind_over_2x_whoosh": all(
+                (value or 0) <= 2 for modes in by_kind_vs_whoosh.values() for value in modes.values()
+            ),
+            "build_1000_per_s": measured["index"]["articles_per_s"] >= 1000,
+        },
+    }
 
 
 def kind_ratios(kinds: dict) -> dict:
@@ -229,6 +301,12 @@ def table(results: dict) -> str:
     for name, figures in rows:
         cells = [f"{figures[mode]['p50_ms']:.1f} / {figures[mode]['p95_ms']:.1f}" for mode in MODES]
         lines.append(f"{name:<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
+    if "postgres" in results:
+        cells = [
+            f"{results['postgres'][mode]['p50_ms']:.1f} / {results['postgres'][mode]['p95_ms']:.1f}"
+            for mode in MODES
+        ]
+        lines.append(f"{'archive on PostgreSQL':<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
     stack = results["search"]["django_stack"]
     page = f"{stack['p50_ms']:.1f} / {stack['p95_ms']:.1f}"
     lines.append(f"{'search page (Django)':<26}{'':>36}{page:>20}")
@@ -265,6 +343,8 @@ def table(results: dict) -> str:
         "  targets met: "
         + ", ".join(f"{name} {'yes' if met else 'NO'}" for name, met in cold["targets"].items())
     )
+    if "postgres" in results:
+        lines += [""] + postgres_table(results)
     lines.append("")
     lines.append("ratios (ours / baseline, lower is better):")
     lines += [f"  {name:<42} {value}" for name, value in results["ratios"].items()]
@@ -298,6 +378,33 @@ def kind_table(results: dict) -> list[str]:
             lines.append(row)
     lines.append(
         "(exp: the growth exponent b of p50 ~ N^b between the two sizes; ratio: archive p50 / FTS5 p50 at N)"
+    )
+    return lines
+
+
+def postgres_table(results: dict) -> list[str]:
+    """The PostgreSQL engine per kind and mode beside the Whoosh engine and FTS5, its build and targets."""
+    ours = results["postgres"]
+    lines = [
+        f"{'PostgreSQL engine':<28}{'postgres':>18}{'whoosh':>18}{'FTS5':>18}{'vs whoosh':>11}{'vs FTS5':>9}"
+    ]
+    for kind, modes in ours["by_kind"].items():
+        for mode in MODES:
+            whoosh, lite = (results["by_kind"][kind][engine][mode] for engine in ("archive", "sqlite_fts5"))
+            cells = [f"{f['p50_ms']:.1f} / {f['p95_ms']:.1f}" for f in (modes[mode], whoosh, lite)]
+            versus = ours["kind_p50_ratios_vs_whoosh"][kind][mode] or 0
+            fts5 = ratio(modes[mode]["p50_ms"], lite["p50_ms"]) or 0
+            row = f"{kind + ' ' + mode:<28}" + "".join(f"{cell:>18}" for cell in cells)
+            lines.append(f"{row}{versus:>11.2f}{fts5:>9.2f}")
+    index = ours["index"]
+    lines.append(
+        f"documents build: {index['articles_per_s']} articles/s, {index['size_mb']} MB in the database, peak "
+        f"{index['peak_rss_mb']} MB; queries whose total differs from Whoosh's: "
+        f"{len(ours['totals_differing_from_whoosh'])}"
+    )
+    lines.append(
+        "  targets met: "
+        + ", ".join(f"{name} {'yes' if met else 'NO'}" for name, met in ours["targets"].items())
     )
     return lines
 
@@ -369,6 +476,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     search = phase("search", base, fts5=str(base / "fts5.sqlite3"), engines=engines, **search_args)
     imported = import_measure(out, limit=options.import_articles) if options.import_articles else {}
+    postgres = postgres_measure(out, n=options.n, seed=options.seed, search_args=search_args)
     results = results_build(
         n=options.n,
         corpus=built["corpus"],
@@ -378,6 +486,8 @@ def main(argv: list[str] | None = None) -> dict:
         search=search,
         imported=imported,
     )
+    if postgres:
+        results["postgres"] = postgres_results(postgres, search=search)
     results["cold"] = phase("cold", base, seed=options.seed)
     print("- research (frozen sets, manifest, concordance)", flush=True)
     results["research"] = research_measure(base, {"freeze": True, "limit": ROW_LIMIT})
