@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
+import django
 import numpy as np
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
@@ -37,7 +40,7 @@ from .engine import EPOCH, NO_DAY, SCHEMA, article_document, articles_for_index
 from .facets import FacetColumns, _SegmentColumns, _Values
 from .fields import INDEXED
 from .query import QuerySyntaxError, QueryTimeout, time_left
-from .segments import text_terms
+from .segments import term_text, text_term_ids
 
 # The text fields of the `text` column and their weights; "byline" has a column of its own.
 WEIGHTS = {"title": "A", "body": "B"}
@@ -45,6 +48,7 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B, A: a title word weighs twice a
 MAX_POSITIONS = 256  # what a tsvector keeps of one word
 KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
+REBUILD_BATCH = 1000  # articles a rebuild's worker makes documents of at a time
 WORDS_BATCH = 2000
 log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
@@ -65,22 +69,43 @@ def _lexeme(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _vector(fields: list[tuple[str, str]]) -> tuple[str, set[tuple[str, str]]]:
+class _Lexemes(dict):
+    """term number -> the term as a tsvector lexeme, quoted once per process (`text_term_ids`)."""
+
+    def __missing__(self, number: int) -> str:
+        quoted = self[number] = _lexeme(term_text(number))
+        return quoted
+
+
+_lexemes = _Lexemes()
+LAST_POSITION = 16383  # a tsvector's last position: later words are placed there
+_PLACES = {weight: [f"{place}{weight}" for place in range(LAST_POSITION + 1)] for weight in ("A", "B", "")}
+
+
+def _vector(fields: list[tuple[str, str]]) -> tuple[str, dict[str, set[int]]]:
     """A tsvector literal of the terms of each (field, text), weighted by field and placed one after the
-    other with a one-position gap; and the (field, term) pairs it holds."""
-    positions: dict[str, list[str]] = {}
-    words: set[tuple[str, str]] = set()
+    other with a one-position gap; and the numbers of the terms each field holds (`text_term_ids`)."""
+    labels: dict[int, list[str]] = {}  # term number -> its places with their weights ("12B")
+    terms: dict[str, set[int]] = {}
     start = 1
     for field, text in fields:
-        weight = WEIGHTS.get(field, "")
-        terms = text_terms(text)
-        for offset, term in enumerate(terms):
-            kept = positions.setdefault(term, [])
-            if len(kept) < MAX_POSITIONS:
-                kept.append(f"{min(start + offset, 16383)}{weight}")
-        words.update((field, term) for term in terms)
-        start += len(terms) + 1
-    return " ".join(f"{_lexeme(term)}:{','.join(places)}" for term, places in positions.items()), words
+        places = _PLACES[WEIGHTS.get(field, "")]
+        numbers = text_term_ids(text)
+        end = start + len(numbers)
+        placed = places[start:end]  # past a tsvector's last position, words are placed there
+        placed += [places[LAST_POSITION]] * (end - start - len(placed))
+        for label, number in zip(placed, numbers):
+            kept = labels.get(number)
+            if kept is None:
+                labels[number] = [label]
+            else:
+                kept.append(label)
+        if numbers:
+            terms[field] = set(numbers)
+        start = end + 1
+    return " ".join(
+        f"{_lexemes[number]}:{','.join(kept[:MAX_POSITIONS])}" for number, kept in labels.items()
+    ), terms
 
 
 def _array(values: Iterable[str]) -> str:
@@ -90,19 +115,29 @@ def _array(values: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class _Row:
     values: tuple
-    words: set[tuple[str, str]]
+    terms: dict[str, set[int]]  # the numbers of the terms each text field holds
+    facet_words: set[tuple[str, str]]
+
+
+def _words_of(rows: Iterable[_Row]) -> set[tuple[str, str]]:
+    """The (field, word) pairs these documents hold, each term named once however many hold it."""
+    numbers: dict[str, set[int]] = {}
+    words: set[tuple[str, str]] = set()
+    for row in rows:
+        words |= row.facet_words
+        for field, found in row.terms.items():
+            numbers.setdefault(field, set()).update(found)
+    return words | {(field, term_text(number)) for field, found in numbers.items() for number in found}
 
 
 def _row(document: dict) -> _Row:
     """The `search_document` row of an index document (`article_document`, the one mapping of an article)."""
-    text, words = _vector([("title", document["title"]), ("body", document["body"])])
-    byline, byline_words = _vector([("byline", document["byline"])])
-    words |= byline_words | {
-        (field, value.lower()) for field in KEYWORD_FIELDS for value in document[field].split()
-    }
+    text, terms = _vector([("title", document["title"]), ("body", document["body"])])
+    byline, byline_terms = _vector([("byline", document["byline"])])
+    facet_words = {(field, value.lower()) for field in KEYWORD_FIELDS for value in document[field].split()}
     # A key per facet value, and `field:` for every field the document has a word in (what `field:*` asks).
-    keys = {f"{field}:{value}" for field, value in words if field in KEYWORD_FIELDS} | {
-        f"{field}:" for field, _ in words
+    keys = {f"{field}:{value}" for field, value in facet_words} | {
+        f"{field}:" for field in {field for field, _ in facet_words} | terms.keys() | byline_terms.keys()
     }
     group = document.get("copy_group")
     return _Row(
@@ -115,7 +150,8 @@ def _row(document: dict) -> _Row:
             text,
             byline,
         ),
-        words=words,
+        terms=terms | byline_terms,
+        facet_words=facet_words,
     )
 
 
@@ -159,44 +195,77 @@ def documents_write(*, article_ids: Iterable[int]) -> int:
                     f"UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in COLUMNS[1:])}",
                     [row.values for row in rows],
                 )
-                _words_add(cursor, set().union(*(row.words for row in rows)))
+                _words_add(cursor, _words_of(rows))
             if rows or gone:
                 _version_move(cursor)
             changed += len(rows) + len(gone)
     return changed
 
 
-def _copy(cursor, rows: list[tuple]) -> None:
-    """COPY a batch of rows, between fetches of the articles' cursor (a connection does one at a time)."""
-    if rows:
-        with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        rows.clear()
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def documents_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
-    """Every published article's document made afresh, in one transaction: searches read the old documents
-    until it commits."""
+def _copy_line(values: tuple) -> str:
+    """A row in COPY's text format."""
+    return "\t".join(map(_copy_value, values)) + "\n"
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Documents made as COPY lines, with the index words they hold."""
+
+    lines: str
+    words: set[tuple[str, str]]
+    count: int
+
+
+def _batch(ids: list[int]) -> _Batch:
+    rows = [_row(article_document(article)) for article in articles_for_index(ids)]
+    return _Batch("".join(_copy_line(row.values) for row in rows), _words_of(rows), len(rows))
+
+
+def _batch_on(database: str, ids: list[int]) -> _Batch:
+    """`_batch` in a rebuild's worker: a process of its own (`spawn`: a forked connection would be the
+    parent's), on the parent's database (a test's, say, which the settings do not name)."""
+    connections["default"].settings_dict["NAME"] = database
+    return _batch(ids)
+
+
+def _batches(ids: list[int], *, procs: int) -> Iterator[_Batch]:
+    """The documents of these articles, made in `procs` processes when there are more than one."""
+    chunks = [ids[start : start + REBUILD_BATCH] for start in range(0, len(ids), REBUILD_BATCH)]
+    if procs < 2 or len(chunks) < 2:
+        yield from map(_batch, chunks)
+        return
+    database = connections["default"].settings_dict["NAME"]
+    with multiprocessing.get_context("spawn").Pool(procs, initializer=django.setup) as pool:
+        yield from pool.imap_unordered(partial(_batch_on, database), chunks)
+
+
+def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
+    """Every published article's document made afresh (in `procs` processes), written in one transaction:
+    searches read the old documents until it commits."""
     from archive.models import Article
 
-    total = Article.objects.published().count()
+    ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+    if connections["default"].in_atomic_block:  # workers read what is committed, which these may not be
+        procs = 1
     count = 0
     words: set[tuple[str, str]] = set()
     with transaction.atomic(), connections["default"].cursor() as cursor:
         cursor.execute("DELETE FROM search_document")
         cursor.execute("DELETE FROM search_word")
-        batch: list[tuple] = []
-        for article in articles_for_index().iterator(chunk_size=WRITE_BATCH):
-            row = _row(article_document(article))
-            batch.append(row.values)
-            words |= row.words
-            count += 1
-            if len(batch) == WRITE_BATCH:
-                _copy(cursor, batch)
+        for batch in _batches(ids, procs=procs):  # a COPY each: between them, this process reads articles
+            with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                copy.write(batch.lines)
+            words |= batch.words
+            count += batch.count
             if progress:
-                progress(count, total)
-        _copy(cursor, batch)
+                progress(count, len(ids))
         with cursor.cursor.copy("COPY search_word (field, word) FROM STDIN") as copy:
             for pair in sorted(words):
                 copy.write_row(pair)
@@ -579,7 +648,7 @@ class PostgresBackend:
         return documents_write(article_ids=article_ids)
 
     def rebuild(self, *, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
-        return documents_rebuild(progress=progress)
+        return documents_rebuild(procs=procs, progress=progress)
 
     def warm(self) -> None:
         """Read the facet columns before the first request."""

@@ -60,6 +60,7 @@ class _Vocabulary(dict):
     def __init__(self) -> None:
         super().__init__()
         self.terms: list[bytes] = []
+        self.texts: list[str] = []  # the same terms as text
         self.ids: dict[bytes, int] = {}  # term -> id (several tokens make one term: "Vote", "vote", "votes")
 
     def __missing__(self, token: str) -> int:
@@ -73,6 +74,7 @@ class _Vocabulary(dict):
         if number is None:
             number = self.ids[term] = len(self.terms)
             self.terms.append(term)
+            self.texts.append(terms[0])
         self[token] = number
         return number
 
@@ -82,10 +84,17 @@ _vocabulary = _Vocabulary()
 
 def text_terms(text: str) -> list[str]:
     """The index terms of `text` in token order (position = index), as `ANALYZER` makes them."""
-    return [
-        _vocabulary.terms[number].decode("utf-8")
-        for number in map(_vocabulary.__getitem__, TOKEN.findall(text))
-    ]
+    return [_vocabulary.texts[number] for number in text_term_ids(text)]
+
+
+def text_term_ids(text: str) -> list[int]:
+    """The numbers of `text`'s index terms in token order: one number per term in this process, so a caller
+    can keep what it derives from a term per number (`term_text` says which term it is)."""
+    return list(map(_vocabulary.__getitem__, TOKEN.findall(text)))
+
+
+def term_text(number: int) -> str:
+    return _vocabulary.texts[number]
 
 
 def _fast_field(field) -> bool:

@@ -210,3 +210,33 @@ def test_check_index_sees_a_document_out_of_step(db, settings):
 
     assert index_rebuild() == 3
     assert index_check(full=True).ok
+
+
+def test_a_rebuild_in_worker_processes_writes_what_one_process_writes(committed_db, monkeypatch):
+    """Workers read committed articles on the parent's database (a test's here, which the settings do not
+    name) and hand their documents back to the one transaction that writes them."""
+    from search import postgres
+
+    outlet = OutletFactory(name="Harbour Gazette")
+    people = [EntityFactory(name=f"Person {number}") for number in range(4)]
+    for number in range(23):
+        article = ArticleFactory(
+            title=f"Harbour report {number}",
+            body=f"The harbour's {number} boats sailed at dawn; colour and colors.",
+            byline="By Ann Lee" if number % 2 else "",
+            outlet=outlet if number % 3 else None,
+        )
+        MentionFactory(article=article, entity=people[number % 4])
+    monkeypatch.setattr(postgres, "REBUILD_BATCH", 5)
+
+    def rows() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM search_document ORDER BY article_id")
+            documents = cursor.fetchall()
+            cursor.execute("SELECT field, word FROM search_word ORDER BY field, word")
+            return documents + cursor.fetchall()
+
+    assert postgres.documents_rebuild(procs=1) == 23
+    alone = rows()
+    assert postgres.documents_rebuild(procs=2) == 23
+    assert rows() == alone
