@@ -15,8 +15,8 @@ def child_environment(data_dir: Path, *, postgres: str | None = None) -> dict[st
         "DJANGO_SETTINGS_MODULE": "config.settings.bench",
         "ARCHIVE_DATA_DIR": str(data_dir),
         "ARCHIVE_SEARCH_BACKEND": "postgres" if postgres else "whoosh",
-        "DATABASE_URL": postgres or "",
     }
-    if not postgres:
-        environment.pop("DATABASE_URL")
+    environment.pop("DATABASE_URL", None)
+    if postgres:
+        environment["DATABASE_URL"] = postgres
     return environment

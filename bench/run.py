@@ -295,18 +295,14 @@ def results_build(
 def table(results: dict) -> str:
     lines = [f"N = {results['n']:,} articles ({results['machine']}, {results['date']})", ""]
     lines.append(f"{'p50 / p95 ms':<26}{'plain':>18}{'facets':>18}{'facets_highlight':>20}")
-    rows = [("archive", results["search"])] + [
-        (name, figures) for name, figures in results["baselines"].items()
-    ]
+    rows = (
+        [("archive", results["search"])]
+        + ([("archive on PostgreSQL", results["postgres"])] if "postgres" in results else [])
+        + list(results["baselines"].items())
+    )
     for name, figures in rows:
         cells = [f"{figures[mode]['p50_ms']:.1f} / {figures[mode]['p95_ms']:.1f}" for mode in MODES]
         lines.append(f"{name:<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
-    if "postgres" in results:
-        cells = [
-            f"{results['postgres'][mode]['p50_ms']:.1f} / {results['postgres'][mode]['p95_ms']:.1f}"
-            for mode in MODES
-        ]
-        lines.append(f"{'archive on PostgreSQL':<26}{cells[0]:>18}{cells[1]:>18}{cells[2]:>20}")
     stack = results["search"]["django_stack"]
     page = f"{stack['p50_ms']:.1f} / {stack['p95_ms']:.1f}"
     lines.append(f"{'search page (Django)':<26}{'':>36}{page:>20}")
