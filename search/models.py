@@ -33,7 +33,9 @@ class TextArrayField(_PostgresType):
 class SearchDocument(models.Model):
     """What the index holds of an article: the terms of its title and body (weights A and B, positions
     apart) and of its byline, its facet values as `field:value` keys, its day and copy group, and the update
-    time it was made from (`check_index` compares it with the article's)."""
+    time it was made from (`check_index` compares it with the article's); for relevance, the number of its
+    body's words and `boost`, a lexeme per term and class ("t:" in the title, "2:", "4:", "8:" at least that
+    many times in the body) that a GIN index finds without reading `text` (`search.postgres`)."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
     updated = models.TextField()
@@ -42,6 +44,8 @@ class SearchDocument(models.Model):
     keys = TextArrayField()
     text = TsVectorField()
     byline = TsVectorField()
+    boost = TsVectorField(default="")
+    length = models.IntegerField(default=0)
 
     class Meta:
         db_table = "search_document"

@@ -11,9 +11,14 @@ the article they come from (`articles_changing`), so the index never lags the da
 `search_state.version`, and a host rebuilds its facet columns (the same arrays the Whoosh engine counts
 over, `search.facets`) when the version it reads differs.
 
-Differences from the Whoosh engine, by PostgreSQL's design: relevance is `ts_rank` with the title weighing
-twice the body (not BM25F; the byline does not rank), and a `tsvector` keeps at most 256 positions of a
-word and none past 16,383, so a phrase is not found beyond those in a very long article.
+Relevance is BM25 as Whoosh computes it (its K1, B and the title's boost of 2), over what GIN indexes tell
+without reading a document's `tsvector` (a value kept out of the row, whose reading made `ts_rank` take
+10 µs a match): the `boost` column holds a lexeme per term and class, "t:" for a title word and "2:", "4:",
+"8:" for a word at least that many times in the body, so a word's count is known as 1, 2-3, 4-7 or 8+,
+and `length` is the body's number of words. A phrase's class is the one all its words are in. The byline
+does not rank. Differences from the Whoosh engine, by PostgreSQL's design: that coarser count; a word
+only in the title counts as once in the body too; and a `tsvector` keeps at most 256 positions of a word
+and none past 16,383, so a phrase is not found beyond those in a very long article.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ import datetime as dt
 import logging
 import multiprocessing
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import partial
 
 import django
@@ -44,7 +51,10 @@ from .segments import term_text, text_term_ids
 
 # The text fields of the `text` column and their weights; "byline" has a column of its own.
 WEIGHTS = {"title": "A", "body": "B"}
-RANK_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D, C, B, A: a title word weighs twice a body word
+BODY_CLASSES = (2, 4, 8)  # the body counts relevance tells apart: 1, 2-3, 4-7, 8 or more
+K1, B = 1.2, 0.75  # BM25's constants, Whoosh's defaults
+FEW = 2000  # listed documents few enough to ask about by id
+TITLE_BOOST = 2.0  # the title's field boost in the Whoosh schema
 MAX_POSITIONS = 256  # what a tsvector keeps of one word
 KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
@@ -52,7 +62,7 @@ REBUILD_BATCH = 1000  # articles a rebuild's worker makes documents of at a time
 WORDS_BATCH = 2000
 log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
-COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline")
+COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline", "boost", "length")
 
 
 def _alias() -> str:
@@ -82,11 +92,11 @@ LAST_POSITION = 16383  # a tsvector's last position: later words are placed ther
 _PLACES = {weight: [f"{place}{weight}" for place in range(LAST_POSITION + 1)] for weight in ("A", "B", "")}
 
 
-def _vector(fields: list[tuple[str, str]]) -> tuple[str, dict[str, set[int]]]:
+def _vector(fields: list[tuple[str, str]]) -> tuple[str, dict[str, Counter[int]]]:
     """A tsvector literal of the terms of each (field, text), weighted by field and placed one after the
-    other with a one-position gap; and the numbers of the terms each field holds (`text_term_ids`)."""
+    other with a one-position gap; and how many times each field holds each term (by `text_term_ids`)."""
     labels: dict[int, list[str]] = {}  # term number -> its places with their weights ("12B")
-    terms: dict[str, set[int]] = {}
+    counts: dict[str, Counter[int]] = {}
     start = 1
     for field, text in fields:
         places = _PLACES[WEIGHTS.get(field, "")]
@@ -101,11 +111,23 @@ def _vector(fields: list[tuple[str, str]]) -> tuple[str, dict[str, set[int]]]:
             else:
                 kept.append(label)
         if numbers:
-            terms[field] = set(numbers)
+            counts[field] = Counter(numbers)
         start = end + 1
     return " ".join(
         f"{_lexemes[number]}:{','.join(kept[:MAX_POSITIONS])}" for number, kept in labels.items()
-    ), terms
+    ), counts
+
+
+def _boost(counts: dict[str, Counter[int]]) -> tuple[str, int]:
+    """The `boost` lexemes of a title and body's terms ("t:" a title word, "2:", "4:", "8:" a word at least
+    that many times in the body) and the number of the body's words: what relevance reads."""
+    body = counts.get("body", Counter())
+    lexemes = [f"'t:{_lexemes[number][1:]}" for number in counts.get("title", ())]  # [1:]: after its quote
+    for number, count in body.items():
+        if count >= BODY_CLASSES[0]:
+            quoted = _lexemes[number][1:]
+            lexemes.extend(f"'{least}:{quoted}" for least in BODY_CLASSES if count >= least)
+    return " ".join(lexemes), body.total()
 
 
 def _array(values: Iterable[str]) -> str:
@@ -115,7 +137,7 @@ def _array(values: Iterable[str]) -> str:
 @dataclass(frozen=True)
 class _Row:
     values: tuple
-    terms: dict[str, set[int]]  # the numbers of the terms each text field holds
+    terms: dict[str, Counter[int]]  # the numbers of the terms each text field holds, with their counts
     facet_words: set[tuple[str, str]]
 
 
@@ -134,6 +156,7 @@ def _row(document: dict) -> _Row:
     """The `search_document` row of an index document (`article_document`, the one mapping of an article)."""
     text, terms = _vector([("title", document["title"]), ("body", document["body"])])
     byline, byline_terms = _vector([("byline", document["byline"])])
+    boost, length = _boost(terms)
     facet_words = {(field, value.lower()) for field in KEYWORD_FIELDS for value in document[field].split()}
     # A key per facet value, and `field:` for every field the document has a word in (what `field:*` asks).
     keys = {f"{field}:{value}" for field, value in facet_words} | {
@@ -149,6 +172,8 @@ def _row(document: dict) -> _Row:
             _array(sorted(keys)),
             text,
             byline,
+            boost,
+            length,
         ),
         terms=terms | byline_terms,
         facet_words=facet_words,
@@ -191,7 +216,8 @@ def documents_write(*, article_ids: Iterable[int]) -> int:
             if rows:
                 cursor.executemany(
                     f"INSERT INTO search_document ({', '.join(COLUMNS)}) VALUES "
-                    "(%s, %s, %s, %s, %s::text[], %s::tsvector, %s::tsvector) ON CONFLICT (article_id) DO "
+                    "(%s, %s, %s, %s, %s::text[], %s::tsvector, %s::tsvector, %s::tsvector, %s) "
+                    "ON CONFLICT (article_id) DO "
                     f"UPDATE SET {', '.join(f'{c} = EXCLUDED.{c}' for c in COLUMNS[1:])}",
                     [row.values for row in rows],
                 )
@@ -438,9 +464,44 @@ def _where(node: wq.Query) -> tuple[str, list]:
     raise QuerySyntaxError(f"'{node}' cannot be searched with the PostgreSQL engine.")
 
 
-def _ranking(node: wq.Query) -> str | None:
-    """One tsquery of every word and phrase the query asks for (not under NOT), for `ts_rank`."""
-    found: list[str] = []
+@dataclass(frozen=True)
+class _Weighed:
+    """A word or phrase of the query as relevance weighs it: its words, the text fields it is asked in, its
+    tsquery (for its matches) and whether every match of the query holds it."""
+
+    words: tuple[str, ...]
+    fields: frozenset[str]
+    query: str
+    required: bool
+
+    def classes(self) -> list[tuple[str, str]]:
+        """(class, tsquery over `boost`) for each class this word or phrase can be in: a phrase is in a
+        class when all its words are (its words in the title, each twice in the body, ...)."""
+        kinds = (["t"] if "title" in self.fields else []) + (
+            [str(count) for count in BODY_CLASSES] if "body" in self.fields else []
+        )
+        return [(kind, " & ".join(_lexeme(f"{kind}:{word}") for word in self.words)) for kind in kinds]
+
+
+def _required(node: wq.Query) -> set[tuple[str, ...]]:
+    """The words and phrases (`_leaf_words`) on the text column that every match of the query holds."""
+    words = _leaf_words(node)
+    if words is not None:
+        return {words} if _column(node.fieldname) == "text" else set()
+    if type(node) in (wq.And, wq.Require):
+        return set().union(*map(_required, node.children()))
+    if type(node) is wq.Or and node.subqueries:
+        return set.intersection(*map(_required, node.subqueries))
+    if type(node) in (wq.AndNot, wq.AndMaybe):
+        return _required(node.a)
+    return set()
+
+
+def _weighed(node: wq.Query) -> list[_Weighed]:
+    """Every word and phrase on the text column the query asks for (not under NOT), a word asked in the
+    title and in the body once."""
+    first: dict[tuple[str, ...], wq.Query] = {}
+    fields: dict[tuple[str, ...], set[str]] = {}
 
     def walk(item: wq.Query) -> None:
         if type(item) is wq.Not:
@@ -448,16 +509,27 @@ def _ranking(node: wq.Query) -> str | None:
         if type(item) is wq.AndNot:
             walk(item.a)
             return
-        text = _text(item)
-        if text is not None and text.column == "text" and text.query and "!" not in text.query:
-            found.append(text.query)
+        words = _leaf_words(item)
+        if words is not None:
+            if _column(item.fieldname) == "text" and (type(item) is wq.Term or item.words):
+                first.setdefault(words, item)
+                fields.setdefault(words, set()).add(item.fieldname)
             return
         if not item.is_leaf():
             for child in item.children():
                 walk(child)
 
     walk(node)
-    return " | ".join(f"({query})" for query in found) if found else None
+    required = _required(node)
+    return [
+        _Weighed(
+            words=(item.text,) if type(item) is wq.Term else tuple(item.words),
+            fields=frozenset(fields[key]),
+            query=_leaf(item, frozenset(fields[key])).query,
+            required=key in required,
+        )
+        for key, item in first.items()
+    ]
 
 
 # -- the index words -------------------------------------------------------------------------------------
@@ -510,22 +582,29 @@ class _Words:
 class _Columns:
     version: int
     columns: FacetColumns
+    lengths: np.ndarray  # each document's number of body words, by document number
+    counts: dict[str, int] = dataclass_field(
+        default_factory=dict
+    )  # tsquery -> its matches, filled as searches ask
 
 
 _columns: dict[tuple[str, str], _Columns] = {}
 _columns_lock = threading.Lock()
 
 
-def _columns_read(cursor) -> FacetColumns:
-    """Every document's facet values, day and copy group as the arrays `search.facets` counts over."""
-    cursor.execute("SELECT article_id, day, copy_group, keys FROM search_document ORDER BY article_id")
+def _columns_read(cursor, version: int) -> _Columns:
+    """Every document's facet values, day and copy group as the arrays `search.facets` counts over, and its
+    length."""
+    cursor.execute(
+        "SELECT article_id, day, copy_group, keys, length FROM search_document ORDER BY article_id"
+    )
     rows = cursor.fetchall()
     size = len(rows)
     fields = [*KEYWORD_FIELDS, "copy_group"]
     names: dict[str, dict[str, int]] = {field: {} for field in fields}
     docs: dict[str, list[int]] = {field: [] for field in fields}
     codes: dict[str, list[int]] = {field: [] for field in fields}
-    for doc, (_, _, group, keys) in enumerate(rows):
+    for doc, (_, _, group, keys, _) in enumerate(rows):
         for key in keys:
             field, _, value = key.partition(":")
             if value and field in names:
@@ -546,15 +625,18 @@ def _columns_read(cursor) -> FacetColumns:
         ids=np.array([row[0] for row in rows], dtype=np.int64),
         values=values,
     )
-    return FacetColumns([(segment, 0)])
+    lengths = np.array([row[4] for row in rows], dtype=np.float64)
+    return _Columns(version, FacetColumns([(segment, 0)]), lengths)
 
 
 class PostgresSnapshot:
     """The documents as one transaction sees them; document numbers are places in the id-ordered columns."""
 
-    def __init__(self, cursor, columns: FacetColumns) -> None:
+    def __init__(self, cursor, cached: _Columns) -> None:
         self.cursor = cursor
-        self.columns = columns
+        self.columns = cached.columns
+        self.lengths = cached.lengths
+        self.counts = cached.counts
 
     def expanded(self, query: wq.Query) -> wq.Query:
         return words_expanded(_Words(self.cursor), query)
@@ -576,19 +658,65 @@ class PostgresSnapshot:
         return np.intersect1d(docs, within, assume_unique=True) if within is not None else docs
 
     def scored(self, query: wq.Query, *, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 over what the GIN indexes tell without reading a document: which class of its count each
+        word is in (1, 2-3, 4-7, 8+ in the body; in the title), the body's length, and (for more than one
+        word or phrase) how many documents hold each, counted once per version of the documents."""
         time_left()
-        ranking = _ranking(query)
-        sql, params = _where(query)
-        ids = [int(pk) for pk in self.columns.doc_id[within]]
-        rank = "ts_rank(%s::float4[], text, %s::tsquery)" if ranking else "0"
-        self.cursor.execute(
-            f"SELECT article_id, {rank} FROM search_document WHERE article_id = ANY(%s) AND {sql} "
-            "ORDER BY article_id",
-            ([RANK_WEIGHTS, ranking] if ranking else []) + [ids] + params,
-        )
-        rows = self.cursor.fetchall()
-        docs = self._docs_of([pk for pk, _ in rows])
-        return docs, np.array([score for _, score in rows], dtype=np.float64)
+        weighed = _weighed(query)
+        scores = np.zeros(len(within), dtype=np.float64)
+        if not weighed or not len(within):
+            return within, scores
+        sets = [(number, "", "text", item.query) for number, item in enumerate(weighed) if not item.required]
+        sets += [
+            (number, kind, "boost", lexemes)
+            for number, item in enumerate(weighed)
+            for kind, lexemes in item.classes()
+        ]
+        counted = [item.query for item in weighed if len(weighed) > 1 and item.query not in self.counts]
+        held = self._held(sets, counted, within)
+        norm = K1 * (1 - B + B * self.lengths[within] / max(float(self.lengths.mean()), 1.0))
+        for number, item in enumerate(weighed):
+            score = np.zeros(len(within), dtype=np.float64)
+            if "body" in item.fields:
+                tf = 1.0 + held[number, "2"] + 2.0 * held[number, "4"] + 4.0 * held[number, "8"]
+                score += tf * (K1 + 1) / (tf + norm)
+            if "title" in item.fields:
+                score += TITLE_BOOST * held[number, "t"]
+            if len(weighed) > 1:  # weighed by rarity
+                matches = self.counts[item.query]
+                score *= np.log(1 + (self.columns.size - matches + 0.5) / (matches + 0.5))
+            if not item.required:  # and only where it is found
+                score *= held[number, ""]
+            scores += score
+        return within, scores
+
+    def _held(
+        self, sets: list[tuple[int, str, str, str]], counted: list[str], within: np.ndarray
+    ) -> dict[tuple[int, str], np.ndarray]:
+        """For each (word or phrase, class, column, tsquery) of `sets`, which of `within` it holds (asking
+        only about those when they are few); and the matches of each tsquery of `counted`, into `counts`.
+        One statement."""
+        ids = ""
+        if len(within) <= FEW:
+            ids = "{" + ",".join(map(str, self.columns.doc_id[within].tolist())) + "}"
+        selects = [
+            f"SELECT {index}, array_agg(article_id), 0::bigint FROM search_document "
+            f"WHERE {column} @@ %s::tsquery" + (" AND article_id = ANY(%s::bigint[])" if ids else "")
+            for index, (_, _, column, _) in enumerate(sets)
+        ] + [
+            f"SELECT {len(sets) + index}, NULL::bigint[], count(*) FROM search_document "
+            "WHERE text @@ %s::tsquery"
+            for index in range(len(counted))
+        ]
+        params = [value for *_, tsquery in sets for value in ([tsquery, ids] if ids else [tsquery])]
+        self.cursor.execute(" UNION ALL ".join(selects), params + counted)
+        found = {index: (found_ids or [], count) for index, found_ids, count in self.cursor.fetchall()}
+        for index, tsquery in enumerate(counted):
+            self.counts[tsquery] = found[len(sets) + index][1]
+        return {
+            (number, kind): np.isin(within, self._docs_of(found[index][0]))
+            for index, (number, kind, _, _) in enumerate(sets)
+        }
 
     def stamps(self) -> list[tuple[int, str | None]]:
         self.cursor.execute("SELECT article_id, updated FROM search_document")
@@ -610,11 +738,18 @@ class PostgresBackend:
             with transaction.atomic(using=alias), connection.cursor() as cursor:
                 if outermost:  # the columns and every query of the search see the same documents
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # The planner would read every document's tsvector rather than the GIN index for a common
+                # word: it does not count reading a value kept out of the row (and, so disfavoured, a plan
+                # would be costly enough to be compiled, or to start worker processes for a few rows). The
+                # server stops a statement that would outrun the search's budget.
                 left = time_left()
-                if left is not None:  # the server stops a statement that would outrun the search's budget
-                    cursor.execute(
-                        "SELECT set_config('statement_timeout', %s, true)", [f"{int(left * 1000) + 1}ms"]
-                    )
+                timeout = [] if left is None else [f"{int(left * 1000) + 1}ms"]
+                cursor.execute(
+                    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
+                    "set_config('max_parallel_workers_per_gather', '0', true)"
+                    + (", set_config('statement_timeout', %s, true)" if timeout else ""),
+                    timeout,
+                )
                 yield PostgresSnapshot(cursor, self._columns(alias, cursor))
         except DatabaseError as error:
             if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
@@ -623,18 +758,18 @@ class PostgresBackend:
                 f"the search tables cannot be read ({error}); run `manage.py migrate`"
             ) from error
 
-    def _columns(self, alias: str, cursor) -> FacetColumns:
+    def _columns(self, alias: str, cursor) -> _Columns:
         cursor.execute("SELECT COALESCE(MAX(version), 0) FROM search_state")
         version = cursor.fetchone()[0]
         key = (alias, str(settings.DATABASES[alias]["NAME"]))
         cached = _columns.get(key)
         if cached is not None and cached.version == version:
-            return cached.columns
+            return cached
         with _columns_lock:
             cached = _columns.get(key)
             if cached is None or cached.version != version:
-                cached = _columns[key] = _Columns(version, _columns_read(cursor))
-        return cached.columns
+                cached = _columns[key] = _columns_read(cursor, version)
+        return cached
 
     def exists(self) -> bool:
         return "search_document" in connections[_alias()].introspection.table_names()

@@ -239,9 +239,9 @@ def listing_order(
 
     Dates and ids order the date sorts (undated last either way, the id breaking ties, so pages never repeat
     or skip an article). Relevance is the engine's score within the listing (Whoosh's BM25F, computed over
-    arrays by `search.docsets`; PostgreSQL's `ts_rank`), ranked by `search.topk`; a listed document the query
-    does not score follows the scored ones in index order, so pages always hold exactly what the total
-    promises."""
+    arrays by `search.docsets`; on PostgreSQL, BM25 over the classes of a word's count that its GIN indexes
+    hold), ranked by `search.topk`; a listed document the query does not score follows the scored ones in
+    index order, so pages always hold exactly what the total promises."""
     listed = listing.listed
     if not len(listed):
         return listed

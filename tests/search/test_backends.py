@@ -1,8 +1,8 @@
 """Both engines answer alike: the same archive indexed by Whoosh and by PostgreSQL gives the same matches,
 totals, facet counts, listings and marks for the whole query language (relevance order aside: BM25F
-against ts_rank). Each engine is an independent implementation of the query language, so each checks the
-other; a body scan checks both for plain words. Runs where the database is PostgreSQL (`make
-test-postgres`)."""
+against BM25 over classes of a word's count). Each engine is an independent implementation of the query
+language, so each checks the other; a body scan checks both for plain words. Runs where the database is
+PostgreSQL (`make test-postgres`)."""
 
 from __future__ import annotations
 
@@ -153,8 +153,8 @@ def test_both_engines_apply_filters_alike(archive, settings):
 
 
 def test_relevance_lists_the_same_articles_title_matches_first(archive, settings):
-    """Ranking differs (BM25F against ts_rank) but every page holds what the total promises, and an
-    article whose title has the word ranks above those that have it only in the body."""
+    """Ranking differs (BM25F against BM25 over count classes) but every page holds what the total
+    promises, and an article whose title has the word ranks above those that have it only in the body."""
     settings.ARCHIVE_SEARCH_BACKEND = "postgres"
     outcome = search_run(SearchParams(q="election", page_size=100))
     ids = [hit.article.pk for hit in outcome.hits]
@@ -163,6 +163,50 @@ def test_relevance_lists_the_same_articles_title_matches_first(archive, settings
     assert any(in_title) and in_title == sorted(in_title, reverse=True)
     whoosh = _outcome(settings, "whoosh", q="election")
     assert set(ids) == {hit.article.pk for hit in whoosh.hits}
+
+
+def test_relevance_weighs_count_length_title_and_rarity(db, settings):
+    """BM25 from the GIN indexes alone: more of the word ranks higher, a shorter body higher than a longer
+    one with the word as often, the title above both; of two words, the rarer one weighs more."""
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    filler = " ".join(f"filler{number}" for number in range(200))
+    # Made first, so that an equal score would rank them first.
+    harbours = [ArticleFactory(title="A note", body="One harbour over the sea.") for _ in range(6)]
+    articles = {
+        "once, long": ArticleFactory(title="A report", body=f"One zeppelin. {filler}"),
+        "in the title": ArticleFactory(title="Zeppelin seen", body=f"A sighting. {filler}"),
+        "once, short": ArticleFactory(title="A note", body="One zeppelin over the sea."),
+        "five times": ArticleFactory(title="A count", body=f"{'Zeppelin. ' * 5}{filler}"),
+    }
+    outcome = search_run(SearchParams(q="zeppelin"))
+    names = {article.pk: name for name, article in articles.items()}
+    rank = {names[hit.article.pk]: place for place, hit in enumerate(outcome.hits)}
+    assert rank["in the title"] == 0
+    assert rank["five times"] < rank["once, long"] and rank["once, short"] < rank["once, long"]
+    either = [hit.article.pk for hit in search_run(SearchParams(q="zeppelin OR harbour")).hits]
+    assert either.index(articles["once, short"].pk) < min(either.index(article.pk) for article in harbours)
+
+
+def test_the_migration_gives_written_documents_the_classes_a_write_gives(db, settings):
+    """`0002`'s backfill reads the classes out of each tsvector; a write makes them from the terms."""
+    from importlib import import_module
+
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    ArticleFactory(title="Harbour lights", body="The harbour, the harbour, the harbour and the lights.")
+    ArticleFactory(title="Tide", body="Low tide. " * 9 + "High tide at the harbour.")
+    backfill = import_module("search.migrations.0002_relevance_classes").POSTGRES_BACKFILL
+
+    def classes() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT article_id, boost::text, length FROM search_document ORDER BY article_id")
+            return cursor.fetchall()
+
+    written = classes()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_document SET boost = '', length = 0")
+        cursor.execute(backfill)
+    assert classes() == written
+    assert "'8:tide'" in written[1][1] and "'t:harbour'" in written[0][1] and written[0][2] == 9
 
 
 def test_a_word_matches_the_articles_whose_text_holds_it(archive, settings):
