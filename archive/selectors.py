@@ -135,6 +135,8 @@ def story_page(story: Story) -> dict:
 
 def slugs_followed(kind: str, slugs: tuple[str, ...]) -> dict[str, FormerSlug]:
     """Of these entity (or outlet) slugs, the former ones: merged into another, or blocked."""
+    if not slugs:  # most searches: no lookup
+        return {}
     model = Entity if kind == FormerSlug.Kind.ENTITY else Outlet
     current = set(model.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     former = FormerSlug.objects.filter(

@@ -67,6 +67,9 @@ class Backend(Protocol):
     def rebuild(self, *, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
         """Every published article's document made afresh; how many there are."""
 
+    def columns_warm(self) -> None:
+        """Build the facet columns of the current documents, if this process has not yet."""
+
     def warm(self) -> None:
         """Open what searches need before the first request."""
 

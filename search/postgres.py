@@ -60,8 +60,11 @@ KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
 REBUILD_BATCH = 1000  # articles a rebuild's worker makes documents of at a time
 WORDS_BATCH = 2000
+PHRASES_COUNTED = 10_000  # phrases whose matches a version's columns remember, before forgetting them all
+WRITER_LOCK = 6201796  # the advisory lock writers of documents take turns by (migration 0003's trigger)
 log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
+VERSION = "SELECT COALESCE(MAX(version), 0) FROM search_state"  # of the documents, moved by every write
 COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline", "boost", "length")
 
 
@@ -139,6 +142,10 @@ class _Row:
     values: tuple
     terms: dict[str, Counter[int]]  # the numbers of the terms each text field holds, with their counts
     facet_words: set[tuple[str, str]]
+
+    def text_terms(self) -> set[int]:
+        """The terms of the title and body (the `text` column), which `search_term` counts."""
+        return self.terms.get("title", Counter()).keys() | self.terms.get("body", Counter()).keys()
 
 
 def _words_of(rows: Iterable[_Row]) -> set[tuple[str, str]]:
@@ -242,16 +249,21 @@ def _copy_line(values: tuple) -> str:
 
 @dataclass(frozen=True)
 class _Batch:
-    """Documents made as COPY lines, with the index words they hold."""
+    """Documents made as COPY lines, with the index words they hold and how many hold each text word."""
 
     lines: str
     words: set[tuple[str, str]]
+    terms: Counter[str]
     count: int
 
 
 def _batch(ids: list[int]) -> _Batch:
     rows = [_row(article_document(article)) for article in articles_for_index(ids)]
-    return _Batch("".join(_copy_line(row.values) for row in rows), _words_of(rows), len(rows))
+    held: Counter[int] = Counter()
+    for row in rows:
+        held.update(row.text_terms())
+    terms = Counter({term_text(number): count for number, count in held.items()})
+    return _Batch("".join(_copy_line(row.values) for row in rows), _words_of(rows), terms, len(rows))
 
 
 def _batch_on(database: str, ids: list[int]) -> _Batch:
@@ -282,20 +294,30 @@ def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | 
         procs = 1
     count = 0
     words: set[tuple[str, str]] = set()
+    terms: Counter[str] = Counter()
     with transaction.atomic(), connections["default"].cursor() as cursor:
-        cursor.execute("DELETE FROM search_document")
-        cursor.execute("DELETE FROM search_word")
+        # It counts the words itself: the trigger that moves the counts with every other write stands aside.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s), set_config('search.counts_written', 'on', true)", [WRITER_LOCK]
+        )
+        for table in ("search_document", "search_word", "search_term"):
+            cursor.execute(f"DELETE FROM {table}")
         for batch in _batches(ids, procs=procs):  # a COPY each: between them, this process reads articles
             with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 copy.write(batch.lines)
             words |= batch.words
+            terms.update(batch.terms)
             count += batch.count
             if progress:
                 progress(count, len(ids))
         with cursor.cursor.copy("COPY search_word (field, word) FROM STDIN") as copy:
             for pair in sorted(words):
                 copy.write_row(pair)
+        with cursor.cursor.copy("COPY search_term (word, documents) FROM STDIN") as copy:
+            for pair in terms.items():
+                copy.write_row(pair)
         _version_move(cursor)
+        cursor.execute("SELECT set_config('search.counts_written', 'off', true)")  # in an outer transaction
     with connections["default"].cursor() as cursor:
         cursor.execute("ANALYZE search_document")
     return count
@@ -482,6 +504,13 @@ class _Weighed:
         )
         return [(kind, " & ".join(_lexeme(f"{kind}:{word}") for word in self.words)) for kind in kinds]
 
+    def matches(self) -> tuple[str, str]:
+        """A statement of how many documents hold it (in the title or body), and its parameter: a word's
+        count is kept (`search_term`), a phrase's is counted."""
+        if len(self.words) == 1:
+            return "SELECT documents FROM search_term WHERE word = %s", self.words[0]
+        return "SELECT count(*) FROM search_document WHERE text @@ %s::tsquery", self.query
+
 
 def _required(node: wq.Query) -> set[tuple[str, ...]]:
     """The words and phrases (`_leaf_words`) on the text column that every match of the query holds."""
@@ -585,11 +614,15 @@ class _Columns:
     lengths: np.ndarray  # each document's number of body words, by document number
     counts: dict[str, int] = dataclass_field(
         default_factory=dict
-    )  # tsquery -> its matches, filled as searches ask
+    )  # a phrase's tsquery -> its matches, filled as searches ask
 
 
 _columns: dict[tuple[str, str], _Columns] = {}
 _columns_lock = threading.Lock()
+
+
+def _columns_key(alias: str) -> tuple[str, str]:
+    return alias, str(settings.DATABASES[alias]["NAME"])
 
 
 def _columns_read(cursor, version: int) -> _Columns:
@@ -660,7 +693,7 @@ class PostgresSnapshot:
     def scored(self, query: wq.Query, *, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """BM25 over what the GIN indexes tell without reading a document: which class of its count each
         word is in (1, 2-3, 4-7, 8+ in the body; in the title), the body's length, and (for more than one
-        word or phrase) how many documents hold each, counted once per version of the documents."""
+        word or phrase) how many documents hold each in the title or body."""
         time_left()
         weighed = _weighed(query)
         scores = np.zeros(len(within), dtype=np.float64)
@@ -672,8 +705,19 @@ class PostgresSnapshot:
             for number, item in enumerate(weighed)
             for kind, lexemes in item.classes()
         ]
-        counted = [item.query for item in weighed if len(weighed) > 1 and item.query not in self.counts]
-        held = self._held(sets, counted, within)
+        matches: dict[int, int] = {}  # how many documents hold each, when there are several to weigh
+        counted = []
+        for number, item in enumerate(weighed if len(weighed) > 1 else ()):
+            known = self.counts.get(item.query) if len(item.words) > 1 else None
+            if known is None:
+                counted.append((number, *item.matches()))
+            else:
+                matches[number] = known
+        held, found = self._held(sets, counted, within)
+        matches |= found
+        self._phrases_remember(
+            {weighed[n].query: count for n, count in found.items() if len(weighed[n].words) > 1}
+        )
         norm = K1 * (1 - B + B * self.lengths[within] / max(float(self.lengths.mean()), 1.0))
         for number, item in enumerate(weighed):
             score = np.zeros(len(within), dtype=np.float64)
@@ -683,19 +727,23 @@ class PostgresSnapshot:
             if "title" in item.fields:
                 score += TITLE_BOOST * held[number, "t"]
             if len(weighed) > 1:  # weighed by rarity
-                matches = self.counts[item.query]
-                score *= np.log(1 + (self.columns.size - matches + 0.5) / (matches + 0.5))
+                score *= np.log(1 + (self.columns.size - matches[number] + 0.5) / (matches[number] + 0.5))
             if not item.required:  # and only where it is found
                 score *= held[number, ""]
             scores += score
         return within, scores
 
+    def _phrases_remember(self, found: dict[str, int]) -> None:
+        if len(self.counts) > PHRASES_COUNTED:  # a bound on a long-lived server's memory
+            self.counts.clear()
+        self.counts.update(found)
+
     def _held(
-        self, sets: list[tuple[int, str, str, str]], counted: list[str], within: np.ndarray
-    ) -> dict[tuple[int, str], np.ndarray]:
+        self, sets: list[tuple[int, str, str, str]], counted: list[tuple[int, str, str]], within: np.ndarray
+    ) -> tuple[dict[tuple[int, str], np.ndarray], dict[int, int]]:
         """For each (word or phrase, class, column, tsquery) of `sets`, which of `within` it holds (asking
-        only about those when they are few); and the matches of each tsquery of `counted`, into `counts`.
-        One statement."""
+        only about those when they are few); and for each (word or phrase, statement, parameter) of
+        `counted`, how many documents hold it. One statement."""
         ids = ""
         if len(within) <= FEW:
             ids = "{" + ",".join(map(str, self.columns.doc_id[within].tolist())) + "}"
@@ -704,19 +752,25 @@ class PostgresSnapshot:
             f"WHERE {column} @@ %s::tsquery" + (" AND article_id = ANY(%s::bigint[])" if ids else "")
             for index, (_, _, column, _) in enumerate(sets)
         ] + [
-            f"SELECT {len(sets) + index}, NULL::bigint[], count(*) FROM search_document "
-            "WHERE text @@ %s::tsquery"
-            for index in range(len(counted))
+            f"SELECT {len(sets) + index}, NULL::bigint[], COALESCE(({statement}), 0)::bigint"
+            for index, (_, statement, _) in enumerate(counted)
         ]
         params = [value for *_, tsquery in sets for value in ([tsquery, ids] if ids else [tsquery])]
-        self.cursor.execute(" UNION ALL ".join(selects), params + counted)
+        # Bitmap scans only: an index scan of the listed ids would read every one's `boost` (out of the row,
+        # a cost the planner does not see) where the GIN index, or both indexes' bitmaps ANDed, tell which
+        # hold a class without reading any.
+        self.cursor.execute(
+            "SET LOCAL enable_indexscan = off; "
+            + " UNION ALL ".join(selects)
+            + "; SET LOCAL enable_indexscan TO DEFAULT",
+            params + [value for *_, value in counted],
+        )
+        self.cursor.nextset()
         found = {index: (found_ids or [], count) for index, found_ids, count in self.cursor.fetchall()}
-        for index, tsquery in enumerate(counted):
-            self.counts[tsquery] = found[len(sets) + index][1]
         return {
             (number, kind): np.isin(within, self._docs_of(found[index][0]))
             for index, (number, kind, _, _) in enumerate(sets)
-        }
+        }, {number: found[len(sets) + index][1] for index, (number, _, _) in enumerate(counted)}
 
     def stamps(self) -> list[tuple[int, str | None]]:
         self.cursor.execute("SELECT article_id, updated FROM search_document")
@@ -730,27 +784,9 @@ class PostgresBackend:
     writes_in_transaction = True
 
     @contextmanager
-    def snapshot(self) -> Iterator[PostgresSnapshot]:
-        alias = _alias()
-        connection = connections[alias]
-        outermost = not connection.in_atomic_block
+    def _readable(self) -> Iterator[None]:
         try:
-            with transaction.atomic(using=alias), connection.cursor() as cursor:
-                if outermost:  # the columns and every query of the search see the same documents
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                # The planner would read every document's tsvector rather than the GIN index for a common
-                # word: it does not count reading a value kept out of the row (and, so disfavoured, a plan
-                # would be costly enough to be compiled, or to start worker processes for a few rows). The
-                # server stops a statement that would outrun the search's budget.
-                left = time_left()
-                timeout = [] if left is None else [f"{int(left * 1000) + 1}ms"]
-                cursor.execute(
-                    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
-                    "set_config('max_parallel_workers_per_gather', '0', true)"
-                    + (", set_config('statement_timeout', %s, true)" if timeout else ""),
-                    timeout,
-                )
-                yield PostgresSnapshot(cursor, self._columns(alias, cursor))
+            yield
         except DatabaseError as error:
             if getattr(error.__cause__, "sqlstate", None) == QUERY_CANCELED:
                 raise QueryTimeout() from error
@@ -758,10 +794,33 @@ class PostgresBackend:
                 f"the search tables cannot be read ({error}); run `manage.py migrate`"
             ) from error
 
-    def _columns(self, alias: str, cursor) -> _Columns:
-        cursor.execute("SELECT COALESCE(MAX(version), 0) FROM search_state")
-        version = cursor.fetchone()[0]
-        key = (alias, str(settings.DATABASES[alias]["NAME"]))
+    @contextmanager
+    def snapshot(self) -> Iterator[PostgresSnapshot]:
+        alias = _alias()
+        connection = connections[alias]
+        outermost = not connection.in_atomic_block
+        with self._readable(), transaction.atomic(using=alias), connection.cursor() as cursor:
+            # The columns and every query of the search see the same documents. The planner would read
+            # every document's tsvector rather than the GIN index for a common word: it does not count
+            # reading a value kept out of the row (and, so disfavoured, a plan would be costly enough to be
+            # compiled, or to start worker processes for a few rows). The server stops a statement that
+            # would outrun the search's budget. One round trip (Django's psycopg cursors bind parameters
+            # on the client, which lets statements share one).
+            left = time_left()
+            timeout = [] if left is None else [f"{int(left * 1000) + 1}ms"]
+            cursor.execute(
+                ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; " if outermost else "")
+                + f"SELECT ({VERSION}), set_config('enable_seqscan', 'off', true), "
+                "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
+                + (", set_config('statement_timeout', %s, true)" if timeout else ""),
+                timeout,
+            )
+            if outermost:
+                cursor.nextset()
+            yield PostgresSnapshot(cursor, self._columns(alias, cursor, version=cursor.fetchone()[0]))
+
+    def _columns(self, alias: str, cursor, *, version: int) -> _Columns:
+        key = _columns_key(alias)
         cached = _columns.get(key)
         if cached is not None and cached.version == version:
             return cached
@@ -770,6 +829,17 @@ class PostgresBackend:
             if cached is None or cached.version != version:
                 cached = _columns[key] = _columns_read(cursor, version)
         return cached
+
+    def columns_warm(self) -> None:
+        """One statement when the columns of this host are those of the current documents."""
+        alias = _alias()
+        with self._readable(), connections[alias].cursor() as cursor:
+            cursor.execute(VERSION)
+            version = cursor.fetchone()[0]
+        cached = _columns.get(_columns_key(alias))
+        if cached is None or cached.version != version:
+            with self.snapshot():
+                pass
 
     def exists(self) -> bool:
         return "search_document" in connections[_alias()].introspection.table_names()
@@ -788,8 +858,7 @@ class PostgresBackend:
     def warm(self) -> None:
         """Read the facet columns before the first request."""
         try:
-            with self.snapshot():
-                pass
+            self.columns_warm()
         except IndexUnavailable as error:
             log.warning("The search documents could not be read at start-up (%s)", error)
 

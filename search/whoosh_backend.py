@@ -62,11 +62,14 @@ class WhooshBackend:
     def rebuild(self, *, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
         return index_rebuild(procs=procs, progress=progress)
 
+    def columns_warm(self) -> None:
+        with self.snapshot():
+            pass
+
     def warm(self) -> None:
         """Open the searcher and build its facet columns before the first request."""
         try:
-            with self.snapshot():
-                pass
+            self.columns_warm()
         except IndexUnavailable as error:
             log.warning(
                 "The search index could not be opened at start-up (%s); run `manage.py check_index`", error

@@ -209,6 +209,39 @@ def test_the_migration_gives_written_documents_the_classes_a_write_gives(db, set
     assert "'8:tide'" in written[1][1] and "'t:harbour'" in written[0][1] and written[0][2] == 9
 
 
+def test_word_counts_are_those_of_the_documents_through_edits_hides_deletes_and_rebuilds(db, settings):
+    """`search_term` (what rarity weighs) moves with every write; `0003`'s backfill counts the same from the
+    documents, and so does a rebuild."""
+    from importlib import import_module
+
+    from search.backend import index_rebuild
+
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    recount = import_module("search.migrations.0003_search_term").POSTGRES_BACKFILL.split("SELECT", 1)[1]
+
+    def kept() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT word, documents FROM search_term WHERE documents > 0")
+            return dict(cursor.fetchall())
+
+    def counted() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT" + recount)
+            return dict(cursor.fetchall())
+
+    zeppelins = [ArticleFactory(title="Zeppelin seen", body="A zeppelin over the harbour.") for _ in range(3)]
+    ArticleFactory(title="Tide", body="Low tide at the harbour. Zeppelin.", byline="By Ann Harbour")
+    zeppelins[0].body, zeppelins[0].title = "A balloon over the sea.", "Balloon seen"
+    zeppelins[0].save()
+    Article.objects.filter(pk=zeppelins[1].pk).update(status=Article.Status.HIDDEN)
+    zeppelins[2].delete()
+    assert kept() == counted()
+    assert kept()["zeppelin"] == 1 and kept()["harbour"] == 1 and kept()["balloon"] == 1
+    assert "ann" not in kept()  # the byline is not the text
+    index_rebuild()
+    assert kept() == counted()
+
+
 def test_a_word_matches_the_articles_whose_text_holds_it(archive, settings):
     """An independent count: a scan of titles and bodies for the word and its inflections."""
     word = re.compile(r"\b(?:minister|ministers|minister's)\b", re.I)
