@@ -318,8 +318,12 @@ def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | 
                 copy.write_row(pair)
         _version_move(cursor)
         cursor.execute("SELECT set_config('search.counts_written', 'off', true)")  # in an outer transaction
+    # The old documents' rows and index entries are dead, and no new row is yet marked as committed: the
+    # first searches would visit both and mark every row (0.6 s for a common word at 100,000 articles,
+    # 12 ms after a vacuum). VACUUM cannot run in a transaction (a test's): ANALYZE there.
+    vacuum = "ANALYZE" if connections["default"].in_atomic_block else "VACUUM (ANALYZE)"
     with connections["default"].cursor() as cursor:
-        cursor.execute("ANALYZE search_document")
+        cursor.execute(f"{vacuum} search_document, search_term")
     return count
 
 
