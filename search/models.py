@@ -1,5 +1,5 @@
 """The PostgreSQL engine's tables (`search.postgres`): one document per indexed article, the index words
-(for prefixes, wildcards and fuzzy terms), the text words' document counts and a version every write moves.
+(for prefixes, wildcards and fuzzy terms) and a version every write moves.
 
 They exist on every database, so the schema has one history and Django's flush and cascades know them, but
 only the `postgres` engine fills them; their PostgreSQL types and GIN indexes are made on PostgreSQL only
@@ -61,17 +61,6 @@ class SearchWord(models.Model):
     class Meta:
         db_table = "search_word"
         constraints = [models.UniqueConstraint(fields=["field", "word"], name="search_word_unique")]
-
-
-class SearchTerm(models.Model):
-    """A word of titles and bodies and how many documents hold it (in either): what relevance weighs a word's
-    rarity by, kept in step by every write, as Whoosh keeps a term's document frequency with its postings."""
-
-    word = models.TextField(primary_key=True)
-    documents = models.IntegerField()
-
-    class Meta:
-        db_table = "search_term"
 
 
 class SearchState(models.Model):

@@ -60,8 +60,7 @@ KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
 REBUILD_BATCH = 1000  # articles a rebuild's worker makes documents of at a time
 WORDS_BATCH = 2000
-PHRASES_COUNTED = 10_000  # phrases whose matches a version's columns remember, before forgetting them all
-WRITER_LOCK = 6201796  # the advisory lock writers of documents take turns by (migration 0003's trigger)
+COUNTED = 10_000  # words and phrases whose matches a version's columns remember, before forgetting them all
 log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
 VERSION = "SELECT COALESCE(MAX(version), 0) FROM search_state"  # of the documents, moved by every write
@@ -142,10 +141,6 @@ class _Row:
     values: tuple
     terms: dict[str, Counter[int]]  # the numbers of the terms each text field holds, with their counts
     facet_words: set[tuple[str, str]]
-
-    def text_terms(self) -> set[int]:
-        """The terms of the title and body (the `text` column), which `search_term` counts."""
-        return self.terms.get("title", Counter()).keys() | self.terms.get("body", Counter()).keys()
 
 
 def _words_of(rows: Iterable[_Row]) -> set[tuple[str, str]]:
@@ -249,21 +244,16 @@ def _copy_line(values: tuple) -> str:
 
 @dataclass(frozen=True)
 class _Batch:
-    """Documents made as COPY lines, with the index words they hold and how many hold each text word."""
+    """Documents made as COPY lines, with the index words they hold."""
 
     lines: str
     words: set[tuple[str, str]]
-    terms: Counter[str]
     count: int
 
 
 def _batch(ids: list[int]) -> _Batch:
     rows = [_row(article_document(article)) for article in articles_for_index(ids)]
-    held: Counter[int] = Counter()
-    for row in rows:
-        held.update(row.text_terms())
-    terms = Counter({term_text(number): count for number, count in held.items()})
-    return _Batch("".join(_copy_line(row.values) for row in rows), _words_of(rows), terms, len(rows))
+    return _Batch("".join(_copy_line(row.values) for row in rows), _words_of(rows), len(rows))
 
 
 def _batch_on(database: str, ids: list[int]) -> _Batch:
@@ -294,36 +284,27 @@ def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | 
         procs = 1
     count = 0
     words: set[tuple[str, str]] = set()
-    terms: Counter[str] = Counter()
     with transaction.atomic(), connections["default"].cursor() as cursor:
-        # It counts the words itself: the trigger that moves the counts with every other write stands aside.
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s), set_config('search.counts_written', 'on', true)", [WRITER_LOCK]
-        )
-        for table in ("search_document", "search_word", "search_term"):
-            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM search_document")
+        cursor.execute("DELETE FROM search_word")
         for batch in _batches(ids, procs=procs):  # a COPY each: between them, this process reads articles
             with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 copy.write(batch.lines)
             words |= batch.words
-            terms.update(batch.terms)
             count += batch.count
             if progress:
                 progress(count, len(ids))
         with cursor.cursor.copy("COPY search_word (field, word) FROM STDIN") as copy:
             for pair in sorted(words):
                 copy.write_row(pair)
-        with cursor.cursor.copy("COPY search_term (word, documents) FROM STDIN") as copy:
-            for pair in terms.items():
-                copy.write_row(pair)
         _version_move(cursor)
-        cursor.execute("SELECT set_config('search.counts_written', 'off', true)")  # in an outer transaction
     # The old documents' rows and index entries are dead, and no new row is yet marked as committed: the
     # first searches would visit both and mark every row (0.6 s for a common word at 100,000 articles,
-    # 12 ms after a vacuum). VACUUM cannot run in a transaction (a test's): ANALYZE there.
+    # 12 ms after a vacuum). ANALYZE gives the words' document counts rarity reads (`_common_read`).
+    # VACUUM cannot run in a transaction (a test's): ANALYZE alone there.
     vacuum = "ANALYZE" if connections["default"].in_atomic_block else "VACUUM (ANALYZE)"
     with connections["default"].cursor() as cursor:
-        cursor.execute(f"{vacuum} search_document, search_term")
+        cursor.execute(f"{vacuum} search_document")
     return count
 
 
@@ -508,13 +489,6 @@ class _Weighed:
         )
         return [(kind, " & ".join(_lexeme(f"{kind}:{word}") for word in self.words)) for kind in kinds]
 
-    def matches(self) -> tuple[str, str]:
-        """A statement of how many documents hold it (in the title or body), and its parameter: a word's
-        count is kept (`search_term`), a phrase's is counted."""
-        if len(self.words) == 1:
-            return "SELECT documents FROM search_term WHERE word = %s", self.words[0]
-        return "SELECT count(*) FROM search_document WHERE text @@ %s::tsquery", self.query
-
 
 def _required(node: wq.Query) -> set[tuple[str, ...]]:
     """The words and phrases (`_leaf_words`) on the text column that every match of the query holds."""
@@ -616,9 +590,8 @@ class _Columns:
     version: int
     columns: FacetColumns
     lengths: np.ndarray  # each document's number of body words, by document number
-    counts: dict[str, int] = dataclass_field(
-        default_factory=dict
-    )  # a phrase's tsquery -> its matches, filled as searches ask
+    common: dict[str, float]  # the most common words of titles and bodies -> the share of documents with one
+    counts: dict[str, int] = dataclass_field(default_factory=dict)  # tsquery -> its matches, as searches ask
 
 
 _columns: dict[tuple[str, str], _Columns] = {}
@@ -629,9 +602,22 @@ def _columns_key(alias: str) -> tuple[str, str]:
     return alias, str(settings.DATABASES[alias]["NAME"])
 
 
+def _common_read(cursor) -> dict[str, float]:
+    """The most common words of titles and bodies and the share of documents holding each, as ANALYZE (after
+    a rebuild, and autovacuum's as documents are written) estimates them from a sample: rarity reads them
+    instead of counting a common word's matches (15 ms for 37,000 of them at 100,000 articles); rarer words
+    are counted, few matches each."""
+    cursor.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = 'search_document' AND attname = 'text'"
+    )
+    row = cursor.fetchone()
+    return dict(zip(row[0], row[1])) if row and row[0] else {}
+
+
 def _columns_read(cursor, version: int) -> _Columns:
-    """Every document's facet values, day and copy group as the arrays `search.facets` counts over, and its
-    length."""
+    """Every document's facet values, day and copy group as the arrays `search.facets` counts over, its
+    length, and the common words' shares."""
     cursor.execute(
         "SELECT article_id, day, copy_group, keys, length FROM search_document ORDER BY article_id"
     )
@@ -641,7 +627,9 @@ def _columns_read(cursor, version: int) -> _Columns:
     names: dict[str, dict[str, int]] = {field: {} for field in fields}
     docs: dict[str, list[int]] = {field: [] for field in fields}
     codes: dict[str, list[int]] = {field: [] for field in fields}
-    for doc, (_, _, group, keys, _) in enumerate(rows):
+    lengths = np.zeros(size, dtype=np.float64)
+    for doc, (_, _, group, keys, length) in enumerate(rows):
+        lengths[doc] = length
         for key in keys:
             field, _, value = key.partition(":")
             if value and field in names:
@@ -662,8 +650,7 @@ def _columns_read(cursor, version: int) -> _Columns:
         ids=np.array([row[0] for row in rows], dtype=np.int64),
         values=values,
     )
-    lengths = np.array([row[4] for row in rows], dtype=np.float64)
-    return _Columns(version, FacetColumns([(segment, 0)]), lengths)
+    return _Columns(version, FacetColumns([(segment, 0)]), lengths, _common_read(cursor))
 
 
 class PostgresSnapshot:
@@ -673,6 +660,7 @@ class PostgresSnapshot:
         self.cursor = cursor
         self.columns = cached.columns
         self.lengths = cached.lengths
+        self.common = cached.common
         self.counts = cached.counts
 
     def expanded(self, query: wq.Query) -> wq.Query:
@@ -709,19 +697,19 @@ class PostgresSnapshot:
             for number, item in enumerate(weighed)
             for kind, lexemes in item.classes()
         ]
-        matches: dict[int, int] = {}  # how many documents hold each, when there are several to weigh
-        counted = []
+        matches: dict[int, float] = {}  # how many documents hold each, when there are several to weigh
         for number, item in enumerate(weighed if len(weighed) > 1 else ()):
-            known = self.counts.get(item.query) if len(item.words) > 1 else None
-            if known is None:
-                counted.append((number, *item.matches()))
-            else:
+            known = self.counts.get(item.query)
+            if len(item.words) == 1 and item.words[0] in self.common:
+                known = self.common[item.words[0]] * self.columns.size
+            if known is not None:
                 matches[number] = known
-        held, found = self._held(sets, counted, within)
+        counted = [(number, item.query) for number, item in enumerate(weighed) if len(weighed) > 1]
+        held, found = self._held(sets, [(n, query) for n, query in counted if n not in matches], within)
+        if len(self.counts) > COUNTED:  # a bound on a long-lived server's memory
+            self.counts.clear()
+        self.counts.update({weighed[number].query: count for number, count in found.items()})
         matches |= found
-        self._phrases_remember(
-            {weighed[n].query: count for n, count in found.items() if len(weighed[n].words) > 1}
-        )
         norm = K1 * (1 - B + B * self.lengths[within] / max(float(self.lengths.mean()), 1.0))
         for number, item in enumerate(weighed):
             score = np.zeros(len(within), dtype=np.float64)
@@ -737,17 +725,12 @@ class PostgresSnapshot:
             scores += score
         return within, scores
 
-    def _phrases_remember(self, found: dict[str, int]) -> None:
-        if len(self.counts) > PHRASES_COUNTED:  # a bound on a long-lived server's memory
-            self.counts.clear()
-        self.counts.update(found)
-
     def _held(
-        self, sets: list[tuple[int, str, str, str]], counted: list[tuple[int, str, str]], within: np.ndarray
+        self, sets: list[tuple[int, str, str, str]], counted: list[tuple[int, str]], within: np.ndarray
     ) -> tuple[dict[tuple[int, str], np.ndarray], dict[int, int]]:
         """For each (word or phrase, class, column, tsquery) of `sets`, which of `within` it holds (asking
-        only about those when they are few); and for each (word or phrase, statement, parameter) of
-        `counted`, how many documents hold it. One statement."""
+        only about those when they are few); and for each (word or phrase, tsquery) of `counted`, how many
+        documents match it. One statement."""
         ids = ""
         if len(within) <= FEW:
             ids = "{" + ",".join(map(str, self.columns.doc_id[within].tolist())) + "}"
@@ -756,8 +739,9 @@ class PostgresSnapshot:
             f"WHERE {column} @@ %s::tsquery" + (" AND article_id = ANY(%s::bigint[])" if ids else "")
             for index, (_, _, column, _) in enumerate(sets)
         ] + [
-            f"SELECT {len(sets) + index}, NULL::bigint[], COALESCE(({statement}), 0)::bigint"
-            for index, (_, statement, _) in enumerate(counted)
+            f"SELECT {len(sets) + index}, NULL::bigint[], count(*) FROM search_document "
+            "WHERE text @@ %s::tsquery"
+            for index in range(len(counted))
         ]
         params = [value for *_, tsquery in sets for value in ([tsquery, ids] if ids else [tsquery])]
         # Bitmap scans only: an index scan of the listed ids would read every one's `boost` (out of the row,
@@ -767,14 +751,14 @@ class PostgresSnapshot:
             "SET LOCAL enable_indexscan = off; "
             + " UNION ALL ".join(selects)
             + "; SET LOCAL enable_indexscan TO DEFAULT",
-            params + [value for *_, value in counted],
+            params + [query for _, query in counted],
         )
         self.cursor.nextset()
         found = {index: (found_ids or [], count) for index, found_ids, count in self.cursor.fetchall()}
         return {
             (number, kind): np.isin(within, self._docs_of(found[index][0]))
             for index, (number, kind, _, _) in enumerate(sets)
-        }, {number: found[len(sets) + index][1] for index, (number, _, _) in enumerate(counted)}
+        }, {number: found[len(sets) + index][1] for index, (number, _) in enumerate(counted)}
 
     def stamps(self) -> list[tuple[int, str | None]]:
         self.cursor.execute("SELECT article_id, updated FROM search_document")

@@ -209,37 +209,25 @@ def test_the_migration_gives_written_documents_the_classes_a_write_gives(db, set
     assert "'8:tide'" in written[1][1] and "'t:harbour'" in written[0][1] and written[0][2] == 9
 
 
-def test_word_counts_are_those_of_the_documents_through_edits_hides_deletes_and_rebuilds(db, settings):
-    """`search_term` (what rarity weighs) moves with every write; `0003`'s backfill counts the same from the
-    documents, and so does a rebuild."""
-    from importlib import import_module
-
-    from search.backend import index_rebuild
+def test_rarity_reads_common_words_shares_from_the_statistics_and_counts_the_rest(db, settings):
+    """After ANALYZE, a common word's share of the documents comes from the column statistics (no count of its
+    matches); a word it does not list is counted. Either way the rarer word weighs more."""
+    from search.backend import backend
 
     settings.ARCHIVE_SEARCH_BACKEND = "postgres"
-    recount = import_module("search.migrations.0003_search_term").POSTGRES_BACKFILL.split("SELECT", 1)[1]
-
-    def kept() -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT word, documents FROM search_term WHERE documents > 0")
-            return dict(cursor.fetchall())
-
-    def counted() -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT" + recount)
-            return dict(cursor.fetchall())
-
-    zeppelins = [ArticleFactory(title="Zeppelin seen", body="A zeppelin over the harbour.") for _ in range(3)]
-    ArticleFactory(title="Tide", body="Low tide at the harbour. Zeppelin.", byline="By Ann Harbour")
-    zeppelins[0].body, zeppelins[0].title = "A balloon over the sea.", "Balloon seen"
-    zeppelins[0].save()
-    Article.objects.filter(pk=zeppelins[1].pk).update(status=Article.Status.HIDDEN)
-    zeppelins[2].delete()
-    assert kept() == counted()
-    assert kept()["zeppelin"] == 1 and kept()["harbour"] == 1 and kept()["balloon"] == 1
-    assert "ann" not in kept()  # the byline is not the text
-    index_rebuild()
-    assert kept() == counted()
+    for number in range(12):
+        ArticleFactory(title="A note", body=f"The zeppelin over the sea, number {number}.")
+    short = ArticleFactory(title="A note", body="One harbour, one zeppelin.")
+    harbours = [ArticleFactory(title="A note", body=f"A harbour {'and far ' * 30}") for _ in range(2)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    with backend().snapshot() as snapshot:
+        assert snapshot.common["zeppelin"] == pytest.approx(13 / 15)
+        assert snapshot.common["the"] == pytest.approx(12 / 15)
+        assert "harbour" not in snapshot.common or snapshot.common["harbour"] == pytest.approx(3 / 15)
+    either = [hit.article.pk for hit in search_run(SearchParams(q="zeppelin OR harbour")).hits]
+    assert either[0] == short.pk  # both words
+    assert max(either.index(article.pk) for article in harbours) < len(harbours) + 1  # the rare word next
 
 
 def test_a_word_matches_the_articles_whose_text_holds_it(archive, settings):
