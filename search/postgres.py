@@ -15,10 +15,12 @@ Relevance is BM25 as Whoosh computes it (its K1, B and the title's boost of 2), 
 without reading a document's `tsvector` (a value kept out of the row, whose reading made `ts_rank` take
 10 µs a match): the `boost` column holds a lexeme per term and class, "t:" for a title word and "2:", "4:",
 "8:" for a word at least that many times in the body, so a word's count is known as 1, 2-3, 4-7 or 8+,
-and `length` is the body's number of words. A phrase's class is the one all its words are in. The byline
-does not rank. Differences from the Whoosh engine, by PostgreSQL's design: that coarser count; a word
-only in the title counts as once in the body too; and a `tsvector` keeps at most 256 positions of a word
-and none past 16,383, so a phrase is not found beyond those in a very long article.
+and `length` is the body's number of words. A phrase's class is the one all its words are in. A word's
+rarity is its share of the documents: ANALYZE's for the commonest words (`_common_read`), a count for the
+rest. The byline does not rank. Differences from the Whoosh engine, by PostgreSQL's design: that coarser
+count; a word only in the title counts as once in the body too; a common word's share is a sample's; and a
+`tsvector` keeps at most 256 positions of a word and none past 16,383, so a phrase is not found beyond those
+in a very long article.
 """
 
 from __future__ import annotations
