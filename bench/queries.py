@@ -73,7 +73,9 @@ def queries_build(*, per_kind: int = 35, seed: int = 20221230) -> list[BenchQuer
         words = _paragraph_words(paragraph)
         frequency.update(set(words))
         bigrams.update(zip(words, words[1:]))
-    ranked = [word for word, _ in frequency.most_common()]
+    # Ties by the word: counting from sets, Counter's own order would follow Python's string hashing, which
+    # differs from process to process, and so would the queries each engine's process is asked.
+    ranked = sorted(frequency, key=lambda word: (-frequency[word], word))
     common, medium = ranked[:80], ranked[200:3000]
     rare = sorted(word for word, count in frequency.items() if 2 <= count <= 4 and len(word) >= 6)
     phrases = sorted(pair for pair, count in bigrams.items() if count >= 8)

@@ -4,6 +4,7 @@ engines answer the same queries (no timing assertions)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,23 @@ def test_query_set_mixes_every_kind_and_is_seeded():
     assert len(set(common_phrases)) == 35 and all(
         len(words) == 3 and STOPWORDS & set(words) for words in common_phrases
     )
+
+
+def test_query_set_is_the_same_in_every_process():
+    """Each engine is timed in a process of its own: the queries must not follow the string hash seed."""
+    script = "import django; django.setup(); from bench.queries import queries_build; print(queries_build())"
+    drawn = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(drawn) == 1 and "BenchQuery" in drawn.pop()
 
 
 def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
