@@ -700,14 +700,15 @@ class PostgresSnapshot:
             for kind, lexemes in item.classes()
         ]
         matches: dict[int, float] = {}  # how many documents hold each, when there are several to weigh
+        counted: list[tuple[int, str]] = []  # those to count
         for number, item in enumerate(weighed if len(weighed) > 1 else ()):
-            known = self.counts.get(item.query)
             if len(item.words) == 1 and item.words[0] in self.common:
-                known = self.common[item.words[0]] * self.columns.size
-            if known is not None:
-                matches[number] = known
-        counted = [(number, item.query) for number, item in enumerate(weighed) if len(weighed) > 1]
-        held, found = self._held(sets, [(n, query) for n, query in counted if n not in matches], within)
+                matches[number] = self.common[item.words[0]] * self.columns.size
+            elif item.query in self.counts:
+                matches[number] = self.counts[item.query]
+            else:
+                counted.append((number, item.query))
+        held, found = self._held(sets, counted, within)
         if len(self.counts) > COUNTED:  # a bound on a long-lived server's memory
             self.counts.clear()
         self.counts.update({weighed[number].query: count for number, count in found.items()})
