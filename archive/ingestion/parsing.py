@@ -16,6 +16,7 @@ from django.core.validators import URLValidator
 
 from .cleaning import (
     body_lines_clean,
+    line_key,
     outlet_name_normalise,
     page_parse,
     text_normalise,
@@ -102,12 +103,69 @@ def html_document(html: str):
     return document
 
 
+TITLE_SEPARATOR = re.compile(r"\s+(?:[-|–—:»·•]|::)\s+")  # "Headline - Section | Site"
+TITLE_SEGMENT_WORDS = 4  # a <title> segment this long, begun again by a heading, is that headline cut short
+HEADING_WORDS = 40  # longer headings hold a standfirst or a whole teaser
+
+
+def _text_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def headline_from_headings(html: str) -> str:
+    """The page's heading (`h1`, `h2`) that its `<title>` or `og:title` names, or else the element marked
+    as the headline (`itemprop="headline"`); "" when there is neither.
+
+    The metadata's title alone is often not what the page prints: it carries the site and the section
+    ("FOXNews.com - ... - Science News"), is cut short, or is a shorter headline written for sharing,
+    while the page's first `h1` is often a section name ("Politics", "U.S.") and a promotion's heading
+    stands beside the article's. The heading the title contains (as whole words) is the headline, the
+    longest one if several are; failing that, one that begins with the title's longest segment and goes
+    on (a `<title>` cut short).
+    """
+    from trafilatura import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return ""
+    printed = [_text_of(element) for element in tree.iter("title")][:1]
+    printed += [
+        meta.get("content") or ""
+        for meta in tree.iter("meta")
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")
+    ]
+    titles = [line_key(title) for title in printed if title.strip()]
+    segments = [
+        max((line_key(part) for part in TITLE_SEPARATOR.split(title)), key=lambda part: len(part.split()))
+        for title in printed
+        if title.strip()
+    ]
+    best: tuple[int, int, str] | None = None  # (named whole, length, heading)
+    for element in tree.iter("h1", "h2"):
+        heading = _text_of(element)
+        key = line_key(heading)
+        if not 2 <= len(key.split()) <= HEADING_WORDS:
+            continue
+        whole = any(f" {key} " in f" {title} " for title in titles)
+        begun = any(
+            len(segment.split()) >= TITLE_SEGMENT_WORDS and f"{key} ".startswith(f"{segment} ")
+            for segment in segments
+        )
+        if (whole or begun) and (best is None or (whole, len(key)) > best[:2]):
+            best = (whole, len(key), heading)
+    if best:
+        return best[2]
+    marked = (_text_of(element) for element in tree.xpath('//*[@itemprop="headline"][not(self::meta)]'))
+    return next((text for text in marked if 2 <= len(text.split()) <= HEADING_WORDS), "")
+
+
 def html_parse(html: str, *, furniture: frozenset[str] = frozenset()) -> ParsedArticle:
-    """An HTML page through trafilatura's main-text extraction, its metadata feeding the same fields."""
+    """An HTML page through trafilatura's main-text extraction, its metadata feeding the same fields; the
+    headline from the page's headings where its title names one (`headline_from_headings`)."""
     document = html_document(html)
     if document is None or not (document.text or "").strip():
         raise RejectedInput("no article text found in the HTML")
-    title = text_normalise(document.title or "").strip()
+    title = text_normalise(headline_from_headings(html) or document.title or "").strip()
     lines = [line for line in text_normalise(document.text).split("\n") if line]
     cut = body_lines_clean(lines, title=title, furniture=furniture)
     body = "\n\n".join(cut.body)

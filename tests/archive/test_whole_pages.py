@@ -205,3 +205,52 @@ def test_html_whose_article_is_a_table_keeps_the_table():
     assert "School number 0 | Closed Wednesday, opening late Thursday" in body
     assert "School number 19" in body
     assert "Section 3" not in body
+
+
+def html_page(head: str, body: str) -> str:
+    paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in PARAGRAPHS)
+    return f"<html><head>{head}</head><body>{body}<article>{paragraphs}</article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("head", "headings", "headline"),
+    [
+        # The first h1 is the section; the title carries the site and the section around the headline.
+        (
+            "<title>Herald.com - Harbour plan approved after long debate - Local News | Herald</title>",
+            "<h1>Local News</h1><h1>Harbour plan approved after long debate</h1><h1>Related</h1>",
+            "Harbour plan approved after long debate",
+        ),
+        # og:title is a shorter headline written for sharing; the page prints the one its title names.
+        (
+            "<title>Herald - Harbour plan approved after a debate past midnight</title>"
+            "<meta property='og:title' content='Harbour plan passes'>",
+            "<h1>Harbour plan approved after a debate past midnight</h1>",
+            "Harbour plan approved after a debate past midnight",
+        ),
+        # A <title> cut short: the heading that goes on from it.
+        (
+            "<title>Herald - Council approves the harbour plan for 3,000 new homes on</title>",
+            "<h2>Council approves the harbour plan for 3,000 new homes on the old quays</h2>",
+            "Council approves the harbour plan for 3,000 new homes on the old quays",
+        ),
+        # The heading with the comment count goes on from the title; the one the title names is chosen.
+        (
+            "<title>Harbour plan approved - Herald</title>",
+            "<h2>Harbour plan approved 313</h2><h2>Harbour plan approved</h2>",
+            "Harbour plan approved",
+        ),
+        # No heading named by the title: the element marked as the headline.
+        (
+            "<title>Herald: what happened in the town this week</title>",
+            "<h1>Herald</h1><div itemprop='headline'>Harbour plan approved at last</div>",
+            "Harbour plan approved at last",
+        ),
+    ],
+)
+def test_the_html_headline_is_the_heading_the_page_title_names(head, headings, headline):
+    assert html_parse(html_page(head, headings)).title == headline
+
+
+def test_without_a_heading_the_title_is_the_pages_title():
+    assert html_parse(html_page("<title>Harbour plan approved</title>", "")).title == "Harbour plan approved"
