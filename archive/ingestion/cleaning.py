@@ -333,6 +333,10 @@ HEADER_LINES = 6  # short lines above an article without a headline that may be 
 HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or the date
 
 
+LEADING_WORD = re.compile(r"\w+")  # "assassin's creed ..." starts in lower case as "assassin" does
+HEADLINE_TAG = re.compile(
+    r"\s+\[[A-Z][A-Z ]{2,20}\]$"
+)  # a tag in capitals; a "[picture-name]" is no headline
 ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{1,3}\.$")  # "... to U.S." "... off Wash."
 
 
@@ -341,7 +345,8 @@ def is_headline_candidate(line: str, role: str, *, count: int) -> bool:
     or end with an abbreviation), not a list item, a breadcrumb, a byline, a date or a time, a form or a
     link, and neither starting with a word in lower case ("iPod" and "x86" will do) nor leaving a bracket
     open (the piece of a wrapped line). Its `role` is SHORT or PROSE, so it is no menu or furniture."""
-    if role not in (SHORT, PROSE) or "[" in line or "http" in line or line.count("(") != line.count(")"):
+    bare = HEADLINE_TAG.sub("", line)  # "Is Paper Waste Killing Your Business? [INFOGRAPHIC]"
+    if role not in (SHORT, PROSE) or "[" in bare or "http" in line or line.count("(") != line.count(")"):
         return False
     if not 2 <= count <= (HEADLINE_PROSE_WORDS if role == PROSE else HEADLINE_WORDS):
         return False
@@ -349,9 +354,9 @@ def is_headline_candidate(line: str, role: str, *, count: int) -> bool:
         return False
     if line.endswith(".") and not ABBREVIATION_END.search(line):
         return False
-    first = line.split(None, 1)[0]
+    first = LEADING_WORD.match(line)
     return not (
-        (first.isalpha() and first.islower())
+        (first and first.group().isalpha() and first.group().islower())
         or BULLET_LINE.match(line)
         or BREADCRUMB_SEPARATOR.search(line)
         or _is_byline_line(line)
@@ -384,6 +389,7 @@ class ArticleWords:
     lede: frozenset[str]
     stop: frozenset[str]
     around: Counter
+    around_copies: Counter
     around_lines: int
     printed: str
 
@@ -398,14 +404,16 @@ class ArticleWords:
             around=Counter(
                 chain.from_iterable(set(key.split()) for key in page.keys[:start] + page.keys[end:])
             ),
+            around_copies=Counter(page.keys[:start] + page.keys[end:]),
             around_lines=len(page.keys) - (end - start),
             printed="\n".join(page.keys),
         )
 
     def overlap(self, key: str) -> tuple[float, float, int]:
         """The share of the line's topic words the article uses and its opening uses, and how many: a
-        topic word is neither a stop word of the page's language nor one many lines around it use."""
-        generic = max(ECHO_LINES, ECHO_SHARE * self.around_lines)
+        topic word is neither a stop word of the page's language nor one many lines around it use (the
+        line's own copies aside: a headline printed again in a share bar or a breadcrumb)."""
+        generic = max(ECHO_LINES, ECHO_SHARE * self.around_lines) + self.around_copies[key]
         words = [
             word
             for word in key.split()
@@ -431,10 +439,11 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
     """The headline above the article [start, end): a title-shaped line whose topic words the article
     uses (`ArticleWords.overlap`). Longer (to a point), nearer and echoed lines (printed again on the
     page: a share bar, a teaser) count for more. The best line gives way to a nearly as good one just
-    above it: a headline stands above its standfirst. A short name (one to three capitalised words) is
-    the outlet's when the copyright line or the dateline gives it, or when the article uses fewer than two
-    of its words. When no line shares the article's words, the title-shaped line just above its
-    byline and date is the headline. Printed twice, the first copy is the headline."""
+    above it, unless that is a short name (the site's): a headline stands above its standfirst. A short
+    name (one to three capitalised words) is the outlet's when the copyright line or the dateline gives
+    it, or when the article uses fewer than two of its words. When no line shares the article's words,
+    the title-shaped line just above its byline and date is the headline. Printed twice, the first copy
+    that is headline-shaped (not a menu's item) is the headline."""
     article = ArticleWords.read(page, start, end)
     scored: list[tuple[int, float, float, int]] = []
     for distance, index in enumerate(range(start - 1, max(-1, start - 1 - HEADLINE_WINDOW), -1)):
@@ -456,7 +465,13 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         best, best_score, _, _ = max(scored, key=lambda item: item[1])
         for index, score, overlap, matched in sorted(scored):
             near_above = best - DECK_LINES <= index < best
-            if near_above and score >= best_score - DECK_MARGIN and overlap >= 0.5 and matched >= 2:
+            if (
+                near_above
+                and score >= best_score - DECK_MARGIN
+                and overlap >= 0.5
+                and matched >= 2
+                and not is_outlet_like(page.lines[index])
+            ):
                 best = index
                 break
     else:
@@ -474,7 +489,13 @@ def headline_index(page: PageLines, start: int, end: int) -> int | None:
         ):
             return None
     return next(
-        i for i in range(max(0, start - HEADLINE_WINDOW), best + 1) if page.keys[i] == page.keys[best]
+        i
+        for i in range(max(0, start - HEADLINE_WINDOW), best + 1)
+        if page.keys[i] == page.keys[best]
+        and (
+            i == best
+            or is_headline_candidate(page.lines[i], headline_role(page, i), count=page.shapes[i].words)
+        )
     )
 
 

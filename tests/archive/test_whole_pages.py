@@ -104,6 +104,36 @@ def test_the_headline_is_the_title_above_the_article_not_its_standfirst():
     assert article.byline == "Jane Doe"
 
 
+def test_a_headline_printed_again_around_the_article_is_still_its_headline():
+    """Its copies in a breadcrumb, a share bar and a footer do not make its words the page's."""
+    headline = "Harbour plan approved after a long night"
+    page = (
+        f"{NAV}\n\nNews > {headline}\n\n{headline}\n\nComments on the harbour plan\n\n{ARTICLE}\n\n"
+        f"Share {headline}\n\n{headline}\n\n{headline}\n\n{headline}"
+    )
+    assert page_parse(page).title == headline
+
+
+def test_the_outlets_name_above_the_headline_is_not_the_headline():
+    """A name the article uses stands above the headline: the site's, not a headline over a standfirst."""
+    article = f"{ARTICLE}\n\nThe plan was first reported by Harbour Today, which has covered the port today."
+    page = f"{NAV}\n\nHarbour Today\n\nHarbour plan approved after a long night\n\nBy Jane Doe\n\n{article}"
+    assert page_parse(page).title == "Harbour plan approved after a long night"
+
+
+def test_a_headline_listed_above_in_a_menu_is_taken_from_its_own_line():
+    headline = "Harbour plan approved after a long night"
+    page = f"• Home\n• {headline}\n• Sport\n\n{headline}\n\n{ARTICLE}"
+    assert page_parse(page).title == headline
+
+
+def test_a_headline_may_end_with_a_tag_in_capitals():
+    page = (
+        f"{NAV}\n\n[harbour-photo-580x385]\n\nHarbour plan approved after a long night [VIDEO]\n\n{ARTICLE}"
+    )
+    assert page_parse(page).title == "Harbour plan approved after a long night [VIDEO]"
+
+
 GERMAN = [
     "Der Stadtrat hat am Dienstag beschlossen, den alten Hafen bis zum Jahr 2030 in ein Wohnviertel "
     "umzubauen.",
