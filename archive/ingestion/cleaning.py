@@ -334,9 +334,8 @@ HEADER_ABOVE = 2  # lines above the headline that may still hold the outlet or t
 
 
 LEADING_WORD = re.compile(r"\w+")  # "assassin's creed ..." starts in lower case as "assassin" does
-HEADLINE_TAG = re.compile(
-    r"\s+\[[A-Z][A-Z ]{2,20}\]$"
-)  # a tag in capitals; a "[picture-name]" is no headline
+# A tag in capitals may end a headline ("[VIDEO]"); a "[picture-name]" the dump left is no headline.
+HEADLINE_TAG = re.compile(r"\s+\[[A-Z][A-Z ]{2,20}\]$")
 ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b[A-Z][a-z]{1,3}\.$")  # "... to U.S." "... off Wash."
 
 
@@ -344,7 +343,8 @@ def is_headline_candidate(line: str, role: str, *, count: int) -> bool:
     """A line that may be a headline: short, not a sentence of running text (though it may ask a question
     or end with an abbreviation), not a list item, a breadcrumb, a byline, a date or a time, a form or a
     link, and neither starting with a word in lower case ("iPod" and "x86" will do) nor leaving a bracket
-    open (the piece of a wrapped line). Its `role` is SHORT or PROSE, so it is no menu or furniture."""
+    open (the piece of a wrapped line) nor holding a square one, but for a tag in capitals at its end.
+    Its `role` is SHORT or PROSE, so it is no menu or furniture."""
     bare = HEADLINE_TAG.sub("", line)  # "Is Paper Waste Killing Your Business? [INFOGRAPHIC]"
     if role not in (SHORT, PROSE) or "[" in bare or "http" in line or line.count("(") != line.count(")"):
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,9 @@ from .cleaning import (
 )
 from .dates import date_find, date_for_url, date_parse_strict
 from .records import ParsedArticle, RejectedInput
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 from .wires import wire_detect
 
 # The date from the page's metadata and address only: searching its text finds menus' and teasers' dates.
@@ -108,7 +112,7 @@ TITLE_SEGMENT_WORDS = 4  # a <title> segment this long, begun again by a heading
 HEADING_WORDS = 40  # longer headings hold a standfirst or a whole teaser
 
 
-def _text_of(element) -> str:
+def _text_of(element: HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
