@@ -29,7 +29,7 @@ class Facet:
     label: Callable[[Iterable[str]], Labels]
     combine: str = "all"  # "any": articles with one of the chosen values; "all": with every one
     field: str | None = None  # the index field (None: counted outside the index, such as quote speakers)
-    values: Callable[[Article], list[str]] | None = None  # an article's values for the index
+    values: Callable[[Article], list[str]] | None = None  # an article's values (`articles_for_index`'s)
     choices: tuple[str, ...] | None = None  # the only values there are (others are a 400)
     limited: bool = False  # the panel shows the `entity_limit` most frequent values (and the chosen ones)
     ordered: bool = False  # values keep the order of `choices` instead of ranking by count
@@ -62,7 +62,7 @@ def _wire_labels(values: Iterable[str]) -> Labels:
 
 
 def _article_entities(article: Article) -> list[str]:
-    return [mention.entity.slug for mention in article.mentions.all()]
+    return [slug for slug, _ in article.index_entities]
 
 
 OUTLET = Facet(
@@ -91,7 +91,7 @@ ENTITY_TYPE = Facet(
     title="Entity types",
     label=_type_labels,
     field="entity_type",
-    values=lambda article: sorted({mention.entity.type for mention in article.mentions.all()}),
+    values=lambda article: sorted({kind for _, kind in article.index_entities}),
     choices=tuple(Entity.Type.values),
     ordered=True,
 )

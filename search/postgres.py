@@ -29,7 +29,7 @@ import datetime as dt
 import logging
 import multiprocessing
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +60,14 @@ TITLE_BOOST = 2.0  # the title's field boost in the Whoosh schema
 MAX_POSITIONS = 256  # what a tsvector keeps of one word
 KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
+# A rebuild's settings (its transaction's): each GIN index's new entries wait in its pending list up to 64 MB
+# (not 4) and are merged into the index in memory (256 MB) a large run at a time, the last run before the
+# commit: the COPY took a third less at 20,000 articles. A search during a rebuild reads the pending list too.
+REBUILD_SETTINGS = {"gin_pending_list_limit": "64MB", "work_mem": "256MB", "maintenance_work_mem": "256MB"}
+GIN_PENDING_MERGE = (
+    "SELECT gin_clean_pending_list(indexrelid) FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid "
+    "JOIN pg_am ON pg_am.oid = relam WHERE indrelid = 'search_document'::regclass AND amname = 'gin'"
+)
 REBUILD_BATCH = 1000  # articles a rebuild's worker makes documents of at a time
 WORDS_BATCH = 2000
 COUNTED = 10_000  # words and phrases whose matches a version's columns remember, before forgetting them all
@@ -99,7 +107,7 @@ _PLACES = {weight: [f"{place}{weight}" for place in range(LAST_POSITION + 1)] fo
 def _vector(fields: list[tuple[str, str]]) -> tuple[str, dict[str, Counter[int]]]:
     """A tsvector literal of the terms of each (field, text), weighted by field and placed one after the
     other with a one-position gap; and how many times each field holds each term (by `text_term_ids`)."""
-    labels: dict[int, list[str]] = {}  # term number -> its places with their weights ("12B")
+    labels: defaultdict[int, list[str]] = defaultdict(list)  # term number -> its places, weighted ("12B")
     counts: dict[str, Counter[int]] = {}
     start = 1
     for field, text in fields:
@@ -109,11 +117,7 @@ def _vector(fields: list[tuple[str, str]]) -> tuple[str, dict[str, Counter[int]]
         placed = places[start:end]  # past a tsvector's last position, words are placed there
         placed += [places[LAST_POSITION]] * (end - start - len(placed))
         for label, number in zip(placed, numbers):
-            kept = labels.get(number)
-            if kept is None:
-                labels[number] = [label]
-            else:
-                kept.append(label)
+            labels[number].append(label)
         if numbers:
             counts[field] = Counter(numbers)
         start = end + 1
@@ -276,6 +280,16 @@ def _batches(ids: list[int], *, procs: int) -> Iterator[_Batch]:
         yield from pool.imap_unordered(partial(_batch_on, database), chunks)
 
 
+def _settings_set(cursor, values: dict[str, str]) -> dict[str, str]:
+    """Set these settings for the transaction; what they were."""
+    previous = {}
+    for name, value in values.items():
+        cursor.execute("SELECT current_setting(%s)", [name])
+        previous[name] = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    return previous
+
+
 def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
     """Every published article's document made afresh (in `procs` processes), written in one transaction:
     searches read the old documents until it commits."""
@@ -287,6 +301,7 @@ def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | 
     count = 0
     words: set[tuple[str, str]] = set()
     with transaction.atomic(), connections["default"].cursor() as cursor:
+        previous = _settings_set(cursor, REBUILD_SETTINGS)
         cursor.execute("DELETE FROM search_document")
         cursor.execute("DELETE FROM search_word")
         for batch in _batches(ids, procs=procs):  # a COPY each: between them, this process reads articles
@@ -299,6 +314,8 @@ def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | 
         with cursor.cursor.copy("COPY search_word (field, word) FROM STDIN") as copy:
             for pair in sorted(words):
                 copy.write_row(pair)
+        cursor.execute(GIN_PENDING_MERGE)
+        _settings_set(cursor, previous)  # also inside a caller's transaction (a test's)
         _version_move(cursor)
     # The old documents' rows and index entries are dead, and no new row is yet marked as committed: the
     # first searches would visit both and mark every row (0.6 s for a common word at 100,000 articles,

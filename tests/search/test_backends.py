@@ -305,3 +305,23 @@ def test_a_rebuild_in_worker_processes_writes_what_one_process_writes(committed_
     alone = rows()
     assert postgres.documents_rebuild(procs=2) == 23
     assert rows() == alone
+
+
+def test_a_rebuild_leaves_no_index_entries_pending_nor_its_settings_behind(db, settings):
+    """A rebuild's GIN entries wait in pending lists sized for it: they are merged before its commit, so the
+    first searches do not scan them (a test's ANALYZE, unlike VACUUM, merges none), and its memory settings
+    end with its transaction."""
+    from search import postgres
+
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+    for number in range(12):
+        ArticleFactory(title=f"Harbour report {number}", body=f"The harbour's {number} boats sailed.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('gin_pending_list_limit')")
+        before = cursor.fetchone()
+        assert postgres.documents_rebuild() == 12
+        cursor.execute(postgres.GIN_PENDING_MERGE)  # how many pending pages each GIN index still had
+        assert [pages for (pages,) in cursor.fetchall()] == [0, 0, 0, 0]
+        cursor.execute("SELECT current_setting('work_mem'), current_setting('gin_pending_list_limit')")
+        assert cursor.fetchone() == before
+    assert search_run(SearchParams(q="harbour")).total == 12
