@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -324,3 +325,28 @@ def test_every_queryset_update_reaches_the_index(committed_db):
     from search.health import index_check
 
     assert index_check(full=True).ok
+
+
+def test_articles_for_index_read_each_batch_in_three_queries_in_the_order_asked(
+    db, django_assert_num_queries
+):
+    """An article's document needs nothing more than its batch's two reads (articles, mentions as rows): a
+    field read later, such as a deferred one, would be a query an article."""
+    from search.engine import article_document, articles_for_index
+
+    older, newer, hidden = (
+        ArticleFactory(published=dt.date(2004, 1, 1)),
+        ArticleFactory(published=dt.date(2005, 1, 1)),
+        ArticleFactory(status=Article.Status.HIDDEN),
+    )
+    MentionFactory(article=older, entity__name="Gordon Brown", entity__type="person")
+    MentionFactory(article=older, entity__name="Glasgow", entity__type="place")
+    with django_assert_num_queries(3):  # the ids, then the batch's articles and its mentions
+        documents = [article_document(article) for article in articles_for_index()]
+    assert [document["id"] for document in documents] == [str(newer.pk), str(older.pk)]  # the archive's order
+    assert sorted(documents[1]["entity"].split()) == ["glasgow", "gordon-brown"]
+    assert documents[1]["entity_type"] == "person place"
+    assert documents[0]["entity"] == "" and documents[0]["entity_type"] == ""
+    with django_assert_num_queries(2):
+        asked = [article.pk for article in articles_for_index([older.pk, hidden.pk, newer.pk, older.pk])]
+    assert asked == [older.pk, newer.pk]
