@@ -35,9 +35,13 @@ class SearchDocument(models.Model):
     apart) and of its byline, its facet values as `field:value` keys, its day and copy group, and the update
     time it was made from (`check_index` compares it with the article's); for relevance, the number of its
     body's words and `boost`, a lexeme per term and class ("t:" in the title, "2:", "4:", "8:" at least that
-    many times in the body) that a GIN index finds without reading `text` (`search.postgres`)."""
+    many times in the body) that a GIN index finds without reading `text` (`search.postgres`). No foreign key
+    in the database: a rebuild replaces the table, and dropping one with a key would lock the articles' table
+    against every read and deadlock with an edit under way; Django deletes an article's document with it."""
 
-    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
     updated = models.TextField()
     day = models.IntegerField()
     copy_group = models.BigIntegerField(null=True)

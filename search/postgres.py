@@ -3,7 +3,8 @@
 
 The archive's analyzer makes the terms in Python and PostgreSQL stores them as `tsvector`s (title terms
 weighted A, body terms B, a gap of one position between them so no phrase spans both; the byline apart),
-matched with GIN indexes and `@@`; the facet values are `field:value` keys in a GIN-indexed array. So both
+matched with GIN indexes and `@@` (the text's index is RUM where PostgreSQL has it: it keeps positions, so
+phrases are matched in the index); the facet values are `field:value` keys in a GIN-indexed array. So both
 engines match the same articles for the same query: the query is parsed once (`search.query`), its
 prefixes, wildcards and fuzzy terms are expanded by Whoosh's own rules over the index words kept in
 `search_word`, and the tree is translated to SQL here. Documents are written in the same transaction as
@@ -28,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
+import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -60,20 +62,18 @@ TITLE_BOOST = 2.0  # the title's field boost in the Whoosh schema
 MAX_POSITIONS = 256  # what a tsvector keeps of one word
 KEYWORD_FIELDS = tuple(facet.field for facet in INDEXED)
 WRITE_BATCH = 500
-# A rebuild's settings (its transaction's): each GIN index's new entries wait in its pending list up to 64 MB
-# (not 4) and are merged into the index in memory (256 MB) a large run at a time, the last run before the
-# commit: the COPY took a third less at 20,000 articles. A search during a rebuild reads the pending list too.
-REBUILD_SETTINGS = {"gin_pending_list_limit": "64MB", "work_mem": "256MB", "maintenance_work_mem": "256MB"}
-GIN_PENDING_MERGE = (
-    "SELECT gin_clean_pending_list(indexrelid) FROM pg_index JOIN pg_class ON pg_class.oid = indexrelid "
-    "JOIN pg_am ON pg_am.oid = relam WHERE indrelid = 'search_document'::regclass AND amname = 'gin'"
-)
+# A rebuild's settings (its transaction's): the memory its CREATE INDEX statements sort their entries in.
+REBUILD_SETTINGS = {"maintenance_work_mem": "256MB"}
+NEXT = "search_document_next"  # a rebuild's documents, until the table takes the documents' name
+INDEX_ON = re.compile(r"^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ ")  # an index definition's name and table
 REBUILD_BATCH = 1000  # articles a rebuild's worker makes documents of at a time
 WORDS_BATCH = 2000
 COUNTED = 10_000  # words and phrases whose matches a version's columns remember, before forgetting them all
 log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
 VERSION = "SELECT COALESCE(MAX(version), 0) FROM search_state"  # of the documents, moved by every write
+# Matching documents' ids as 8-byte integers one after the other: a third less time than an array's text.
+IDS = "string_agg(int8send(article_id), ''::bytea)"
 COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline", "boost", "length")
 
 
@@ -290,40 +290,103 @@ def _settings_set(cursor, values: dict[str, str]) -> dict[str, str]:
     return previous
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What a rebuild's table takes over from the documents' table besides its columns (which `LIKE` copies
+    with their storage): its storage options, its indexes and constraints (each CREATE or ADD statement on
+    the new table under a temporary name, then its own name), and its privileges."""
+
+    options: list[str]
+    indexes: list[tuple[str, str, str]]  # (name, temporary name, CREATE INDEX statement)
+    constraints: list[tuple[str, str, str]]  # (name, temporary name, definition)
+    grants: list[tuple[str, str]]  # (privilege, role)
+
+    def build(self, cursor) -> None:
+        for _, _, statement in self.indexes:
+            cursor.execute(statement)
+        for _, temporary, definition in self.constraints:
+            cursor.execute(f"ALTER TABLE {NEXT} ADD CONSTRAINT {temporary} {definition}")
+        for privilege, role in self.grants:
+            cursor.execute(f"GRANT {privilege} ON {NEXT} TO {role}")
+
+    def name(self, cursor) -> None:
+        for name, temporary, _ in self.indexes:
+            cursor.execute(f"ALTER INDEX {temporary} RENAME TO {name}")
+        for name, temporary, _ in self.constraints:  # also renames the index of a key
+            cursor.execute(f"ALTER TABLE search_document RENAME CONSTRAINT {temporary} TO {name}")
+
+
+def _temporary(name: str) -> str:
+    return f"{name[:58]}_next"
+
+
+def _shape_read(cursor) -> _Shape:
+    cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'search_document'::regclass")
+    options = cursor.fetchone()[0] or []
+    cursor.execute(  # keys (the table has no foreign key: see `search.models.SearchDocument`)
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'search_document'::regclass AND contype IN ('p', 'u', 'x') ORDER BY conname"
+    )
+    constraints = [(name, _temporary(name), definition) for name, definition in cursor.fetchall()]
+    cursor.execute(  # the indexes no constraint makes
+        "SELECT idx.relname, pg_get_indexdef(x.indexrelid) "
+        "FROM pg_index x JOIN pg_class idx ON idx.oid = x.indexrelid "
+        "WHERE x.indrelid = 'search_document'::regclass AND NOT EXISTS "
+        "(SELECT 1 FROM pg_constraint c WHERE c.conrelid = x.indrelid AND c.conindid = x.indexrelid) "
+        "ORDER BY idx.relname"
+    )
+    indexes = [
+        (name, _temporary(name), INDEX_ON.sub(rf"\g<1>{_temporary(name)} ON {NEXT} ", statement, count=1))
+        for name, statement in cursor.fetchall()
+    ]
+    cursor.execute(
+        "SELECT privilege_type, CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE grantee::regrole::text END "
+        "FROM pg_class, aclexplode(relacl) WHERE pg_class.oid = 'search_document'::regclass"
+    )
+    return _Shape(options, indexes, constraints, cursor.fetchall())
+
+
 def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | None = None) -> int:
-    """Every published article's document made afresh (in `procs` processes), written in one transaction:
-    searches read the old documents until it commits."""
+    """Every published article's document made afresh (in `procs` processes) into a table of its own, whose
+    indexes are built once its rows are in (from sorted entries: compact, and faster than growing them a row
+    at a time), and which then takes the documents' name. One transaction: searches read the old documents
+    until it commits, and writes of documents wait for it."""
     from archive.models import Article
 
-    ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
     if connections["default"].in_atomic_block:  # workers read what is committed, which these may not be
         procs = 1
     count = 0
     words: set[tuple[str, str]] = set()
     with transaction.atomic(), connections["default"].cursor() as cursor:
+        # Writes of documents wait (one written now would be lost with the old table); reads go on.
+        cursor.execute("LOCK TABLE search_document IN EXCLUSIVE MODE")
+        ids = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
         previous = _settings_set(cursor, REBUILD_SETTINGS)
-        cursor.execute("DELETE FROM search_document")
-        cursor.execute("DELETE FROM search_word")
+        shape = _shape_read(cursor)
+        options = f" WITH ({', '.join(shape.options)})" if shape.options else ""
+        cursor.execute(f"CREATE TABLE {NEXT} (LIKE search_document INCLUDING ALL EXCLUDING INDEXES){options}")
         for batch in _batches(ids, procs=procs):  # a COPY each: between them, this process reads articles
-            with cursor.cursor.copy(f"COPY search_document ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {NEXT} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 copy.write(batch.lines)
             words |= batch.words
             count += batch.count
             if progress:
                 progress(count, len(ids))
+        shape.build(cursor)
+        cursor.execute("DELETE FROM search_word")
         with cursor.cursor.copy("COPY search_word (field, word) FROM STDIN") as copy:
             for pair in sorted(words):
                 copy.write_row(pair)
-        cursor.execute(GIN_PENDING_MERGE)
+        # The word counts rarity reads (`_common_read`) and the planner's estimates, there from the start.
+        cursor.execute(f"ANALYZE {NEXT}")
+        # Searches wait from here to the commit; those reading the old table are waited for.
+        cursor.execute(f"DROP TABLE search_document; ALTER TABLE {NEXT} RENAME TO search_document")
+        shape.name(cursor)
         _settings_set(cursor, previous)  # also inside a caller's transaction (a test's)
         _version_move(cursor)
-    # The old documents' rows and index entries are dead, and no new row is yet marked as committed: the
-    # first searches would visit both and mark every row (0.6 s for a common word at 100,000 articles,
-    # 12 ms after a vacuum). ANALYZE gives the words' document counts rarity reads (`_common_read`).
-    # VACUUM cannot run in a transaction (a test's): ANALYZE alone there.
-    vacuum = "ANALYZE" if connections["default"].in_atomic_block else "VACUUM (ANALYZE)"
-    with connections["default"].cursor() as cursor:
-        cursor.execute(f"{vacuum} search_document")
+    if not connections["default"].in_atomic_block:  # VACUUM (all-visible pages) cannot run in a transaction
+        with connections["default"].cursor() as cursor:
+            cursor.execute("VACUUM search_document")
     return count
 
 
@@ -333,10 +396,12 @@ def documents_rebuild(*, procs: int = 1, progress: Callable[[int, int], None] | 
 @dataclass(frozen=True)
 class _Text:
     """A tsquery (`query`, its weight labels saying which text fields each leaf is restricted to) over one
-    tsvector column."""
+    tsvector column; `matched` when each of its matches holds one of its words, which an index can then
+    find (a RUM index asked for the others reads every entry, and holds them all in memory)."""
 
     column: str
     query: str
+    matched: bool = True
 
 
 def _label(fields: frozenset[str]) -> str:
@@ -391,15 +456,19 @@ def _text(node: wq.Query) -> _Text | None:
             return None
         if len({child.column for child in children}) != 1:
             return None
-        operator = " & " if type(node) is wq.And else " | "
-        return _Text(children[0].column, "(" + operator.join(child.query for child in children) + ")")
+        operator, matched = (" & ", any) if type(node) is wq.And else (" | ", all)
+        return _Text(
+            children[0].column,
+            "(" + operator.join(child.query for child in children) + ")",
+            matched(child.matched for child in children),
+        )
     if type(node) is wq.Not:
         child = _text(node.query)
-        return _Text(child.column, f"!({child.query})") if child and child.query else None
+        return _Text(child.column, f"!({child.query})", False) if child and child.query else None
     if type(node) is wq.AndNot:
         a, b = _text(node.a), _text(node.b)
         if a and b and a.query and b.query and a.column == b.column:
-            return _Text(a.column, f"({a.query} & !({b.query}))")
+            return _Text(a.column, f"({a.query} & !({b.query}))", a.matched)
     return None
 
 
@@ -443,12 +512,17 @@ def _range(low: int | None, high: int | None, *, low_out: bool, high_out: bool) 
     return "(" + " AND ".join(parts) + ")", params
 
 
+def _without(sql: str) -> str:
+    """The documents an index finds for `sql`, left out: not each document's `tsvector` read to test it."""
+    return f"article_id NOT IN (SELECT article_id FROM search_document WHERE {sql})"
+
+
 def _where(node: wq.Query) -> tuple[str, list]:
     """An expanded query as a SQL condition on `search_document`."""
     if isinstance(node, type(wq.NullQuery)):
         return "FALSE", []
     text = _text(node)
-    if text is not None and text.query:
+    if text is not None and text.query and text.matched:
         return f"{text.column} @@ %s::tsquery", [text.query]
     if type(node) is wq.Every:
         if node.fieldname in (None, "", "*"):
@@ -466,10 +540,10 @@ def _where(node: wq.Query) -> tuple[str, list]:
         return "(" + joiner.join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
     if type(node) is wq.Not:
         sql, params = _where(node.query)
-        return f"NOT {sql}", params
+        return _without(sql), params
     if type(node) is wq.AndNot:
         (a, pa), (b, pb) = _where(node.a), _where(node.b)
-        return f"({a} AND NOT {b})", pa + pb
+        return f"({a} AND {_without(b)})", pa + pb
     if type(node) is wq.AndMaybe:
         return _where(node.a)
     if type(node) is wq.Require:
@@ -610,6 +684,7 @@ class _Columns:
     columns: FacetColumns
     lengths: np.ndarray  # each document's number of body words, by document number
     common: dict[str, float]  # the most common words of titles and bodies -> the share of documents with one
+    doc_of: np.ndarray  # article id -> its document number (-1: none)
     counts: dict[str, int] = dataclass_field(default_factory=dict)  # tsquery -> its matches, as searches ask
 
 
@@ -669,7 +744,9 @@ def _columns_read(cursor, version: int) -> _Columns:
         ids=np.array([row[0] for row in rows], dtype=np.int64),
         values=values,
     )
-    return _Columns(version, FacetColumns([(segment, 0)]), lengths, _common_read(cursor))
+    doc_of = np.full(int(segment.ids.max()) + 1 if size else 0, -1, dtype=np.int32)
+    doc_of[segment.ids] = np.arange(size, dtype=np.int32)
+    return _Columns(version, FacetColumns([(segment, 0)]), lengths, _common_read(cursor), doc_of)
 
 
 class PostgresSnapshot:
@@ -680,16 +757,22 @@ class PostgresSnapshot:
         self.columns = cached.columns
         self.lengths = cached.lengths
         self.common = cached.common
+        self.doc_of = cached.doc_of
         self.counts = cached.counts
 
     def expanded(self, query: wq.Query) -> wq.Query:
         return words_expanded(_Words(self.cursor), query)
 
-    def _docs_of(self, ids: list[int]) -> np.ndarray:
-        found = np.array(sorted(ids), dtype=np.int64)
-        docs = np.searchsorted(self.columns.doc_id, found)
-        docs = docs[docs < self.columns.size]
-        return docs[self.columns.doc_id[docs] == found[: len(docs)]] if len(docs) else docs
+    def _mask_of(self, ids: bytes | None) -> np.ndarray:
+        """Which documents (by number) the ids an `IDS` aggregate sent are."""
+        found = np.frombuffer(ids or b"", dtype=">i8").astype(np.int64)
+        docs = self.doc_of[found[found < len(self.doc_of)]]
+        mask = np.zeros(self.columns.size, dtype=bool)
+        mask[docs[docs >= 0]] = True
+        return mask
+
+    def _docs_of(self, ids: bytes | None) -> np.ndarray:
+        return np.flatnonzero(self._mask_of(ids))
 
     def docs(self, query: wq.Query, *, within: np.ndarray | None = None) -> np.ndarray:
         time_left()
@@ -697,8 +780,8 @@ class PostgresSnapshot:
             docs = np.arange(self.columns.size)
         else:
             sql, params = _where(query)
-            self.cursor.execute(f"SELECT array_agg(article_id) FROM search_document WHERE {sql}", params)
-            docs = self._docs_of(self.cursor.fetchone()[0] or [])
+            self.cursor.execute(f"SELECT {IDS} FROM search_document WHERE {sql}", params)
+            docs = self._docs_of(self.cursor.fetchone()[0])
         return np.intersect1d(docs, within, assume_unique=True) if within is not None else docs
 
     def scored(self, query: wq.Query, *, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -755,11 +838,11 @@ class PostgresSnapshot:
         if len(within) <= FEW:
             ids = "{" + ",".join(map(str, self.columns.doc_id[within].tolist())) + "}"
         selects = [
-            f"SELECT {index}, array_agg(article_id), 0::bigint FROM search_document "
+            f"SELECT {index}, {IDS}, 0::bigint FROM search_document "
             f"WHERE {column} @@ %s::tsquery" + (" AND article_id = ANY(%s::bigint[])" if ids else "")
             for index, (_, _, column, _) in enumerate(sets)
         ] + [
-            f"SELECT {len(sets) + index}, NULL::bigint[], count(*) FROM search_document "
+            f"SELECT {len(sets) + index}, NULL::bytea, count(*) FROM search_document "
             "WHERE text @@ %s::tsquery"
             for index in range(len(counted))
         ]
@@ -774,9 +857,9 @@ class PostgresSnapshot:
             params + [query for _, query in counted],
         )
         self.cursor.nextset()
-        found = {index: (found_ids or [], count) for index, found_ids, count in self.cursor.fetchall()}
+        found = {index: (found_ids, count) for index, found_ids, count in self.cursor.fetchall()}
         return {
-            (number, kind): np.isin(within, self._docs_of(found[index][0]))
+            (number, kind): self._mask_of(found[index][0])[within]
             for index, (number, kind, _, _) in enumerate(sets)
         }, {number: found[len(sets) + index][1] for index, (number, _) in enumerate(counted)}
 
@@ -813,17 +896,20 @@ class PostgresBackend:
             # reading a value kept out of the row (and, so disfavoured, a plan would be costly enough to be
             # compiled, or to start worker processes for a few rows). The server stops a statement that
             # would outrun the search's budget. One round trip (Django's psycopg cursors bind parameters
-            # on the client, which lets statements share one).
+            # on the client, which lets statements share one). The table is locked before the snapshot is
+            # taken: a rebuild that replaced it since is then seen with its rows, and none replaces it until
+            # the search is done.
             left = time_left()
             timeout = [] if left is None else [f"{int(left * 1000) + 1}ms"]
             cursor.execute(
                 ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; " if outermost else "")
+                + "LOCK TABLE search_document IN ACCESS SHARE MODE; "
                 + f"SELECT ({VERSION}), set_config('enable_seqscan', 'off', true), "
                 "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
                 + (", set_config('statement_timeout', %s, true)" if timeout else ""),
                 timeout,
             )
-            if outermost:
+            for _ in range(2 if outermost else 1):
                 cursor.nextset()
             yield PostgresSnapshot(cursor, self._columns(alias, cursor, version=cursor.fetchone()[0]))
 

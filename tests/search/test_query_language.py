@@ -36,6 +36,10 @@ def names(seeds, *keys: str) -> set[int]:
         ("Peskov OR CCTV", ("001", "002")),
         ("Putin NOT Peskov", ("000", "002", "003", "004")),
         ("Putin -Peskov", ("000", "002", "003", "004")),
+        ("NOT Peskov", ("000", "002", "003", "004")),  # no word every match holds: not an index's question
+        ('NOT "armed forces"', ()),
+        ("CCTV OR NOT Kremlin", ("002", "003")),
+        ("outlet:snn NOT Peskov", ("002",)),
         ("(Peskov OR CCTV) Kremlin", ("001", "002")),
         ("Peskov CCTV", ()),
         ("title:cooperation", ("002", "003", "004")),  # 003's derived title has it too
