@@ -61,6 +61,11 @@ class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def without_raw(self) -> ArticleQuerySet:
+        """Without the scraped page, the lines the cleaner removed and the copy signature: the largest values,
+        which no result list or index document shows (on PostgreSQL each is read from TOAST)."""
+        return self.defer("raw_text", "removed_lines", "signature")
+
     def earliest_first(self) -> ArticleQuerySet:
         """The order copies and stories are told in: by date, undated last, then as imported."""
         return self.order_by(models.F("published").asc(nulls_last=True), "pk")

@@ -45,7 +45,6 @@ EPOCH = dt.date(1970, 1, 1)
 NO_DAY = -1  # the `day` of an undated article
 WRITE_TIMEOUT_S = 120.0
 SYNC_BATCH = 500
-UNINDEXED = ("raw_text", "removed_lines", "signature")  # what no index document holds
 
 
 def schema_build() -> Schema:
@@ -102,7 +101,7 @@ def articles_for_index(ids: Iterable[int] | None = None) -> Iterator[Article]:
         batch = ids[start : start + SYNC_BATCH]
         articles = {
             article.pk: article
-            for article in published.filter(pk__in=batch).select_related("outlet").defer(*UNINDEXED)
+            for article in published.filter(pk__in=batch).select_related("outlet").without_raw()
         }
         entities: defaultdict[int, list[tuple[str, str]]] = defaultdict(list)
         for article_id, slug, kind in (

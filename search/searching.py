@@ -328,7 +328,7 @@ def _search(
             ):  # same snapshot: document numbers must mean the same documents
                 baseline = snapshot.docs(params.filters() or wq.Every())
                 shares = attention_share(columns, buckets, matched=matched, baseline=baseline)
-    articles = Article.objects.published().select_related("outlet").in_bulk(page_ids)
+    articles = Article.objects.published().select_related("outlet").without_raw().in_bulk(page_ids)
     page = [articles[pk] for pk in page_ids if pk in articles]
     copies = Article.objects.published().copies_of(page)
     wires = wire_names() if any(article.wire for article in page) else {}
