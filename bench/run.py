@@ -109,7 +109,8 @@ def postgres_measure(out: Path, *, n: int, seed: int, search_args: dict) -> dict
     load = phase("corpus", folder, postgres=database, n=n, seed=seed)
     index = phase("index", folder, postgres=database)
     search = phase("search", folder, postgres=database, fts5="", engines=["archive"], **search_args)
-    return {"load": load, "index": index, "search": search["archive"]}
+    writes = phase("writes", folder, postgres=database)
+    return {"load": load, "index": index, "search": search["archive"], "writes": writes}
 
 
 def database_fresh(server: str, *, name: str) -> str:
@@ -209,6 +210,7 @@ def postgres_results(measured: dict, *, search: dict) -> dict:
     return {
         "load": measured["load"],
         "index": measured["index"],
+        "writes": measured["writes"],
         **{mode: ours[mode] for mode in MODES},
         "highlight": ours["highlight"],
         "by_kind": {kind: engines["postgres"] for kind, engines in kinds.items()},
@@ -397,6 +399,11 @@ def postgres_table(results: dict) -> list[str]:
         f"documents build: {index['articles_per_s']} articles/s, {index['size_mb']} MB in the database, peak "
         f"{index['peak_rss_mb']} MB; queries whose total differs from Whoosh's: "
         f"{len(ours['totals_differing_from_whoosh'])}"
+    )
+    writes = ours["writes"]
+    lines.append(
+        f"documents written again: {writes['articles_per_s']} articles/s ({writes['articles']} articles, "
+        "100 a transaction)"
     )
     lines.append(
         "  targets met: "

@@ -94,6 +94,9 @@ def test_bench_runs_on_a_tiny_corpus_and_writes_every_figure(tmp_path):
     # little).
     assert 0.8 <= results["totals_median_ratio_vs_sqlite_fts5"] <= 1.25
     assert "ratios (ours / baseline" in done.stdout
+    if "postgres" in results:  # `make test-postgres`: the engine in the database too, writes included
+        writes = results["postgres"]["writes"]
+        assert writes["articles"] == results["postgres"]["index"]["articles"] and writes["articles_per_s"] > 0
     growth = results["growth"]
     assert (growth["from_n"], growth["to_n"]) == (150, 300)
     assert (
