@@ -72,7 +72,8 @@ COUNTED = 10_000  # words and phrases whose matches a version's columns remember
 log = logging.getLogger(__name__)
 QUERY_CANCELED = "57014"  # PostgreSQL's error code for a statement stopped by its timeout
 VERSION = "SELECT COALESCE(MAX(version), 0) FROM search_state"  # of the documents, moved by every write
-# Matching documents' ids as 8-byte integers one after the other: a third less time than an array's text.
+# Matching documents' ids as 8-byte integers one after the other: 32 ms against 36 for an array's text
+# (48,700 ids, sent and read).
 IDS = "string_agg(int8send(article_id), ''::bytea)"
 COLUMNS = ("article_id", "updated", "day", "copy_group", "keys", "text", "byline", "boost", "length")
 
