@@ -514,8 +514,12 @@ def _range(low: int | None, high: int | None, *, low_out: bool, high_out: bool) 
 
 
 def _without(sql: str) -> str:
-    """The documents an index finds for `sql`, left out: not each document's `tsvector` read to test it."""
-    return f"article_id NOT IN (SELECT article_id FROM search_document WHERE {sql})"
+    """The documents an index finds for `sql`, left out (an anti-join): not each document's `tsvector` read
+    to test it."""
+    return (
+        "NOT EXISTS (SELECT 1 FROM search_document other "
+        f"WHERE other.article_id = search_document.article_id AND {sql})"
+    )
 
 
 def _where(node: wq.Query) -> tuple[str, list]:
@@ -900,17 +904,20 @@ class PostgresBackend:
             # on the client, which lets statements share one). The table is locked before the snapshot is
             # taken: a rebuild that replaced it since is then seen with its rows, and none replaces it until
             # the search is done.
+            # The timeout comes first (SET takes no snapshot): a rebuild's swap waiting for a long reader
+            # holds the lock's queue, and the search waits in it no longer than its budget.
             left = time_left()
-            timeout = [] if left is None else [f"{int(left * 1000) + 1}ms"]
-            cursor.execute(
-                ("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; " if outermost else "")
-                + "LOCK TABLE search_document IN ACCESS SHARE MODE; "
-                + f"SELECT ({VERSION}), set_config('enable_seqscan', 'off', true), "
-                "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)"
-                + (", set_config('statement_timeout', %s, true)" if timeout else ""),
-                timeout,
+            statements = ["SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"] if outermost else []
+            statements += (
+                [] if left is None else [f"SET LOCAL statement_timeout = '{int(left * 1000) + 1}ms'"]
             )
-            for _ in range(2 if outermost else 1):
+            statements += [
+                "LOCK TABLE search_document IN ACCESS SHARE MODE",
+                f"SELECT ({VERSION}), set_config('enable_seqscan', 'off', true), "
+                "set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)",
+            ]
+            cursor.execute("; ".join(statements))
+            for _ in statements[1:]:
                 cursor.nextset()
             yield PostgresSnapshot(cursor, self._columns(alias, cursor, version=cursor.fetchone()[0]))
 
